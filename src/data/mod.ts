@@ -1,0 +1,6 @@
+/**
+ * Dataset loaders, readers and splits.
+ *
+ * @module
+ */
+export * from "./types.ts";
