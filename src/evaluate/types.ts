@@ -1,0 +1,480 @@
+/**
+ * Result shapes of the disaggregated evaluation (`evaluate`) and the model comparison
+ * (`compare`). Everything here is plain JSON: numbers, strings, arrays, objects. Quantities that
+ * are undefined (a rate over zero items, a p-value with no discordant pairs where none is
+ * defined) are `null`, never `NaN`, so `JSON.parse(JSON.stringify(result))` round-trips.
+ *
+ * Vocabulary: a *condition* is one (factor, level) the test images were evaluated under:
+ * `clean` (level 0), a sweep (`gaussian_noise` σ = 0.3, `rotate` 30°, …) or a corruption
+ * (`shot_noise` severity 1…5). Every metric is reported per model × test set × condition.
+ *
+ * @module
+ */
+
+/** A two-sided confidence interval (95% unless stated). */
+export interface Interval {
+  lower: number;
+  upper: number;
+}
+
+/** What a condition is: the untouched images, one level of a sweep, or a corruption severity. */
+export type ConditionKind = "clean" | "sweep" | "corruption";
+
+/**
+ * One evaluation condition. `factor` is `"clean"` for the untouched images, else the sweep or
+ * corruption name; `level` is the sweep value (σ in pixels, degrees, resolution…) or the
+ * corruption severity 1…5. `clean` has level 0.
+ *
+ * @example
+ * ```ts
+ * import type { Condition } from "./types.ts";
+ * const blur: Condition = { kind: "sweep", factor: "gaussian_blur", level: 1.5 };
+ * console.log(blur.factor);
+ * ```
+ */
+export interface Condition {
+  kind: ConditionKind;
+  factor: string;
+  level: number;
+}
+
+/** Accuracy, misclassification and loss over all items of one condition. */
+export interface OverallMetrics {
+  /** Items evaluated. */
+  n: number;
+  /** Items predicted correctly. */
+  correct: number;
+  accuracy: number;
+  /** 95% Wilson score interval on the accuracy. */
+  accuracyCi: Interval;
+  /** 1 − accuracy. */
+  misclassification: number;
+  /** 95% Wilson score interval on the misclassification rate. */
+  misclassificationCi: Interval;
+  /** Mean cross-entropy −ln p(true class), probabilities clipped to [1e-7, 1] as Keras does. */
+  loss: number;
+}
+
+/** Precision/recall/F1 of one class, as scikit-learn's `classification_report` defines them. */
+export interface ClassMetrics {
+  /** Class index (= label value). */
+  label: number;
+  /** Class name from the dataset's `classNames`. */
+  name: string;
+  /** tp / (tp + fp); 0 when nothing was predicted as this class (sklearn zero_division="warn"). */
+  precision: number;
+  /** tp / support; 0 when the class has no items. */
+  recall: number;
+  /** Harmonic mean of precision and recall; 0 when both are 0. */
+  f1: number;
+  /** Items whose true label is this class. */
+  support: number;
+  /** Items predicted as this class. */
+  predictedCount: number;
+  /** 1 − recall: the share of this class's items that are misclassified; null without support. */
+  misclassification: number | null;
+  /** 95% Wilson interval on `misclassification`; null without support. */
+  misclassificationCi: Interval | null;
+}
+
+/** An average of per-class precision/recall/F1 (macro: unweighted; weighted: by support). */
+export interface AveragedMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Total support of the classes averaged over. */
+  support: number;
+}
+
+/**
+ * The equivalent of scikit-learn's `classification_report(y, p, labels=range(classCount),
+ * output_dict=True, zero_division="warn")`: every class in `0…classCount−1` is listed, even
+ * with zero support.
+ */
+export interface ClassificationReport {
+  classes: ClassMetrics[];
+  accuracy: number;
+  macro: AveragedMetrics;
+  weighted: AveragedMetrics;
+}
+
+/** One off-diagonal confusion cell: `count` items of class `trueLabel` predicted `predicted`. */
+export interface ConfusionPair {
+  trueLabel: number;
+  predicted: number;
+  count: number;
+  /** count / support of `trueLabel`. */
+  rate: number;
+}
+
+/** Confusion matrix with rows = true class, columns = predicted class. */
+export interface ConfusionMatrix {
+  /** `counts[t][p]`: items of true class t predicted as p. */
+  counts: number[][];
+  /** Each row divided by its sum (rows of unsupported classes are all 0). */
+  normalized: number[][];
+  /** The largest off-diagonal cells, most frequent first (ties: lower true, then predicted). */
+  topPairs: ConfusionPair[];
+}
+
+/** One bin of a reliability diagram over the top-class confidence. */
+export interface ReliabilityBin {
+  /** Bin covers (lower, upper]; the first bin also includes 0. */
+  lower: number;
+  upper: number;
+  count: number;
+  /** Mean top-class probability of the items in the bin; null when empty. */
+  meanConfidence: number | null;
+  /** Accuracy of the items in the bin; null when empty. */
+  accuracy: number | null;
+}
+
+/** Calibration of the top-class confidence. */
+export interface Calibration {
+  /** Number of equal-width bins (15 by default, as in Guo et al. 2017). */
+  bins: number;
+  /** Expected calibration error: Σ_b (n_b / n) · |acc_b − conf_b|. */
+  ece: number;
+  /** Maximum calibration error over non-empty bins. */
+  mce: number;
+  reliability: ReliabilityBin[];
+  /** Mean top-class probability over all items. */
+  meanConfidence: number;
+  /** Mean top-class probability over correctly classified items; null if none. */
+  meanConfidenceCorrect: number | null;
+  /** Mean top-class probability over misclassified items; null if none. */
+  meanConfidenceWrong: number | null;
+}
+
+/** A misclassified test item, for the gallery. */
+export interface MisclassifiedExample {
+  /** Position of the item in the evaluated test set (after `--limit`). */
+  index: number;
+  /** Stable item id (`DigitDataset.ids`, else the original index). */
+  id: number;
+  trueLabel: number;
+  predicted: number;
+  /** Probability of the predicted class. */
+  confidence: number;
+  /** Probability given to the true class. */
+  trueProbability: number;
+}
+
+/** Every metric for one model on one test set under one condition. */
+export interface ConditionResult extends Condition {
+  model: string;
+  testSet: string;
+  overall: OverallMetrics;
+  report: ClassificationReport;
+  confusion: ConfusionMatrix;
+  calibration: Calibration;
+  /** Total misclassified items (the list below may be capped). */
+  misclassifiedCount: number;
+  /** The most confident mistakes first, capped by `EvaluateOptions.maxExamples`. */
+  misclassified: MisclassifiedExample[];
+}
+
+/** Misclassification along one sweep (noise σ, blur σ, rotation angle, resolution…). */
+export interface SweepCurve {
+  model: string;
+  testSet: string;
+  factor: string;
+  /** Unit of the level, e.g. "σ (pixel value, [0,1])", "degrees", "pixels". */
+  unit: string;
+  /** Increasing levels; the first is the identity level when the sweep has one. */
+  levels: number[];
+  misclassification: number[];
+  misclassificationCi: Interval[];
+  /** `perClass[c][i]`: misclassification of class c at `levels[i]` (null without support). */
+  perClass: (number | null)[][];
+}
+
+/** Misclassification of one model under one corruption at every severity. */
+export interface CorruptionResult {
+  model: string;
+  testSet: string;
+  corruption: string;
+  /** Severities evaluated (1…5 in the default suite). */
+  severities: number[];
+  /** Misclassification rate at each severity. */
+  errors: number[];
+  /** Misclassification on the clean images (the baseline of relative CE). */
+  cleanError: number;
+  /** Mean of `errors`. */
+  meanError: number;
+  /**
+   * Corruption error (Hendrycks & Dietterich 2019): Σ_s E_s / Σ_s E_s(baseline model);
+   * null without a baseline or when the baseline's sum is 0.
+   */
+  ce: number | null;
+  /** Relative CE: Σ_s (E_s − E_clean) / Σ_s (E_s − E_clean)(baseline); null like `ce`. */
+  relativeCe: number | null;
+}
+
+/** Robustness of one model on one test set across the corruption suite. */
+export interface RobustnessSummary {
+  model: string;
+  testSet: string;
+  /** Model whose errors normalise CE (null: only unnormalised errors are given). */
+  baseline: string | null;
+  cleanError: number;
+  /** Mean over corruptions and severities of the misclassification rate. */
+  meanCorruptionError: number;
+  /** Mean CE over corruptions; null without baseline. The baseline itself scores 1. */
+  mCE: number | null;
+  /** Mean relative CE over corruptions; null without baseline. */
+  relativeMCE: number | null;
+  corruptions: CorruptionResult[];
+}
+
+/** Class × corruption heatmap data: misclassification averaged over the severities. */
+export interface ClassCorruptionMatrix {
+  model: string;
+  testSet: string;
+  classNames: string[];
+  corruptions: string[];
+  /** `errors[c][k]`: mean misclassification of class c under `corruptions[k]`. */
+  errors: (number | null)[][];
+  /** Clean per-class misclassification, for reference. */
+  cleanErrors: (number | null)[];
+}
+
+/** How one confusion changes between clean images and a condition. */
+export interface ConfusionShiftEntry {
+  trueLabel: number;
+  predicted: number;
+  /** Row-normalised rate on clean images. */
+  cleanRate: number;
+  /** Row-normalised rate under the condition. */
+  conditionRate: number;
+  /** conditionRate − cleanRate. */
+  delta: number;
+}
+
+/** The confusions that grow most under one condition (largest `delta` first). */
+export interface ConfusionShift extends Condition {
+  model: string;
+  testSet: string;
+  shifts: ConfusionShiftEntry[];
+}
+
+/** A model that was evaluated. */
+export interface ModelInfo {
+  name: string;
+  classCount: number;
+  /** Checkpoint directory or other origin, when known. */
+  source?: string;
+  /** Architecture/spec name, when known. */
+  architecture?: string;
+  /** Trainable parameters, when known. */
+  parameters?: number;
+  /** Training seed, when known. */
+  seed?: number;
+  /** Seconds spent in `predict` over all conditions. */
+  inferenceSeconds: number;
+  /** Images per second through `predict`. */
+  imagesPerSecond: number;
+}
+
+/** A test set that was evaluated. `ids`/`labels` let `compare` pair items across models. */
+export interface TestSetInfo {
+  name: string;
+  source: string;
+  /** sha256 of the source bytes (from the loader). */
+  checksum: string;
+  classNames: string[];
+  /** Items evaluated (after `limit`). */
+  count: number;
+  /** Items in the dataset before `limit`. */
+  totalCount: number;
+  /** Stable id of every evaluated item. */
+  ids: number[];
+  /** True label of every evaluated item. */
+  labels: number[];
+}
+
+/** Per-item predicted labels of one model on one test set under one condition. */
+export interface ConditionPredictions extends Condition {
+  model: string;
+  testSet: string;
+  /** Predicted class per item, aligned with `TestSetInfo.ids`. */
+  predicted: number[];
+}
+
+/** Run-level facts the report prints. */
+export interface EvaluationMetadata {
+  /** Format tag of this object. */
+  schema: "digitkit.evaluation/1";
+  /** ISO-8601 time the evaluation finished. */
+  createdAt: string;
+  /** Suite name (`quick`, `default`, `full`, or `custom`). */
+  suite: string;
+  /** Seed of the corruptions and sweeps. */
+  seed: number;
+  /** TensorFlow.js backend that ran inference, when known. */
+  backend: string | null;
+  /** Versions of the kit, Deno, TensorFlow.js… */
+  versions: Record<string, string>;
+  /** Items per `predict` call. */
+  batchSize: number;
+  /** Wall-clock seconds for the whole evaluation. */
+  wallSeconds: number;
+  /** Seconds spent generating corrupted/swept images. */
+  corruptionSeconds: number;
+  /** Corrupted/swept images generated per second. */
+  corruptionImagesPerSecond: number;
+  /** Model used to normalise CE/mCE, or null. */
+  baseline: string | null;
+}
+
+/**
+ * Everything `evaluate` measured. `conditions` is the flat table (model × test set ×
+ * condition); the other arrays are views on it arranged for plotting.
+ *
+ * @example
+ * ```ts
+ * import type { EvaluationResult } from "./types.ts";
+ * function cleanErrors(r: EvaluationResult) {
+ *   return r.conditions.filter((c) => c.kind === "clean")
+ *     .map((c) => [c.model, c.testSet, c.overall.misclassification]);
+ * }
+ * console.log(typeof cleanErrors);
+ * ```
+ */
+export interface EvaluationResult {
+  metadata: EvaluationMetadata;
+  models: ModelInfo[];
+  testSets: TestSetInfo[];
+  conditions: ConditionResult[];
+  sweeps: SweepCurve[];
+  robustness: RobustnessSummary[];
+  classByCorruption: ClassCorruptionMatrix[];
+  confusionShifts: ConfusionShift[];
+  /** Per-item predictions (for `compare`); the CLI also writes them, with confidence, as CSV. */
+  predictions: ConditionPredictions[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison
+
+/** Which McNemar p-value ranks and letters models. */
+export type McNemarMethod = "exact" | "midp";
+
+/**
+ * Paired comparison of models A and B on the same items: counts of the 2×2 table of
+ * (A correct?, B correct?), McNemar tests and the difference in error rates.
+ */
+export interface PairwiseTest {
+  modelA: string;
+  modelB: string;
+  /** Items compared. */
+  n: number;
+  /** Items both get right. */
+  bothCorrect: number;
+  /** Items A gets wrong and B right. */
+  onlyAWrong: number;
+  /** Items A gets right and B wrong. */
+  onlyBWrong: number;
+  /** Items both get wrong. */
+  bothWrong: number;
+  errorA: number;
+  errorB: number;
+  /** errorA − errorB (negative: A misclassifies fewer). */
+  difference: number;
+  /** 95% interval on the difference (Newcombe 1998 method 10, Wilson score based). */
+  differenceCi: Interval;
+  /** Exact (conditional binomial) McNemar two-sided p; 1 with no discordant pairs. */
+  pExact: number;
+  /** Mid-p McNemar (Fagerland, Lydersen & Laake 2013). */
+  pMid: number;
+  /** Holm-adjusted `pExact` within this family of tests. */
+  pExactHolm: number;
+  /** Holm-adjusted `pMid` within this family of tests. */
+  pMidHolm: number;
+  /** Holm-adjusted p of the chosen method below alpha. */
+  significant: boolean;
+}
+
+/** The pairwise tests of one family (Holm adjusts within it), e.g. one condition. */
+export interface PairwiseFamily {
+  testSet: string;
+  /** `clean`, a sweep/corruption factor, or `<corruption> (all severities)` for pooled tests. */
+  factor: string;
+  /** Sweep level or severity; null for tests pooled over severities. */
+  level: number | null;
+  /** Restricted to items of this true class; null for all items. */
+  classLabel: number | null;
+  tests: PairwiseTest[];
+}
+
+/** A model's worst and best misclassification over the chosen test sets (clean condition). */
+export interface MinimaxEntry {
+  model: string;
+  /** Misclassification on each test set, by test set name. */
+  errors: Record<string, number>;
+  worst: number;
+  worstTestSet: string;
+  best: number;
+  bestTestSet: string;
+  /** worst − best. */
+  spread: number;
+}
+
+/** The model-selection rule of the model cards: lowest worst-case misclassification. */
+export interface MinimaxSelection {
+  testSets: string[];
+  entries: MinimaxEntry[];
+  /** Model with the lowest `worst` (ties: lower spread, then name). */
+  selected: string;
+}
+
+/** Which items the models get wrong, together. */
+export interface ErrorOverlap extends Condition {
+  testSet: string;
+  models: string[];
+  n: number;
+  /** `wrongBy[k]`: items exactly k models misclassify (k = 0…models). */
+  wrongBy: number[];
+  /** `jaccard[i][j]`: |errors_i ∩ errors_j| / |errors_i ∪ errors_j| (1 on the diagonal). */
+  jaccard: number[][];
+  /** `shared[i][j]`: items both model i and model j misclassify. */
+  shared: number[][];
+  /** Misclassification of the plurality-vote ensemble (ties go to the best single model). */
+  ensembleError: number;
+  /** Share of items every model misclassifies: the error of a perfect selector (oracle). */
+  oracleError: number;
+  /** Misclassification of the best single model. */
+  bestSingleError: number;
+}
+
+/** One row of a ranking table. */
+export interface RankingRow {
+  /** 1 = lowest misclassification. */
+  rank: number;
+  model: string;
+  misclassification: number;
+  misclassificationCi: Interval;
+  /** Compact letter display: models sharing a letter are not significantly different. */
+  letters: string;
+}
+
+/** Models ordered by misclassification on one test set and condition, with letters. */
+export interface Ranking extends Condition {
+  testSet: string;
+  method: McNemarMethod;
+  alpha: number;
+  rows: RankingRow[];
+}
+
+/** Everything `compare` derived from one or more evaluations of the same test items. */
+export interface ComparisonResult {
+  schema: "digitkit.comparison/1";
+  models: string[];
+  method: McNemarMethod;
+  alpha: number;
+  /** Pairwise tests per condition (all items), per class (clean) and per corruption (pooled). */
+  pairwise: PairwiseFamily[];
+  minimax: MinimaxSelection;
+  overlap: ErrorOverlap[];
+  rankings: Ranking[];
+}
