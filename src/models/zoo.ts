@@ -1,0 +1,61 @@
+/**
+ * The model zoo: every named {@link ModelSpec} the CLI and the report know about.
+ *
+ * @module
+ */
+import { UsageError } from "../util/errors.ts";
+import { LENET5, LOGISTIC_REGRESSION, MLP, STRONG_CNN } from "./baselines.ts";
+import {
+  ADAPTIVE_POOL_CNN,
+  beyondMnistSpec,
+  KAGGLE_DIGIT_RECOGNIZER,
+  KERAS_MNIST_CONVNET,
+  MDSIST_CNN,
+} from "./cards.ts";
+import type { ModelSpec } from "./spec.ts";
+
+/**
+ * Every built-in model spec by name: the five card architectures, then the baselines.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_ZOO } from "./zoo.ts";
+ * console.log(Object.keys(MODEL_ZOO));
+ * ```
+ */
+export const MODEL_ZOO: Readonly<Record<string, ModelSpec>> = Object.freeze(
+  Object.fromEntries(
+    [
+      KERAS_MNIST_CONVNET,
+      ADAPTIVE_POOL_CNN,
+      MDSIST_CNN,
+      KAGGLE_DIGIT_RECOGNIZER,
+      beyondMnistSpec(),
+      LOGISTIC_REGRESSION,
+      MLP,
+      LENET5,
+      STRONG_CNN,
+    ].map((spec) => [spec.name, spec]),
+  ),
+);
+
+/**
+ * A deep copy of the named spec (safe to tweak); throws a {@link UsageError} listing the known
+ * names when `name` is unknown.
+ *
+ * @example
+ * ```ts
+ * import { getModelSpec } from "./zoo.ts";
+ * const spec = getModelSpec("keras-mnist-convnet");
+ * spec.layers[5] = { kind: "dropout", name: "dropout", rate: 0.3 }; // the zoo is unchanged
+ * ```
+ */
+export function getModelSpec(name: string): ModelSpec {
+  const spec = MODEL_ZOO[name];
+  if (!spec) {
+    throw new UsageError(
+      `unknown model '${name}'; expected one of: ${Object.keys(MODEL_ZOO).join(", ")}`,
+    );
+  }
+  return structuredClone(spec);
+}
