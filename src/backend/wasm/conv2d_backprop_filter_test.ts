@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../util/random.ts";
+import { conv2DBackpropFilterPathLog } from "./conv2d_backprop_filter.ts";
+import { setupWasmBackend } from "./mod.ts";
+import {
+  compareWithCpu,
+  type HostTensor,
+  randomInt,
+  randomTensor,
+  relativeError,
+} from "./testing.ts";
+
+type Pad = "same" | "valid" | number[][];
+
+function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
+  const batch = randomInt(random, 1, 3), ci = randomInt(random, 1, 4), co = randomInt(random, 1, 5);
+  const fh = randomInt(random, 1, 4), fw = randomInt(random, 1, 4);
+  const h = randomInt(random, fh, 10), w = randomInt(random, fw, 10);
+  const strides: [number, number] = [randomInt(random, 1, 3), randomInt(random, 1, 3)];
+  const pads: Pad[] = [
+    "same",
+    "valid",
+    [[0, 0], [randomInt(random, 0, 2), randomInt(random, 0, 2)], [
+      randomInt(random, 0, 2),
+      randomInt(random, 0, 2),
+    ], [0, 0]],
+  ];
+  const pad = pads[random.int(pads.length)];
+  const xShape = dataFormat === "NHWC" ? [batch, h, w, ci] : [batch, ci, h, w];
+  const filterShape: [number, number, number, number] = [fh, fw, ci, co];
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    // computeConv2DInfo takes explicit padding in NHWC order whatever the data format.
+    pad as "same",
+    undefined,
+    false,
+    dataFormat === "NHWC" ? "channelsLast" : "channelsFirst",
+  );
+  const inputs: Record<string, HostTensor> = {
+    x: randomTensor(random, xShape),
+    dy: randomTensor(random, info.outShape),
+  };
+  return {
+    inputs,
+    attrs: { strides, pad, dataFormat, filterShape },
+    label: JSON.stringify(xShape),
+  };
+}
+
+Deno.test("Conv2DBackpropFilter on wasm (XNNPACK path) matches cpu on random convolutions", async () => {
+  const random = new Random(20261122);
+  for (let i = 0; i < 40; i++) {
+    const { inputs, attrs, label } = randomCase(random, "NHWC");
+    const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+    assert.equal(conv2DBackpropFilterPathLog.last, "conv");
+    assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
+  }
+});
+
+Deno.test("Conv2DBackpropFilter on wasm crops rows a strided valid convolution never read", async () => {
+  const random = new Random(11);
+  const inputs = { x: randomTensor(random, [2, 8, 9, 3]), dy: randomTensor(random, [2, 3, 4, 2]) };
+  const attrs = { strides: [2, 2], pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 2] };
+  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+  assert.equal(conv2DBackpropFilterPathLog.last, "conv");
+  assert.ok(error <= 1e-5, `error ${error}`);
+});
+
+Deno.test("Conv2DBackpropFilter on wasm falls back to a loop for channels-first data", async () => {
+  const random = new Random(7);
+  for (let i = 0; i < 10; i++) {
+    const { inputs, attrs, label } = randomCase(random, "NCHW");
+    const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+    assert.equal(conv2DBackpropFilterPathLog.last, "loop");
+    assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
+  }
+});
+
+Deno.test("a Conv2D model's filter gradient on wasm equals cpu's", async () => {
+  const random = new Random(3);
+  const x = randomTensor(random, [4, 12, 12, 2]);
+  const filter = randomTensor(random, [3, 3, 2, 6]);
+  const gradients: Float32Array[] = [];
+  for (const backend of ["cpu", "wasm"] as const) {
+    if (backend === "wasm") await setupWasmBackend();
+    await tf.setBackend(backend);
+    const xs = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
+    const grad = tf.grad((f) => tf.conv2d(xs, f as tf.Tensor4D, 2, "same").square().sum());
+    const g = grad(tf.tensor4d(filter.values, filter.shape as [number, number, number, number]));
+    gradients.push(await g.data() as Float32Array);
+    tf.dispose([xs, g]);
+  }
+  assert.ok(gradients[0].some((v) => v !== 0));
+  const error = relativeError(gradients[1], gradients[0]);
+  assert.ok(error <= 1e-5, `error ${error}`);
+});

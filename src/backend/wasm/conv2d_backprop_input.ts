@@ -1,0 +1,109 @@
+/**
+ * A faster Conv2DBackpropInput for the wasm backend. tfjs-backend-wasm 4.22 computes it with a
+ * scalar C loop; the input gradient is a convolution of dy (zero-stuffed by the forward stride)
+ * with the filter rotated 180° and its channel axes swapped, which runs on XNNPACK.
+ * Cases the convolution does not cover (channels-first data, padding larger than the filter)
+ * fall back to the original 4.22 kernel.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  disposeIntermediates,
+  type KernelArgs,
+  outputFromHeap,
+  runWasmKernel,
+  type WasmBackendLike,
+} from "./kernel_call.ts";
+
+type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
+
+/** Which path computed the last call (tests use it to prove both paths ran). */
+export const conv2DBackpropInputPathLog: { last: "conv" | "fallback" | null } = { last: null };
+
+/**
+ * dy with (stride − 1) zeros inserted between rows and between columns (NHWC).
+ *
+ * @example
+ * ```ts ignore
+ * const stuffed = zeroStuff(dy, 2, 2, backend); // [B,oh,ow,C] → [B,2oh−1,2ow−1,C]
+ * ```
+ */
+export function zeroStuff(
+  dy: tf.TensorInfo,
+  strideHeight: number,
+  strideWidth: number,
+  backend: WasmBackendLike,
+): tf.TensorInfo {
+  const [batch, rows, cols, channels] = dy.shape;
+  const outRows = (rows - 1) * strideHeight + 1, outCols = (cols - 1) * strideWidth + 1;
+  return outputFromHeap(backend, [batch, outRows, outCols, channels], [dy], (out, [src]) => {
+    for (let b = 0; b < batch; b++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          const from = ((b * rows + r) * cols + c) * channels;
+          const to = ((b * outRows + r * strideHeight) * outCols + c * strideWidth) * channels;
+          out.set(src.subarray(from, from + channels), to);
+        }
+      }
+    }
+  });
+}
+
+/**
+ * Builds the kernel function; `fallback` is the kernel it replaces (used for uncovered cases).
+ *
+ * @example
+ * ```ts ignore
+ * const original = tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc;
+ * tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm",
+ *   kernelFunc: makeConv2DBackpropInput(original) });
+ * ```
+ */
+export function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, attrs, backend } = args;
+    const { dy, filter } = inputs;
+    const dataFormat = tf.backend_util.convertConv2DDataFormat(
+      (attrs.dataFormat as "NHWC" | "NCHW") ?? "NHWC",
+    );
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides as number | [number, number],
+      1,
+      attrs.pad as "same" | "valid" | number,
+      attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+      false,
+      dataFormat,
+    );
+    const { filterHeight: FH, filterWidth: FW, strideHeight: sH, strideWidth: sW } = info;
+    const stuffedRows = (info.outHeight - 1) * sH + 1, stuffedCols = (info.outWidth - 1) * sW + 1;
+    // Padding of the "full" convolution that maps stuffed dy back onto x.
+    const top = FH - 1 - info.padInfo.top, left = FW - 1 - info.padInfo.left;
+    const bottom = info.inHeight + FH - 1 - stuffedRows - top;
+    const right = info.inWidth + FW - 1 - stuffedCols - left;
+    if (dataFormat !== "channelsLast" || Math.min(top, left, bottom, right) < 0) {
+      conv2DBackpropInputPathLog.last = "fallback";
+      return fallback(args);
+    }
+    conv2DBackpropInputPathLog.last = "conv";
+    const intermediates: tf.TensorInfo[] = [];
+    let source = dy;
+    if (sH > 1 || sW > 1) {
+      source = zeroStuff(dy, sH, sW, backend);
+      intermediates.push(source);
+    }
+    const flipped = runWasmKernel("Reverse", { x: filter }, { dims: [0, 1] }, backend);
+    const rotated = runWasmKernel("Transpose", { x: flipped }, { perm: [0, 1, 3, 2] }, backend);
+    intermediates.push(flipped, rotated);
+    const dx = runWasmKernel("Conv2D", { x: source, filter: rotated }, {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dataFormat: "NHWC",
+    }, backend);
+    disposeIntermediates(backend, ...intermediates);
+    return dx;
+  };
+}

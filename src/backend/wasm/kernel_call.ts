@@ -1,0 +1,101 @@
+/**
+ * Helpers for writing wasm kernels out of other wasm kernels: run a registered kernel on
+ * `TensorInfo`s, free intermediates, and view tensor data in the wasm heap.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The subset of tfjs-backend-wasm's `BackendWasm` our kernels use. */
+export interface WasmBackendLike {
+  /** Allocates an output tensor in the wasm heap. */
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A typed-array view of a tensor's bytes in the wasm heap (invalid after the heap grows). */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  /** Frees a tensor's data. */
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+}
+
+/** Arguments tfjs passes to a kernel function. */
+export interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo>;
+  attrs: Record<string, unknown>;
+  backend: WasmBackendLike;
+}
+
+/**
+ * Runs the kernel currently registered under `kernelName` for the wasm backend.
+ *
+ * @example
+ * ```ts ignore
+ * const t = runWasmKernel("Transpose", { x }, { perm: [1, 0] }, backend);
+ * ```
+ */
+export function runWasmKernel(
+  kernelName: string,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: Record<string, unknown>,
+  backend: WasmBackendLike,
+): tf.TensorInfo {
+  const kernel = tf.getKernel(kernelName, "wasm");
+  if (kernel === undefined) {
+    throw new Error(`wasm kernel '${kernelName}' is not registered`);
+  }
+  // deno-lint-ignore no-explicit-any
+  return kernel.kernelFunc({ inputs, attrs, backend } as any) as tf.TensorInfo;
+}
+
+/**
+ * Frees intermediate results of a composed kernel (never pass a kernel's inputs or output).
+ *
+ * @example
+ * ```ts ignore
+ * disposeIntermediates(backend, transposedX, transposedDy);
+ * ```
+ */
+export function disposeIntermediates(
+  backend: WasmBackendLike,
+  ...infos: tf.TensorInfo[]
+): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/**
+ * A Float32Array view of a float32 tensor in the wasm heap. Take views only after the last
+ * allocation of the kernel: allocating may grow (and so detach) the heap.
+ *
+ * @example
+ * ```ts ignore
+ * const out = backend.makeOutput([2, 2], "float32");
+ * const view = float32View(backend, out);
+ * ```
+ */
+export function float32View(backend: WasmBackendLike, info: tf.TensorInfo): Float32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Float32Array)) {
+    throw new Error(`expected a float32 tensor, found ${info.dtype}`);
+  }
+  return view;
+}
+
+/**
+ * Makes a float32 output filled by `fill`, which receives heap views of the output and of
+ * each input (views are taken after the output is allocated, so they stay valid).
+ *
+ * @example
+ * ```ts ignore
+ * const out = outputFromHeap(backend, x.shape, [x], (o, [xv]) => o.set(xv));
+ * ```
+ */
+export function outputFromHeap(
+  backend: WasmBackendLike,
+  shape: number[],
+  inputs: tf.TensorInfo[],
+  fill: (out: Float32Array, inputViews: Float32Array[]) => void,
+): tf.TensorInfo {
+  const out = backend.makeOutput(shape, "float32");
+  const outView = float32View(backend, out);
+  outView.fill(0);
+  fill(outView, inputs.map((info) => float32View(backend, info)));
+  return out;
+}

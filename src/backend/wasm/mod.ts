@@ -1,0 +1,82 @@
+/**
+ * The `wasm` backend made able to train: tfjs-backend-wasm 4.22 loaded from node_modules in
+ * Deno, plus digitkit's gradient kernels (see `register_kernels.ts`).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
+import { type CustomKernel, registerWasmGradientKernels } from "./register_kernels.ts";
+import { wasmBinaryDirectory } from "./wasm_files.ts";
+
+export type { CustomKernel } from "./register_kernels.ts";
+
+/** Options for {@link setupWasmBackend}. */
+export interface WasmSetupOptions {
+  /** Threads for XNNPACK; 1 (the default) loads the single-threaded SIMD build. */
+  threads?: number;
+}
+
+/** What {@link setupWasmBackend} set up. */
+export interface WasmBackendInfo {
+  /** Kernels digitkit registered for `wasm`. */
+  customKernels: CustomKernel[];
+  /** Threads the wasm module actually runs with (-1 before the backend initialised). */
+  threads: number;
+  /** Whether the SIMD build is in use. */
+  simd: boolean;
+  /** Version of tfjs-backend-wasm. */
+  version: string;
+}
+
+let customKernels: CustomKernel[] = [];
+
+/**
+ * Registers the wasm backend's binaries and custom kernels and initialises it, so that
+ * `tf.setBackend("wasm")` (which this call does not do) is ready and able to train.
+ *
+ * @example
+ * ```ts ignore
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupWasmBackend } from "./mod.ts";
+ * await setupWasmBackend();
+ * await tf.setBackend("wasm");
+ * ```
+ */
+export async function setupWasmBackend(options: WasmSetupOptions = {}): Promise<void> {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  }
+  customKernels = registerWasmGradientKernels();
+  if (isWasmInitialised()) return;
+  tfWasm.setWasmPaths(wasmBinaryDirectory());
+  tfWasm.setThreadsCount(threads);
+  // Initialise now (then restore the active backend) so errors surface here, not mid-training.
+  const active: string | null = tf.engine().backendName;
+  if (!(await tf.setBackend("wasm"))) throw new Error("tfjs wasm backend failed to initialise");
+  if (active != null && active !== "wasm") await tf.setBackend(active);
+}
+
+// tf.findBackend would start initialising the backend as a side effect; the registry does not.
+function isWasmInitialised(): boolean {
+  return tf.engine().registry["wasm"] !== undefined;
+}
+
+/**
+ * Which kernels digitkit registered and how many threads wasm runs with.
+ *
+ * @example
+ * ```ts ignore
+ * await setupWasmBackend();
+ * console.log(wasmBackendInfo().threads); // 1
+ * ```
+ */
+export async function wasmBackendInfo(): Promise<WasmBackendInfo> {
+  return {
+    customKernels: customKernels.map((k) => ({ ...k })),
+    threads: !isWasmInitialised() ? -1 : tfWasm.getThreadsCount(),
+    simd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
+    version: tfWasm.version_wasm,
+  };
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../util/random.ts";
+import { setupWasmBackend, wasmBackendInfo } from "./mod.ts";
+import { randomTensor } from "./testing.ts";
+
+Deno.test("setupWasmBackend registers the gradient kernels and reports threads", async () => {
+  await setupWasmBackend();
+  await setupWasmBackend(); // idempotent
+  const info = await wasmBackendInfo();
+  assert.deepEqual(info.customKernels.map((k) => k.kernelName).sort(), [
+    "Conv2DBackpropFilter",
+    "Conv2DBackpropInput",
+    "MaxPoolGrad",
+  ]);
+  assert.equal(
+    info.customKernels.find((k) => k.kernelName === "Conv2DBackpropFilter")?.action,
+    "added",
+  );
+  assert.ok(info.threads >= 1);
+  assert.equal(info.version, "4.22.0");
+  assert.ok(await tf.setBackend("wasm"));
+});
+
+Deno.test("setupWasmBackend rejects a non-positive thread count", async () => {
+  await assert.rejects(() => setupWasmBackend({ threads: 0 }), RangeError);
+});
+
+Deno.test("a small Conv2D/MaxPool/Dropout/Dense model trains on wasm with Adam", async () => {
+  await setupWasmBackend();
+  await tf.setBackend("wasm");
+  const random = new Random(1);
+  const x = randomTensor(random, [32, 10, 10, 1]);
+  const xs = tf.tensor4d(x.values, [32, 10, 10, 1]);
+  // A learnable target: class = whether the image's mean is positive.
+  const labels = tf.tidy(() => tf.oneHot(xs.mean([1, 2, 3]).greater(0).cast("int32"), 2));
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [10, 10, 1],
+        filters: 4,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dropout({ rate: 0.2, seed: 2 }),
+      tf.layers.dense({
+        units: 2,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy" });
+  const history = await model.fit(xs, labels, { epochs: 15, batchSize: 32, verbose: 0 });
+  const losses = history.history.loss as number[];
+  assert.ok(losses.every(Number.isFinite));
+  assert.ok(losses.at(-1)! < losses[0] * 0.8, `loss did not fall: ${losses[0]} → ${losses.at(-1)}`);
+  tf.dispose([xs, labels]);
+  model.dispose();
+});

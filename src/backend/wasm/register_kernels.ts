@@ -1,0 +1,74 @@
+/**
+ * Registers digitkit's gradient kernels for the wasm backend, replacing or adding to
+ * tfjs-backend-wasm 4.22's own. Replaced kernels stay reachable as fallbacks.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";
+import { makeConv2DBackpropInput } from "./conv2d_backprop_input.ts";
+import { maxPoolGrad } from "./max_pool_grad.ts";
+import type { KernelArgs } from "./kernel_call.ts";
+
+type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
+
+/** What digitkit did to one wasm kernel. */
+export interface CustomKernel {
+  /** tfjs kernel name. */
+  kernelName: string;
+  /** `added`: 4.22 lacks it; `replaced`: ours runs, 4.22's is the fallback. */
+  action: "added" | "replaced";
+}
+
+const OURS = Symbol.for("digitkit.wasmKernel");
+const registered: CustomKernel[] = [];
+
+function register(
+  kernelName: string,
+  build: (fallback: KernelFunc | undefined) => KernelFunc,
+): void {
+  const existing = tf.getKernel(kernelName, "wasm");
+  // deno-lint-ignore no-explicit-any
+  if (existing !== undefined && (existing as any)[OURS]) return;
+  const fallback = existing?.kernelFunc as KernelFunc | undefined;
+  if (existing !== undefined) tf.unregisterKernel(kernelName, "wasm");
+  const config = {
+    kernelName,
+    backendName: "wasm",
+    // The replaced kernel's setup binds its C function, which the fallback path needs.
+    setupFunc: existing?.setupFunc,
+    kernelFunc: build(fallback) as unknown as tf.KernelFunc,
+    [OURS]: true,
+  };
+  tf.registerKernel(config);
+  registered.push({ kernelName, action: existing === undefined ? "added" : "replaced" });
+}
+
+function requireFallback(name: string, fallback: KernelFunc | undefined): KernelFunc {
+  if (fallback === undefined) {
+    throw new Error(`tfjs-backend-wasm has no '${name}' kernel to fall back to`);
+  }
+  return fallback;
+}
+
+/**
+ * Registers the custom kernels (idempotent). Call after importing tfjs-backend-wasm and
+ * before or after `tf.setBackend("wasm")`.
+ *
+ * @example
+ * ```ts
+ * import "@tensorflow/tfjs-backend-wasm";
+ * import { registerWasmGradientKernels } from "./register_kernels.ts";
+ * const kernels = registerWasmGradientKernels();
+ * console.assert(kernels.some((k) => k.kernelName === "Conv2DBackpropFilter"));
+ * ```
+ */
+export function registerWasmGradientKernels(): CustomKernel[] {
+  register("Conv2DBackpropFilter", () => conv2DBackpropFilter);
+  register(
+    "Conv2DBackpropInput",
+    (fallback) => makeConv2DBackpropInput(requireFallback("Conv2DBackpropInput", fallback)),
+  );
+  register("MaxPoolGrad", () => maxPoolGrad);
+  return registered.map((k) => ({ ...k }));
+}

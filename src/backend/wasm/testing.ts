@@ -1,0 +1,113 @@
+/**
+ * Test support for wasm kernels: run one kernel on `cpu` and on `wasm` with the same data and
+ * measure their disagreement.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-cpu";
+import type { Random } from "../../util/random.ts";
+import { setupWasmBackend } from "./mod.ts";
+
+/** A kernel input: shape, values and dtype. */
+export interface HostTensor {
+  shape: number[];
+  values: Float32Array | Int32Array;
+  dtype: "float32" | "int32";
+}
+
+/**
+ * Uniform random float32 values in [-1, 1) from a seeded generator.
+ *
+ * @example
+ * ```ts
+ * import { Random } from "../../util/random.ts";
+ * import { randomTensor } from "./testing.ts";
+ * console.assert(randomTensor(new Random(1), [2, 3]).values.length === 6);
+ * ```
+ */
+export function randomTensor(random: Random, shape: number[]): HostTensor {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = random.uniform(-1, 1);
+  return { shape, values, dtype: "float32" };
+}
+
+/**
+ * Runs `kernelName` on `backend` and returns the output values.
+ *
+ * @example
+ * ```ts ignore
+ * const out = await runKernelOn("cpu", "Relu", { x: randomTensor(random, [4]) }, {});
+ * ```
+ */
+export async function runKernelOn(
+  backend: "cpu" | "wasm",
+  kernelName: string,
+  inputs: Record<string, HostTensor>,
+  attrs: Record<string, unknown>,
+): Promise<Float32Array> {
+  if (backend === "wasm") await setupWasmBackend();
+  await tf.setBackend(backend);
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [name, t] of Object.entries(inputs)) {
+    tensors[name] = tf.tensor(t.values, t.shape, t.dtype);
+  }
+  // deno-lint-ignore no-explicit-any
+  const out = tf.engine().runKernel(kernelName, tensors as any, attrs as any) as tf.Tensor;
+  const values = await out.data() as Float32Array;
+  tf.dispose([out, ...Object.values(tensors)]);
+  return values;
+}
+
+/**
+ * max |actual − expected| / max |expected| (0 when both are all zero).
+ *
+ * @example
+ * ```ts
+ * import { relativeError } from "./testing.ts";
+ * console.assert(relativeError(new Float32Array([1, 2]), new Float32Array([1, 2])) === 0);
+ * ```
+ */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  if (actual.length !== expected.length) return Infinity;
+  let diff = 0, scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= diff)) diff = d; // NaN propagates as a failure
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/**
+ * Runs a kernel on cpu and wasm and returns the relative error of wasm against cpu.
+ *
+ * @example
+ * ```ts ignore
+ * const err = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+ * ```
+ */
+export async function compareWithCpu(
+  kernelName: string,
+  inputs: Record<string, HostTensor>,
+  attrs: Record<string, unknown>,
+): Promise<number> {
+  const expected = await runKernelOn("cpu", kernelName, inputs, attrs);
+  const actual = await runKernelOn("wasm", kernelName, inputs, attrs);
+  return relativeError(actual, expected);
+}
+
+/**
+ * Random integer in [lo, hi].
+ *
+ * @example
+ * ```ts
+ * import { Random } from "../../util/random.ts";
+ * import { randomInt } from "./testing.ts";
+ * const n = randomInt(new Random(3), 1, 4);
+ * console.assert(n >= 1 && n <= 4);
+ * ```
+ */
+export function randomInt(random: Random, lo: number, hi: number): number {
+  return lo + random.int(hi - lo + 1);
+}
