@@ -1,0 +1,174 @@
+/**
+ * The native `tensorflow` backend: `@tensorflow/tfjs-node` 4.22 (a Node-API addon over
+ * libtensorflow) loaded in Deno. `tools/setup.sh` builds the addon; this module loads it with
+ * the thread settings libtensorflow reads from the environment at start-up.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { installNodeUtilShim } from "./node_util_shim.ts";
+
+/** Thread settings for libtensorflow; both are fixed once the backend has loaded. */
+export interface TensorflowThreadOptions {
+  /** Threads one op (a conv, a matMul) may use: `TF_NUM_INTRAOP_THREADS`. */
+  intraOpThreads?: number;
+  /** Independent ops run concurrently: `TF_NUM_INTEROP_THREADS`. */
+  interOpThreads?: number;
+}
+
+/** Thread pools libtensorflow runs with, and where the numbers came from. */
+export interface TensorflowThreads {
+  /** `TF_NUM_INTRAOP_THREADS`, or the number of CPUs libtensorflow sees when unset. */
+  intraOp: number;
+  /** `TF_NUM_INTEROP_THREADS`, or the number of CPUs libtensorflow sees when unset. */
+  interOp: number;
+  /** "env" when set through the environment (or options), "default" otherwise. */
+  source: "env" | "default";
+}
+
+/** The loaded backend. */
+export interface TensorflowBackend {
+  /** libtensorflow's own `TF_Version()`. */
+  libtensorflow: string;
+  /** Version of tfjs-node. */
+  tfjsNode: string;
+  threads: TensorflowThreads;
+  /** Path of the Node-API addon that was loaded. */
+  bindingPath: string;
+}
+
+const INTRA_ENV = "TF_NUM_INTRAOP_THREADS";
+const INTER_ENV = "TF_NUM_INTEROP_THREADS";
+
+let loaded: TensorflowBackend | undefined;
+
+/**
+ * Where tfjs-node's binding looks for its addon (`lib/napi-v8/tfjs_binding.node`): the path
+ * `tools/setup.sh` builds to.
+ *
+ * @example
+ * ```ts
+ * import { tensorflowBindingPath } from "./mod.ts";
+ * console.log(tensorflowBindingPath().endsWith("tfjs_binding.node")); // true
+ * ```
+ */
+export function tensorflowBindingPath(): string {
+  const entry = fileURLToPath(import.meta.resolve("@tensorflow/tfjs-node"));
+  // tfjs-node's node-pre-gyp config: napi_versions up to 8; Deno offers N-API 10, so v8.
+  return join(dirname(dirname(entry)), "lib", "napi-v8", "tfjs_binding.node");
+}
+
+/**
+ * Why the tensorflow backend cannot load, or undefined when its addon is in place. Cheap: only
+ * checks files, loads nothing.
+ *
+ * @example
+ * ```ts
+ * import { tensorflowMissingReason } from "./mod.ts";
+ * console.log(tensorflowMissingReason() ?? "addon built");
+ * ```
+ */
+export function tensorflowMissingReason(): string | undefined {
+  const path = tensorflowBindingPath();
+  if (!existsSync(path)) return `tfjs-node addon not built (${path}): run 'deno task setup'`;
+  return undefined;
+}
+
+/**
+ * Loads tfjs-node, which registers the `tensorflow` backend and makes it the active one.
+ * Thread options are exported to the environment first, because libtensorflow reads them once
+ * when tfjs-node creates its eager context. Later calls return the first load's result (a
+ * warning on stderr says when different thread options are ignored). Sets
+ * `TF_CPP_MIN_LOG_LEVEL=2` unless already set, to keep libtensorflow's start-up banner quiet.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTensorflowBackend } from "./mod.ts";
+ * const backend = await loadTensorflowBackend({ intraOpThreads: 2 });
+ * console.log(backend.libtensorflow, backend.threads);
+ * ```
+ */
+export async function loadTensorflowBackend(
+  options: TensorflowThreadOptions = {},
+): Promise<TensorflowBackend> {
+  if (loaded) {
+    const { intraOpThreads: intra, interOpThreads: inter } = options;
+    if (
+      (intra !== undefined && intra !== loaded.threads.intraOp) ||
+      (inter !== undefined && inter !== loaded.threads.interOp)
+    ) {
+      console.error(
+        `warning: tensorflow backend already loaded with ${loaded.threads.intraOp} intra-op / ` +
+          `${loaded.threads.interOp} inter-op threads; thread options are ignored`,
+      );
+    }
+    return loaded;
+  }
+  const missing = tensorflowMissingReason();
+  if (missing) throw new Error(missing);
+  for (
+    const [name, value] of [[INTRA_ENV, options.intraOpThreads], [
+      INTER_ENV,
+      options.interOpThreads,
+    ]] as const
+  ) {
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    }
+    Deno.env.set(name, String(value));
+  }
+  if (Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
+  installNodeUtilShim();
+  const tfNode = await import("@tensorflow/tfjs-node");
+  const backend = tf.findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } };
+  if (!backend?.binding) throw new Error("tfjs-node loaded but registered no tensorflow backend");
+  loaded = {
+    libtensorflow: String(backend.binding.TF_Version ?? "unknown"),
+    tfjsNode: tfNode.version["tfjs-node"] ?? "unknown",
+    threads: currentThreadSettings(),
+    bindingPath: tensorflowBindingPath(),
+  };
+  return loaded;
+}
+
+/**
+ * The thread pools libtensorflow uses (or will use when loaded now): the environment variables
+ * it honours, else its default of one thread per CPU this process may run on.
+ *
+ * @example
+ * ```ts
+ * import { currentThreadSettings } from "./mod.ts";
+ * console.log(currentThreadSettings().intraOp >= 1); // true
+ * ```
+ */
+export function currentThreadSettings(): TensorflowThreads {
+  const cpus = navigator.hardwareConcurrency || 1;
+  const read = (name: string) => {
+    const n = Number(Deno.env.get(name));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const intra = read(INTRA_ENV);
+  const inter = read(INTER_ENV);
+  return {
+    intraOp: intra ?? cpus,
+    interOp: inter ?? cpus,
+    source: intra !== undefined || inter !== undefined ? "env" : "default",
+  };
+}
+
+/**
+ * The backend {@link loadTensorflowBackend} loaded in this process, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { loadedTensorflowBackend } from "./mod.ts";
+ * console.log(loadedTensorflowBackend()?.libtensorflow ?? "not loaded");
+ * ```
+ */
+export function loadedTensorflowBackend(): TensorflowBackend | undefined {
+  return loaded;
+}
