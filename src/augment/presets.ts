@@ -1,0 +1,49 @@
+/**
+ * Named augmentation pipelines matching the model cards' training recipes.
+ *
+ * @module
+ */
+
+import { UsageError } from "../util/errors.ts";
+import type { Pipeline } from "./pipeline.ts";
+
+/**
+ * Preset pipelines:
+ * - `none`: no augmentation.
+ * - `adaptive-pool`: the 3-conv adaptive-pool card, random rotation ±10° and translation ±10%.
+ * - `beyond-mnist`: the Beyond-MNIST card's "shift, rotation, resize, noise".
+ * - `modern-cnn`: a stronger mix for the state-of-the-art-class CNN (affine with shear, elastic
+ *   distortion on a third of the images, random erasing).
+ */
+export const AUGMENT_PRESETS: Readonly<Record<string, Pipeline>> = {
+  "none": [],
+  "adaptive-pool": [{ op: "affine", rotate: 10, translate: 0.1 }],
+  "beyond-mnist": [
+    { op: "affine", rotate: 10, translate: 0.1, scale: 0.1 },
+    { op: "gaussianNoise", sigma: [0, 0.1], p: 0.5 },
+  ],
+  "modern-cnn": [
+    { op: "affine", rotate: 12, translate: 0.1, scale: 0.12, shear: 10 },
+    { op: "elastic", alpha: 34, sigma: 4, p: 0.3 },
+    { op: "erase", area: [0.02, 0.15], value: 0, p: 0.3 },
+  ],
+};
+
+/**
+ * A preset by name (a deep copy, safe to edit), or a UsageError listing the known names.
+ *
+ * @example
+ * ```ts
+ * import { augmentPreset } from "./presets.ts";
+ * console.log(augmentPreset("adaptive-pool")[0].op); // "affine"
+ * ```
+ */
+export function augmentPreset(name: string): Pipeline {
+  const p = Object.hasOwn(AUGMENT_PRESETS, name) ? AUGMENT_PRESETS[name] : undefined;
+  if (!p) {
+    throw new UsageError(
+      `unknown augmentation preset "${name}"; known: ${Object.keys(AUGMENT_PRESETS).join(", ")}`,
+    );
+  }
+  return structuredClone(p);
+}
