@@ -1,0 +1,105 @@
+/**
+ * Degradation curves: misclassification along a sweep (noise σ, blur σ, rotation…) with 95%
+ * interval bands, one line per model.
+ *
+ * @module
+ */
+import type { SweepCurve } from "../evaluate/types.ts";
+import { modelColorScale } from "./palette.ts";
+import { chart, round, type VegaLiteSpec } from "./spec.ts";
+
+/** Human names of the kit's sweep factors (others print as-is with `_` → space). */
+const FACTOR_NAMES: Record<string, string> = {
+  gaussian_noise: "Gaussian noise",
+  gaussian_blur: "Gaussian blur",
+  salt_and_pepper: "salt-and-pepper noise",
+  shot_noise: "shot (Poisson) noise",
+  motion_blur: "motion blur",
+  defocus_blur: "defocus blur",
+  rotate: "rotation",
+  resolution: "downsampling resolution",
+};
+
+/**
+ * A readable name for a factor key.
+ *
+ * @example
+ * ```ts
+ * import { factorName } from "./degradation.ts";
+ * console.log(factorName("gaussian_blur")); // "Gaussian blur"
+ * ```
+ */
+export function factorName(factor: string): string {
+  return FACTOR_NAMES[factor] ?? factor.replaceAll("_", " ");
+}
+
+/** Tidy rows behind {@link degradationSpec}. */
+export function degradationRows(curves: SweepCurve[]) {
+  return curves.flatMap((c) =>
+    c.levels.map((level, i) => ({
+      model: c.model,
+      level,
+      rate: round(c.misclassification[i], 5),
+      lower: round(c.misclassificationCi[i].lower, 5),
+      upper: round(c.misclassificationCi[i].upper, 5),
+    }))
+  );
+}
+
+/**
+ * Misclassification vs level of one sweep factor for several models (pass the curves of one
+ * factor and test set).
+ *
+ * @example
+ * ```ts
+ * import { degradationSpec } from "./degradation.ts";
+ * const spec = degradationSpec([{
+ *   model: "mlp", testSet: "mnist-test", factor: "gaussian_blur", unit: "σ (pixels)",
+ *   levels: [0, 1], misclassification: [0.02, 0.1],
+ *   misclassificationCi: [{ lower: 0.01, upper: 0.03 }, { lower: 0.08, upper: 0.12 }],
+ *   perClass: [],
+ * }]);
+ * console.log(spec.$schema);
+ * ```
+ */
+export function degradationSpec(
+  curves: SweepCurve[],
+  models: readonly string[] = curves.map((c) => c.model),
+): VegaLiteSpec {
+  const first = curves[0];
+  const factor = first ? factorName(first.factor) : "sweep";
+  const color = { field: "model", type: "nominal", title: "model", scale: modelColorScale(models) };
+  const x = { field: "level", type: "quantitative", title: `${factor}: ${first?.unit ?? "level"}` };
+  const tooltip = [
+    { field: "model" },
+    { field: "level", type: "quantitative", title: first?.unit ?? "level" },
+    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
+    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
+    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+  ];
+  return chart(`Degradation under ${factor} (${first?.testSet ?? ""})`, {
+    description: `Misclassification rate vs ${factor} level, one line per model`,
+    data: { values: degradationRows(curves) },
+    width: 360,
+    height: 220,
+    encoding: { x, color },
+    layer: [
+      {
+        mark: { type: "area", opacity: 0.2 },
+        encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" } },
+      },
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: {
+            field: "rate",
+            type: "quantitative",
+            title: "misclassification rate (%)",
+            axis: { format: ".0%" },
+          },
+          tooltip,
+        },
+      },
+    ],
+  }, "bands: 95% Wilson score intervals");
+}

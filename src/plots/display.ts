@@ -1,0 +1,49 @@
+/**
+ * Notebook display of charts: a Jupyter MIME bundle with the Vega-Lite v5 spec (interactive in
+ * JupyterLab), plus SVG and PNG fallbacks so the chart survives nbconvert to HTML or markdown.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { renderChart } from "./render.ts";
+import { specTitle, type VegaLiteSpec } from "./spec.ts";
+
+/** The MIME type JupyterLab renders Vega-Lite v5 specs under. */
+export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** The MIME bundle a chart shows as. */
+export interface ChartBundle {
+  [VEGA_LITE_MIME]: VegaLiteSpec;
+  "image/svg+xml": string;
+  "image/png": string;
+  "text/plain": string;
+}
+
+/** An object Deno's Jupyter kernel displays through `Symbol.for("Jupyter.display")`. */
+export interface Displayable {
+  bundle: ChartBundle;
+  [key: symbol]: () => ChartBundle;
+}
+
+/**
+ * Renders `spec` and returns an object that shows as the chart when it is a cell's last
+ * expression (or passed to `Deno.jupyter.display`).
+ *
+ * @example
+ * ```ts
+ * import { displayChart } from "./display.ts";
+ * import { chart } from "./spec.ts";
+ * const shown = await displayChart(chart("x", { data: { values: [{ x: 1 }] }, mark: "point" }));
+ * console.log(Object.keys(shown.bundle));
+ * ```
+ */
+export async function displayChart(spec: VegaLiteSpec): Promise<Displayable> {
+  const { svg, png } = await renderChart(spec);
+  const bundle: ChartBundle = {
+    [VEGA_LITE_MIME]: spec,
+    "image/svg+xml": svg,
+    "image/png": Buffer.from(png).toString("base64"),
+    "text/plain": specTitle(spec),
+  };
+  return { bundle, [Symbol.for("Jupyter.display")]: () => bundle };
+}

@@ -1,0 +1,71 @@
+/**
+ * Per-class misclassification rate with 95% Wilson error bars, several models side by side.
+ *
+ * @module
+ */
+import type { ConditionResult } from "../evaluate/types.ts";
+import { modelColorScale } from "./palette.ts";
+import { chart, round, type VegaLiteSpec } from "./spec.ts";
+
+/** Tidy rows behind {@link perClassErrorSpec}. */
+export function perClassErrorRows(results: ConditionResult[]) {
+  return results.flatMap((r) =>
+    r.report.classes.filter((c) => c.misclassification !== null).map((c) => ({
+      model: r.model,
+      class: c.name,
+      rate: round(c.misclassification!, 5),
+      lower: round(c.misclassificationCi!.lower, 5),
+      upper: round(c.misclassificationCi!.upper, 5),
+      n: c.support,
+      wrong: c.support - Math.round(c.recall * c.support),
+    }))
+  );
+}
+
+/**
+ * Grouped bars of misclassification per true class (one bar per model) with Wilson intervals.
+ * Pass each model's result for the same test set and condition (usually clean).
+ *
+ * @example
+ * ```ts
+ * import { perClassErrorSpec } from "./per_class.ts";
+ * console.log(perClassErrorSpec([], ["mlp"]).$schema);
+ * ```
+ */
+export function perClassErrorSpec(
+  results: ConditionResult[],
+  models: readonly string[] = results.map((r) => r.model),
+): VegaLiteSpec {
+  const testSet = results[0]?.testSet ?? "";
+  const x = { field: "class", type: "nominal", title: "true class", axis: { labelAngle: 0 } };
+  const y = {
+    field: "rate",
+    type: "quantitative",
+    title: "misclassification rate (%)",
+    axis: { format: ".1%" },
+  };
+  const color = { field: "model", type: "nominal", title: "model", scale: modelColorScale(models) };
+  const tooltip = [
+    { field: "model" },
+    { field: "class", title: "true class" },
+    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
+    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
+    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+    { field: "wrong", type: "quantitative", title: "misclassified" },
+    { field: "n", type: "quantitative", title: "n" },
+  ];
+  return chart(`Misclassification per class (${testSet})`, {
+    description: "Per-class misclassification rate with 95% Wilson intervals",
+    data: { values: perClassErrorRows(results) },
+    width: Math.max(360, 10 * 14 * Math.max(1, models.length)),
+    height: 240,
+    encoding: { x, xOffset: { field: "model", type: "nominal", sort: [...models] } },
+    layer: [
+      { mark: "bar", encoding: { y, color, tooltip } },
+      {
+        mark: { type: "rule", color: "#333" },
+        encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" }, tooltip },
+      },
+    ],
+  }, "error bars: 95% Wilson score intervals");
+}

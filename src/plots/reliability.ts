@@ -1,0 +1,82 @@
+/**
+ * Reliability diagram: accuracy against mean top-class confidence per confidence bin, one line
+ * per model, with the diagonal of perfect calibration.
+ *
+ * @module
+ */
+import type { ConditionResult } from "../evaluate/types.ts";
+import { modelColorScale } from "./palette.ts";
+import { chart, round, type VegaLiteSpec } from "./spec.ts";
+
+/** Tidy rows behind {@link reliabilitySpec} (empty bins are left out). */
+export function reliabilityRows(results: ConditionResult[]) {
+  return results.flatMap((r) =>
+    r.calibration.reliability.filter((b) => b.count > 0).map((b) => ({
+      model: r.model,
+      confidence: round(b.meanConfidence!, 5),
+      accuracy: round(b.accuracy!, 5),
+      bin: `${b.lower.toFixed(2)}–${b.upper.toFixed(2)}`,
+      n: b.count,
+      ece: round(r.calibration.ece, 5),
+    }))
+  );
+}
+
+/**
+ * Reliability diagram for several models on the same test set and condition.
+ *
+ * @example
+ * ```ts
+ * import { reliabilitySpec } from "./reliability.ts";
+ * console.log(reliabilitySpec([]).$schema);
+ * ```
+ */
+export function reliabilitySpec(
+  results: ConditionResult[],
+  models: readonly string[] = results.map((r) => r.model),
+): VegaLiteSpec {
+  const ece = results.map((r) => `${r.model} ${(100 * r.calibration.ece).toFixed(2)}%`).join(", ");
+  const axis = (title: string) => ({
+    type: "quantitative",
+    title,
+    scale: { domain: [0, 1] },
+    axis: { format: ".0%" },
+  });
+  return chart(`Reliability diagram (${results[0]?.testSet ?? ""})`, {
+    description: "Accuracy vs mean top-class confidence per bin; diagonal = perfect calibration",
+    width: 280,
+    height: 280,
+    layer: [
+      {
+        data: { values: [{ confidence: 0, accuracy: 0 }, { confidence: 1, accuracy: 1 }] },
+        mark: { type: "line", color: "#999", strokeDash: [4, 4] },
+        encoding: {
+          x: { field: "confidence", ...axis("mean confidence of predicted class (%)") },
+          y: { field: "accuracy", ...axis("accuracy (%)") },
+        },
+      },
+      {
+        data: { values: reliabilityRows(results) },
+        mark: { type: "line", point: true },
+        encoding: {
+          x: { field: "confidence", type: "quantitative" },
+          y: { field: "accuracy", type: "quantitative" },
+          color: {
+            field: "model",
+            type: "nominal",
+            title: "model",
+            scale: modelColorScale(models),
+          },
+          tooltip: [
+            { field: "model" },
+            { field: "bin", title: "confidence bin" },
+            { field: "confidence", type: "quantitative", title: "mean confidence", format: ".2%" },
+            { field: "accuracy", type: "quantitative", format: ".2%" },
+            { field: "n", type: "quantitative", title: "items" },
+            { field: "ece", type: "quantitative", title: "ECE (15 bins)", format: ".2%" },
+          ],
+        },
+      },
+    ],
+  }, `ECE: ${ece}`);
+}

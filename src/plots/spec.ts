@@ -1,0 +1,66 @@
+/**
+ * The shape every plot function returns: a plain Vega-Lite v5 specification (JSON), plus the
+ * shared defaults (schema, fonts, sizes) so all charts of a report look alike.
+ *
+ * @module
+ */
+
+/** The Vega-Lite schema the kit targets (Deno's Jupyter display and JupyterLab render v5). */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** A plain, JSON-serialisable Vega-Lite v5 specification. */
+export type VegaLiteSpec = { $schema: string; title?: unknown; [key: string]: unknown };
+
+/** Shared look: DejaVu Sans everywhere so headless SVG, PNG and the browser agree. */
+export const CHART_CONFIG = {
+  font: "DejaVu Sans, sans-serif",
+  view: { stroke: "#ddd" },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  title: { fontSize: 14, anchor: "start", subtitleFontSize: 11, subtitleColor: "#555" },
+} as const;
+
+/**
+ * Wraps chart `body` with the v5 schema, a title (and optional subtitle) and the shared config.
+ *
+ * @example
+ * ```ts
+ * import { chart } from "./spec.ts";
+ * const spec = chart("Demo", { mark: "point", data: { values: [{ x: 1 }] } });
+ * console.log(spec.$schema);
+ * ```
+ */
+export function chart(
+  title: string,
+  body: Record<string, unknown>,
+  subtitle?: string,
+): VegaLiteSpec {
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: subtitle ? { text: title, subtitle } : title,
+    ...body,
+    config: CHART_CONFIG,
+  };
+}
+
+/**
+ * The plain title text of a spec (titles may be strings or `{text, subtitle}` objects).
+ *
+ * @example
+ * ```ts
+ * import { chart, specTitle } from "./spec.ts";
+ * console.log(specTitle(chart("Loss", { mark: "line" }, "per epoch"))); // "Loss"
+ * ```
+ */
+export function specTitle(spec: VegaLiteSpec): string {
+  const title = spec.title;
+  if (typeof title === "string") return title;
+  if (title && typeof title === "object" && "text" in title) return String(title.text);
+  return "chart";
+}
+
+/** Rounds for tooltips and data so specs stay small and readable. */
+export function round(value: number, digits = 4): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
