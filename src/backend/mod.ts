@@ -222,6 +222,8 @@ export async function describeBackends(
 }
 
 function warnCpu(): void {
+  // tfjs-backend-cpu's own "install our node backend" banner would point users at npm.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   if (warnedAboutCpu) return;
   warnedAboutCpu = true;
   const why = failures.tensorflow ? `\n!!  tensorflow: ${failures.tensorflow}` : "";
