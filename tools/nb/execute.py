@@ -1,0 +1,244 @@
+"""Executes Deno-kernel notebooks headless and fails on any error. Run by tools/run_notebooks.ts.
+
+Usage: /usr/bin/python3 tools/nb/execute.py --out DIR --results FILE [--quick]
+           [--param NAME=JSON]... [--timeout SECONDS] NOTEBOOK...
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import nbformat
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kernel_session import KernelSession  # noqa: E402
+from outputs import Capture, CellOutputs, DisplayRegistry  # noqa: E402
+from parameters import ParameterError, inject_parameters, quick_parameters  # noqa: E402
+
+# The Deno kernel swallows unhandled rejections and errors thrown in timers; these handlers
+# record them so the executor can fail the notebook instead of printing "ok".
+INSTALL_HANDLERS = """
+globalThis.__digitkitAsyncErrors = [];
+globalThis.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  const reason = event.reason;
+  globalThis.__digitkitAsyncErrors.push("Unhandled promise rejection: " + String(reason?.stack ?? reason));
+});
+globalThis.addEventListener("error", (event) => {
+  event.preventDefault();
+  globalThis.__digitkitAsyncErrors.push("Uncaught error (timer or event): " + String(event.error?.stack ?? event.message));
+});
+"""
+COLLECT_ERRORS = (
+    'await Deno.jupyter.display({"application/json": '
+    "{errors: (globalThis.__digitkitAsyncErrors ?? ['async error handlers are missing']).splice(0)}"
+    "}, {raw: true});"
+)
+HIDDEN_TIMEOUT_S = 60
+FINAL_QUIET_S = 1.0
+
+
+class NotebookFailure(Exception):
+    def __init__(self, cell_number, source, error):
+        super().__init__(error)
+        self.cell_number = cell_number
+        self.source = source
+        self.error = error
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    results = [run_notebook(path, args) for path in args.notebooks]
+    with open(args.results, "w") as f:
+        json.dump(results, f, indent=2)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--param", action="append", default=[])
+    parser.add_argument("--timeout", type=float, default=600.0)
+    return parser.parse_args()
+
+
+def run_notebook(path, args):
+    started = time.monotonic()
+    output_path = os.path.join(args.out, os.path.basename(path))
+    print(f"notebook {path}", flush=True)
+    nb = nbformat.read(path, as_version=4)
+    failure = None
+    try:
+        overrides = quick_parameters(nb) if args.quick else {}
+        overrides.update(parse_params(args.param))
+        inject_parameters(nb, overrides, "quick run" if args.quick else "--param")
+        nb.metadata.setdefault("digitkit", {})["executed_parameters"] = overrides
+        execute_cells(nb, path, args.timeout)
+        check_expected_mime_types(nb)
+    except ParameterError as e:
+        failure = NotebookFailure(None, "", f"bad parameters: {e}")
+    except NotebookFailure as e:
+        failure = e
+    except Exception as e:  # kernel start failure, unreadable notebook, ...
+        failure = NotebookFailure(None, "", f"{type(e).__name__}: {e}")
+    if failure and failure.cell_number:
+        record_failure_in_cell(nb.cells[failure.cell_number - 1], failure.error)
+    nbformat.write(nb, output_path)
+    seconds = time.monotonic() - started
+    if failure:
+        print_failure(path, failure)
+    print(f"{'ok' if failure is None else 'FAILED'} {path} ({seconds:.1f}s) -> {output_path}", flush=True)
+    return {
+        "path": path,
+        "output": output_path,
+        "ok": failure is None,
+        "seconds": round(seconds, 2),
+        "failure": None
+        if failure is None
+        else {"cell": failure.cell_number, "source": failure.source, "error": failure.error},
+    }
+
+
+def record_failure_in_cell(cell, error):
+    # Timeouts, kernel deaths, syntax and async errors leave no error output; the executed copy
+    # should still show what failed where.
+    outputs = cell.setdefault("outputs", [])
+    if not any(o.get("output_type") == "error" for o in outputs):
+        lines = error.splitlines() or [""]
+        outputs.append(nbformat.v4.new_output(
+            "error", ename="NotebookExecutionError", evalue=lines[0], traceback=lines,
+        ))
+
+
+def parse_params(pairs):
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise ParameterError(f"--param expects NAME=VALUE, got {pair!r}")
+        overrides[name] = json.loads(value)
+    return overrides
+
+
+def execute_cells(nb, path, default_timeout_s):
+    kernel_name = (nb.metadata.get("kernelspec") or {}).get("name", "deno")
+    session = KernelSession(kernel_name, cwd=os.path.dirname(os.path.abspath(path)) or ".")
+    registry = DisplayRegistry()
+    try:
+        hidden(session, INSTALL_HANDLERS, None)
+        code_cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        for position, (index, cell) in enumerate(code_cells, start=1):
+            number = index + 1
+            timeout_s = cell_timeout(cell, default_timeout_s)
+            sink = CellOutputs(cell, registry)
+            result = session.execute(cell.source, sink, timeout_s)
+            cell.execution_count = result.reply.get("execution_count")
+            print(f"  cell {number} ({position}/{len(code_cells)}) {result.status} "
+                  f"{result.seconds:.1f}s", flush=True)
+            check_result(session, result, cell, number, timeout_s)
+            check_async_errors(session, cell, number, "during or after this cell")
+        session.drain(FINAL_QUIET_S)
+        last = code_cells[-1] if code_cells else (0, nb.cells[0] if nb.cells else None)
+        check_async_errors(session, last[1], last[0] + 1, "after the last cell")
+    finally:
+        session.shutdown()
+
+
+def cell_timeout(cell, default_timeout_s):
+    meta = cell.get("metadata", {})
+    value = meta.get("timeout", (meta.get("execution") or {}).get("timeout"))
+    return float(value) if value is not None else default_timeout_s
+
+
+def check_result(session, result, cell, number, timeout_s):
+    expects_error = "raises-exception" in cell.get("metadata", {}).get("tags", [])
+    if result.status == "timeout":
+        raise NotebookFailure(number, cell.source, f"cell timed out after {timeout_s:g}s")
+    if result.status == "died":
+        raise NotebookFailure(
+            number, cell.source, f"the kernel died (exit code {session.exit_code()})"
+        )
+    if result.status == "error" and not expects_error:
+        raise NotebookFailure(number, cell.source, describe_error(result.reply, cell.source))
+    if result.status == "ok" and expects_error:
+        raise NotebookFailure(
+            number, cell.source, "cell is tagged raises-exception but raised nothing"
+        )
+
+
+def describe_error(reply, source):
+    traceback = "\n".join(reply.get("traceback") or [])
+    if reply.get("evalue") == "Execution failed" and not traceback:
+        # The kernel reports syntax errors without any detail; ask Deno's parser where it is.
+        return parse_error(source) + "\n(the kernel itself said only 'Execution failed')"
+    return traceback or f"{reply.get('ename')}: {reply.get('evalue')}"
+
+
+def parse_error(source):
+    try:
+        done = subprocess.run(
+            ["deno", "fmt", "--ext", "ts", "-"], input=source, capture_output=True, text=True,
+            timeout=60, env={**os.environ, "NO_COLOR": "1"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"Execution failed (could not run deno fmt to locate a syntax error: {e})"
+    if done.returncode == 0:
+        return "Execution failed (deno's parser accepts this cell; evaluating it failed)"
+    message = done.stderr.split("\n\nStack backtrace")[0].strip()
+    message = re.sub(r"^error: ", "", message)
+    return re.sub(r"at file://\S*_stdin\.ts:(\d+):(\d+)", r"at cell line \1, column \2", message)
+
+
+def check_async_errors(session, cell, number, when):
+    capture = hidden(session, COLLECT_ERRORS, number)
+    errors = [e for payload in capture.json_payloads() for e in payload.get("errors", [])]
+    if errors:
+        source = cell.source if cell is not None else ""
+        raise NotebookFailure(number, source, f"asynchronous error {when}:\n" + "\n".join(errors))
+
+
+def hidden(session, code, number):
+    capture = Capture()
+    result = session.execute(code, capture, HIDDEN_TIMEOUT_S, store_history=False, quiet_s=0)
+    if not result.ok:
+        detail = describe_error(result.reply, code) if result.status == "error" else result.status
+        raise NotebookFailure(number, code, f"executor's own request failed: {detail}")
+    return capture
+
+
+def check_expected_mime_types(nb):
+    expected = (nb.metadata.get("digitkit") or {}).get("expect_mime_types") or []
+    present = {
+        mime
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        for mime in output.get("data", {})
+    }
+    missing = [m for m in expected if m not in present]
+    if missing:
+        raise NotebookFailure(
+            None, "", f"expected outputs with mime types {missing}; found only {sorted(present)}"
+        )
+
+
+def print_failure(path, failure):
+    where = f"cell {failure.cell_number}" if failure.cell_number else "notebook"
+    print(f"\nFAILED {path}, {where}: {failure.error.splitlines()[0] if failure.error else ''}")
+    if failure.source:
+        print("--- cell source ---")
+        print(failure.source.rstrip())
+    print("--- error ---")
+    print(failure.error.rstrip(), flush=True)
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+/**
+ * `deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--out DIR] [FILE.ipynb...]`
+ *
+ * Executes notebooks headless through Jupyter with the project's Deno kernel, writes executed
+ * copies under `reports/notebooks/`, and exits 1 if any cell failed. `DIGITKIT_QUICK=1` is the
+ * same as `--quick` (each notebook's `metadata.digitkit.quick_parameters`).
+ *
+ * @module
+ */
+import { parseFlags } from "../src/cli/args.ts";
+import { isUserError, UsageError } from "../src/util/errors.ts";
+import { findNotebooks, runNotebooks } from "./nb/executor.ts";
+
+/** Parses `NAME=VALUE` (VALUE as JSON when it parses, else a string). */
+export function parseParam(pair: string): [string, unknown] {
+  const at = pair.indexOf("=");
+  if (at <= 0) throw new UsageError(`--param expects NAME=VALUE, got "${pair}"`);
+  const raw = pair.slice(at + 1);
+  try {
+    return [pair.slice(0, at), JSON.parse(raw)];
+  } catch {
+    return [pair.slice(0, at), raw];
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, {
+    quick: { type: "boolean" },
+    param: { type: "string", short: "p", multiple: true },
+    timeout: { type: "string" },
+    out: { type: "string" },
+  });
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(timeoutS > 0)) {
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  }
+  const notebooks = positionals.length > 0 ? positionals : await findNotebooks();
+  if (notebooks.length === 0) throw new UsageError("no notebooks to run");
+  const { results } = await runNotebooks({
+    notebooks,
+    outDir: values.out,
+    quick: values.quick || Deno.env.get("DIGITKIT_QUICK") === "1",
+    params: Object.fromEntries((values.param ?? []).map(parseParam)),
+    timeoutS,
+  });
+  const failed = results.filter((r) => !r.ok);
+  console.log(`notebooks: ${results.length - failed.length} passed, ${failed.length} failed`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    console.error(`error: ${error.message}`);
+    Deno.exit(1);
+  }
+}
