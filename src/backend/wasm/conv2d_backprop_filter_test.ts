@@ -9,6 +9,7 @@ import {
   randomInt,
   randomTensor,
   relativeError,
+  testThreads,
 } from "./testing.ts";
 
 type Pad = "same" | "valid" | number[][];
@@ -86,7 +87,7 @@ Deno.test("a Conv2D model's filter gradient on wasm equals cpu's", async () => {
   const filter = randomTensor(random, [3, 3, 2, 6]);
   const gradients: Float32Array[] = [];
   for (const backend of ["cpu", "wasm"] as const) {
-    if (backend === "wasm") await setupWasmBackend();
+    if (backend === "wasm") await setupWasmBackend({ threads: testThreads() });
     await tf.setBackend(backend);
     const xs = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
     const grad = tf.grad((f) => tf.conv2d(xs, f as tf.Tensor4D, 2, "same").square().sum());

@@ -7,13 +7,17 @@
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import { type CustomKernel, registerWasmGradientKernels } from "./register_kernels.ts";
+import { unrefPthreadWorkers, withThreadedWasm } from "./threads.ts";
 import { wasmBinaryDirectory } from "./wasm_files.ts";
 
 export type { CustomKernel } from "./register_kernels.ts";
 
 /** Options for {@link setupWasmBackend}. */
 export interface WasmSetupOptions {
-  /** Threads for XNNPACK; 1 (the default) loads the single-threaded SIMD build. */
+  /**
+   * Threads for XNNPACK; 1 (the default) loads the single-threaded SIMD build, more loads the
+   * threaded SIMD build (see `threads.ts`). Fixed once the backend has initialised.
+   */
   threads?: number;
 }
 
@@ -54,7 +58,14 @@ export async function setupWasmBackend(options: WasmSetupOptions = {}): Promise<
   tfWasm.setThreadsCount(threads);
   // Initialise now (then restore the active backend) so errors surface here, not mid-training.
   const active: string | null = tf.engine().backendName;
-  if (!(await tf.setBackend("wasm"))) throw new Error("tfjs wasm backend failed to initialise");
+  const initialise = () => tf.setBackend("wasm");
+  const ok = threads > 1 ? await withThreadedWasm(threads, initialise) : await initialise();
+  if (!ok) throw new Error(`tfjs wasm backend failed to initialise (threads: ${threads})`);
+  unrefPthreadWorkers(
+    tf.engine().registry["wasm"] as unknown as Parameters<
+      typeof unrefPthreadWorkers
+    >[0],
+  );
   if (active != null && active !== "wasm") await tf.setBackend(active);
 }
 

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random.ts";
 import { setupWasmBackend, wasmBackendInfo } from "./mod.ts";
-import { randomTensor } from "./testing.ts";
+import { randomTensor, testThreads } from "./testing.ts";
 
 Deno.test("setupWasmBackend registers the gradient kernels and reports threads", async () => {
-  await setupWasmBackend();
+  await setupWasmBackend({ threads: testThreads() });
   await setupWasmBackend(); // idempotent
   const info = await wasmBackendInfo();
   assert.deepEqual(info.customKernels.map((k) => k.kernelName).sort(), [
@@ -17,7 +17,7 @@ Deno.test("setupWasmBackend registers the gradient kernels and reports threads",
     info.customKernels.find((k) => k.kernelName === "Conv2DBackpropFilter")?.action,
     "added",
   );
-  assert.ok(info.threads >= 1);
+  assert.equal(info.threads, testThreads());
   assert.equal(info.version, "4.22.0");
   assert.ok(await tf.setBackend("wasm"));
 });
@@ -27,7 +27,7 @@ Deno.test("setupWasmBackend rejects a non-positive thread count", async () => {
 });
 
 Deno.test("a small Conv2D/MaxPool/Dropout/Dense model trains on wasm with Adam", async () => {
-  await setupWasmBackend();
+  await setupWasmBackend({ threads: testThreads() });
   await tf.setBackend("wasm");
   const random = new Random(1);
   const x = randomTensor(random, [32, 10, 10, 1]);

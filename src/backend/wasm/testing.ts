@@ -9,6 +9,20 @@ import "@tensorflow/tfjs-backend-cpu";
 import type { Random } from "../../util/random.ts";
 import { setupWasmBackend } from "./mod.ts";
 
+/**
+ * Threads the wasm tests run with: `DIGITKIT_WASM_THREADS` (set by `threads_test.ts` to rerun
+ * every wasm test on the threaded build), else 1.
+ *
+ * @example
+ * ```ts
+ * import { testThreads } from "./testing.ts";
+ * console.assert(testThreads() >= 1);
+ * ```
+ */
+export function testThreads(): number {
+  return Number(Deno.env.get("DIGITKIT_WASM_THREADS") ?? "1");
+}
+
 /** A kernel input: shape, values and dtype. */
 export interface HostTensor {
   shape: number[];
@@ -46,7 +60,7 @@ export async function runKernelOn(
   inputs: Record<string, HostTensor>,
   attrs: Record<string, unknown>,
 ): Promise<Float32Array> {
-  if (backend === "wasm") await setupWasmBackend();
+  if (backend === "wasm") await setupWasmBackend({ threads: testThreads() });
   await tf.setBackend(backend);
   const tensors: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(inputs)) {

@@ -1,0 +1,131 @@
+/**
+ * Multi-threaded wasm in Deno. tfjs-backend-wasm 4.22 never threads under Deno, for three
+ * reasons this module works around, only while the backend initialises:
+ *
+ * 1. Deno counts as Node (`IS_NODE`), and the `WASM_HAS_MULTITHREAD_SUPPORT` flag answers
+ *    `false` for Node. We set the flag to `true`.
+ * 2. The pthread workers are `node:worker_threads` Workers created from a `blob:` URL, which
+ *    Node's API rejects (`ERR_WORKER_PATH`). We write the worker script to a `.cjs` file and
+ *    hand out its path instead. The script is prefixed with a shim that (a) makes the worker
+ *    globals it assigns (`location`, `self`, `postMessage`, …) writable, as Deno defines them
+ *    as getters, and (b) points the worker at the threaded module's `.js` file instead of the
+ *    `Blob` tfjs posts, which a Node-style worker cannot import.
+ * 3. The C side caps the thread pool at half the logical cores (`os.cpus().length / 2` under
+ *    Node), so 2 cores give 1 thread. We report 2 × the requested threads while it starts.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import process from "node:process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const WORKER_FILE = "tfjs-backend-wasm-threaded-simd.worker.js";
+const MAIN_SCRIPT = "tfjs-backend-wasm-threaded-simd.js";
+
+/**
+ * The `.cjs` pthread worker script for the threaded SIMD build.
+ *
+ * @example
+ * ```ts
+ * import { threadedWorkerScript } from "./threads.ts";
+ * console.assert(threadedWorkerScript().startsWith('"use strict"'));
+ * ```
+ */
+export function threadedWorkerScript(): string {
+  const require = createRequire(import.meta.url);
+  const wasmOut = path.join(
+    path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm")),
+    "..",
+    "wasm-out",
+  );
+  const { wasmWorkerContents } = require(path.join(wasmOut, WORKER_FILE)) as {
+    wasmWorkerContents: string;
+  };
+  const mainScript = path.join(wasmOut, MAIN_SCRIPT);
+  const shim = `"use strict";
+const workerThreads = require("worker_threads");
+for (const key of ["self", "location", "postMessage", "performance", "Worker", "onmessage"]) {
+  Object.defineProperty(globalThis, key, { value: globalThis[key], writable: true, configurable: true });
+}
+const listen = workerThreads.parentPort.on.bind(workerThreads.parentPort);
+workerThreads.parentPort.on = (event, listener) => listen(event, event !== "message" ? listener : (data) => {
+  if (data && data.cmd === "load") data.urlOrBlob = ${JSON.stringify(mainScript)};
+  listener(data);
+});
+`;
+  // The template-literal source holds real newlines inside string literals (tfjs escapes them
+  // the same way before making its Blob).
+  return shim + wasmWorkerContents.replace(/\n/g, "\\n");
+}
+
+// Named by content, so repeated runs reuse one file; written via rename so a concurrent run
+// never reads a half-written script.
+function writeWorkerFile(): string {
+  const script = threadedWorkerScript();
+  const hash = createHash("sha256").update(script).digest("hex").slice(0, 16);
+  const file = path.join(os.tmpdir(), `digitkit-tfjs-wasm-worker-${hash}.cjs`);
+  if (!fs.existsSync(file)) {
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, script);
+    fs.renameSync(partial, file);
+  }
+  return file;
+}
+
+/**
+ * Runs `init` (which must initialise the wasm backend) with the threaded SIMD build enabled
+ * for `threads` threads, then undoes every global patch.
+ *
+ * @example
+ * ```ts ignore
+ * await withThreadedWasm(2, () => tf.setBackend("wasm"));
+ * ```
+ */
+export async function withThreadedWasm<T>(threads: number, init: () => Promise<T>): Promise<T> {
+  const workerFile = writeWorkerFile();
+  const createObjectURL = URL.createObjectURL;
+  const cpus = os.cpus;
+  const globalWorker = globalThis.Worker;
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+  URL.createObjectURL = (object: Blob) =>
+    object instanceof Blob && object.type === "application/javascript"
+      ? workerFile
+      : createObjectURL(object);
+  const reported = cpus();
+  os.cpus = () => Array.from({ length: 2 * threads }, (_, i) => reported[i % reported.length]);
+  try {
+    return await init();
+  } finally {
+    URL.createObjectURL = createObjectURL;
+    os.cpus = cpus;
+    // Emscripten replaces the global Worker with node's; the pool is already created.
+    globalThis.Worker = globalWorker;
+  }
+}
+
+/** The slice of Emscripten's PThread object used to let the process exit. */
+interface PThreadLike {
+  runningWorkers: { unref(): void }[];
+  unusedWorkers: { unref(): void }[];
+}
+
+/**
+ * Lets the process exit although pthread workers are alive (XNNPACK's pool threads never
+ * return, and Emscripten keeps a worker referenced while its thread runs).
+ *
+ * @example
+ * ```ts ignore
+ * unrefPthreadWorkers(tf.backend() as unknown as { wasm: { PThread?: PThreadLike } });
+ * ```
+ */
+export function unrefPthreadWorkers(backend: { wasm?: { PThread?: PThreadLike } }): number {
+  const pthread = backend.wasm?.PThread;
+  if (pthread === undefined) return 0;
+  const workers = [...pthread.runningWorkers, ...pthread.unusedWorkers];
+  for (const worker of workers) worker.unref();
+  return workers.length;
+}
