@@ -45,6 +45,21 @@ export interface DigitDataset {
   ids?: Uint32Array;
 }
 
+/**
+ * Labels without images, e.g. a complete label file whose images are not available.
+ * Every {@link DigitDataset} is also a `LabelSet`.
+ *
+ * @example
+ * ```ts
+ * import type { LabelSet } from "./types.ts";
+ * const set: LabelSet = {
+ *   name: "l", labels: new Uint8Array([0]), count: 1, classNames: ["0"], source: "", checksum: "",
+ * };
+ * console.log(set.count);
+ * ```
+ */
+export type LabelSet = Omit<DigitDataset, "images" | "ids">;
+
 /** Label value for items without a known class. */
 export const UNLABELED = 255;
 
