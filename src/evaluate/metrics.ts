@@ -109,7 +109,7 @@ export function overallMetrics(
     correct,
     accuracy,
     accuracyCi: wilsonInterval(correct, n) ?? fallback,
-    misclassification: n > 0 ? 1 - accuracy : 0,
+    misclassification: n > 0 ? (n - correct) / n : 0,
     misclassificationCi: wilsonInterval(n - correct, n) ?? fallback,
     loss,
   };
@@ -191,7 +191,7 @@ export function classificationReport(
       f1: ratio(2 * precision * recall, precision + recall),
       support,
       predictedCount,
-      misclassification: support > 0 ? 1 - recall : null,
+      misclassification: support > 0 ? (support - tp) / support : null,
       misclassificationCi: wilsonInterval(support - tp, support),
     });
   }

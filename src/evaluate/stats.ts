@@ -57,6 +57,16 @@ export function logGamma(x: number): number {
  * term so that n in the tens of thousands neither underflows nor loses precision.
  */
 function halfBinomialLowerTail(k: number, n: number): { cdf: number; pmf: number } {
+  if (n <= 1000) {
+    // 2^−n is exact and the upward recurrence stays in range: exact for small tables.
+    let pmf = 2 ** -n;
+    let cdf = pmf;
+    for (let i = 0; i < k; i++) {
+      pmf *= (n - i) / (i + 1);
+      cdf += pmf;
+    }
+    return { cdf, pmf };
+  }
   const logPmf = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2;
   let term = 1;
   let sum = 1;

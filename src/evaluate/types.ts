@@ -398,7 +398,7 @@ export interface PairwiseTest {
 /** The pairwise tests of one family (Holm adjusts within it), e.g. one condition. */
 export interface PairwiseFamily {
   testSet: string;
-  /** `clean`, a sweep/corruption factor, or `<corruption> (all severities)` for pooled tests. */
+  /** `clean`, or the sweep/corruption factor. */
   factor: string;
   /** Sweep level or severity; null for tests pooled over severities. */
   level: number | null;
