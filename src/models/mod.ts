@@ -20,3 +20,4 @@ export * from "./baselines.ts";
 export * from "./zoo.ts";
 export * from "./summary.ts";
 export type { Classifier } from "./classifier.ts";
+export * from "./tf_classifier.ts";

@@ -1,0 +1,235 @@
+/**
+ * Run folders: one checkpoint per epoch (model, optimizer state, RNG state, history), written to
+ * a temporary folder and renamed into place, with `latest.json` pointing at the newest complete
+ * one, so an interrupted run loses at most the epoch in progress. A finished run also holds the
+ * kept model (`model.json` + `weights.bin`) and `run.json` at its top.
+ *
+ * ```
+ * run/
+ *   latest.json            {latest: "epoch-0007", best: "epoch-0005", epoch: 7}
+ *   epoch-0007/            model.json weights.bin optimizer.json optimizer.bin state.json
+ *   epoch-0005/            (kept while it has the lowest validation loss)
+ *   model.json weights.bin run.json   (when the run finished)
+ * ```
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import type { Classifier } from "../models/classifier.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import { modelClassifier } from "../models/tf_classifier.ts";
+import { InputError } from "../util/errors.ts";
+import type { RandomState } from "../util/random.ts";
+import { fileHandler, MODEL_JSON, readJson, writeFileAtomic, writeJsonAtomic } from "./file_io.ts";
+import type { Recipe } from "./recipes.ts";
+import type { EpochRecord } from "./history.ts";
+
+/** Pointer file naming the newest complete epoch checkpoint. */
+export const LATEST_JSON = "latest.json";
+/** Summary of a finished run. */
+export const RUN_JSON = "run.json";
+/** Per-epoch training state. */
+export const STATE_JSON = "state.json";
+
+/** What a checkpoint needs to continue training exactly where it stopped. */
+export interface CheckpointState {
+  /** Completed epochs. */
+  epoch: number;
+  /** Training RNG state after this epoch (shuffling, augmentation, dropout seeds). */
+  rng: RandomState;
+  history: EpochRecord[];
+  /** Epoch (1-based) with the lowest validation loss so far, or null without validation. */
+  bestEpoch: number | null;
+  spec: ModelSpec;
+  recipe: Recipe;
+  /** Seed the run started from. */
+  seed: number;
+  /** Checksum of the training data, to refuse resuming on other data. */
+  dataChecksum: string;
+}
+
+/** Contents of `latest.json`. */
+export interface LatestPointer {
+  latest: string;
+  best: string | null;
+  epoch: number;
+}
+
+/** A checkpoint read back from disk; the caller disposes `model` and `optimizerWeights`. */
+export interface LoadedCheckpoint {
+  state: CheckpointState;
+  model: tf.LayersModel;
+  optimizerWeights: { name: string; tensor: tf.Tensor }[];
+  folder: string;
+}
+
+/**
+ * The folder name of epoch `epoch` (`epoch-0007`).
+ *
+ * @example
+ * ```ts
+ * import { epochFolder } from "./checkpoint.ts";
+ * console.log(epochFolder(7)); // "epoch-0007"
+ * ```
+ */
+export function epochFolder(epoch: number): string {
+  return `epoch-${String(epoch).padStart(4, "0")}`;
+}
+
+/**
+ * Writes the checkpoint of a completed epoch into `runDir` atomically, repoints `latest.json`,
+ * and removes epoch folders that are neither the latest nor the best.
+ *
+ * @example
+ * ```ts ignore
+ * await saveEpochCheckpoint("runs/x", model, optimizer, state);
+ * ```
+ */
+export async function saveEpochCheckpoint(
+  runDir: string,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  state: CheckpointState,
+): Promise<void> {
+  await Deno.mkdir(runDir, { recursive: true });
+  const name = epochFolder(state.epoch);
+  const final = join(runDir, name), temp = `${final}.tmp`;
+  await Deno.remove(temp, { recursive: true }).catch(() => {});
+  await model.save(fileHandler(temp));
+  const optimizerWeights = await optimizer.getWeights();
+  const { data, specs } = await tf.io.encodeWeights(optimizerWeights);
+  // getWeights() makes a fresh iteration-count scalar; the other tensors are live variables.
+  tf.dispose(optimizerWeights.filter((w) => w.name === "iter").map((w) => w.tensor));
+  await Deno.writeFile(join(temp, "optimizer.bin"), new Uint8Array(data));
+  await Deno.writeTextFile(join(temp, "optimizer.json"), JSON.stringify(specs));
+  await Deno.writeTextFile(join(temp, STATE_JSON), JSON.stringify(state));
+  await Deno.remove(final, { recursive: true }).catch(() => {});
+  await Deno.rename(temp, final);
+  const best = state.bestEpoch === null ? null : epochFolder(state.bestEpoch);
+  await writeJsonAtomic(join(runDir, LATEST_JSON), { latest: name, best, epoch: state.epoch });
+  for await (const entry of Deno.readDir(runDir)) {
+    if (entry.isDirectory && /^epoch-\d+$/.test(entry.name) && entry.name !== name) {
+      if (entry.name !== best) await Deno.remove(join(runDir, entry.name), { recursive: true });
+    }
+  }
+}
+
+/**
+ * Reads `latest.json` of `runDir`, or null when the run has no checkpoint yet.
+ *
+ * @example
+ * ```ts
+ * import { readLatest } from "./checkpoint.ts";
+ * console.log(await readLatest(await Deno.makeTempDir())); // null
+ * ```
+ */
+export async function readLatest(runDir: string): Promise<LatestPointer | null> {
+  try {
+    await Deno.stat(join(runDir, LATEST_JSON));
+  } catch {
+    return null;
+  }
+  return await readJson<LatestPointer>(join(runDir, LATEST_JSON));
+}
+
+/**
+ * Loads the newest checkpoint of `runDir` (model, optimizer weights, state) for resuming.
+ *
+ * @example
+ * ```ts ignore
+ * const { state, model, optimizerWeights } = await loadLatestCheckpoint("runs/x");
+ * ```
+ */
+export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
+  const latest = await readLatest(runDir);
+  if (!latest) throw new InputError(join(runDir, LATEST_JSON), "", "a checkpoint to resume from");
+  const folder = join(runDir, latest.latest);
+  const state = await readJson<CheckpointState>(join(folder, STATE_JSON));
+  const model = await tf.loadLayersModel(fileHandler(folder));
+  const specs = await readJson<tf.io.WeightsManifestEntry[]>(join(folder, "optimizer.json"));
+  const bytes = await Deno.readFile(join(folder, "optimizer.bin"));
+  const decoded = tf.io.decodeWeights(bytes.slice().buffer, specs);
+  const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: decoded[s.name] }));
+  return { state, model, optimizerWeights, folder };
+}
+
+/**
+ * Loads the weights stored in checkpoint folder `folder` (e.g. the best epoch) into `model`,
+ * which must have the same architecture.
+ *
+ * @example
+ * ```ts ignore
+ * await loadWeightsInto(model, "runs/x/epoch-0005");
+ * ```
+ */
+export async function loadWeightsInto(model: tf.LayersModel, folder: string): Promise<void> {
+  const stored = await tf.loadLayersModel(fileHandler(folder));
+  const weights = stored.getWeights();
+  model.setWeights(weights);
+  stored.dispose();
+}
+
+/**
+ * Writes the kept model and `run.json` at the top of `runDir` (the run is then complete).
+ *
+ * @example
+ * ```ts ignore
+ * await saveFinishedRun("runs/x", model, { recipe: "keras-convnet" });
+ * ```
+ */
+export async function saveFinishedRun(
+  runDir: string,
+  model: tf.LayersModel,
+  info: Record<string, unknown>,
+): Promise<void> {
+  await model.save(fileHandler(runDir));
+  await writeFileAtomic(
+    join(runDir, RUN_JSON),
+    new TextEncoder().encode(JSON.stringify(info, null, 2) + "\n"),
+  );
+}
+
+/**
+ * Loads a trained model as a {@link Classifier}: from a finished run folder (its top-level
+ * `model.json`), an unfinished one (its latest checkpoint), or any folder holding a tfjs layers
+ * `model.json`. The model's own preprocessing is applied by its first layer, so `predict` takes
+ * pixels in [0, 1]. The name is the run's model/recipe when `run.json` says so.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadClassifier } from "./checkpoint.ts";
+ * const clf = await loadClassifier("runs/keras-mnist-convnet");
+ * const probs = await clf.predict(new Float32Array(784), 1);
+ * ```
+ */
+export async function loadClassifier(dir: string): Promise<Classifier> {
+  let folder = dir;
+  if (!(await exists(join(dir, MODEL_JSON)))) {
+    const latest = await readLatest(dir);
+    if (!latest) {
+      throw new InputError(
+        join(dir, MODEL_JSON),
+        "",
+        "a trained model (model.json or latest.json)",
+      );
+    }
+    folder = join(dir, latest.best ?? latest.latest);
+  }
+  const model = await tf.loadLayersModel(fileHandler(folder));
+  let name = dir.replace(/\/+$/, "").split("/").at(-1) ?? dir;
+  if (await exists(join(dir, RUN_JSON))) {
+    const run = await readJson<{ name?: string }>(join(dir, RUN_JSON));
+    if (typeof run.name === "string") name = run.name;
+  }
+  return modelClassifier(model, name);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * A `tf.io` handler that saves and loads tfjs layers models (`model.json` + `weights.bin`) with
+ * Deno's file API, writing each file to a temporary name and renaming it into place, so a crash
+ * never leaves a half-written file under the final name.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { InputError } from "../util/errors.ts";
+
+/** File name of the model topology + weights manifest. */
+export const MODEL_JSON = "model.json";
+/** File name of the concatenated weights. */
+export const WEIGHTS_BIN = "weights.bin";
+
+/**
+ * Writes `data` to `path` atomically (temporary file in the same folder, then rename).
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./file_io.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/a.json`, new TextEncoder().encode("{}"));
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${Deno.pid}`;
+  await Deno.writeFile(temp, data);
+  await Deno.rename(temp, path);
+}
+
+/**
+ * Writes `value` as pretty JSON to `path` atomically.
+ *
+ * @example
+ * ```ts
+ * import { writeJsonAtomic } from "./file_io.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeJsonAtomic(`${dir}/run.json`, { ok: true });
+ * ```
+ */
+export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  return writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n"));
+}
+
+/**
+ * Reads and parses a JSON file, with an {@link InputError} naming the file when it is missing or
+ * not JSON.
+ *
+ * @example
+ * ```ts
+ * import { readJson, writeJsonAtomic } from "./file_io.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeJsonAtomic(`${dir}/x.json`, [1]);
+ * console.log(await readJson(`${dir}/x.json`)); // [ 1 ]
+ * ```
+ */
+export async function readJson<T = unknown>(path: string): Promise<T> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "", "an existing file");
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new InputError(path, "", "valid JSON", (error as Error).message);
+  }
+}
+
+/**
+ * A `tf.io.IOHandler` over folder `dir`: `model.save(fileHandler(dir))` writes `model.json` and
+ * `weights.bin`; `tf.loadLayersModel(fileHandler(dir))` reads them back.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { fileHandler } from "./file_io.ts";
+ * await tf.setBackend("cpu");
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * const dir = await Deno.makeTempDir();
+ * await model.save(fileHandler(dir));
+ * const again = await tf.loadLayersModel(fileHandler(dir));
+ * console.log(again.countParams()); // 3
+ * ```
+ */
+export function fileHandler(dir: string): tf.io.IOHandler {
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      await Deno.mkdir(dir, { recursive: true });
+      const weights = artifacts.weightData === undefined
+        ? new ArrayBuffer(0)
+        : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      await writeFileAtomic(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
+      const modelJson: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"],
+        format: artifacts.format ?? "layers-model",
+        generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+      if (artifacts.userDefinedMetadata) {
+        modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+      }
+      await writeJsonAtomic(join(dir, MODEL_JSON), modelJson);
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const path = join(dir, MODEL_JSON);
+      const json = await readJson<tf.io.ModelJSON>(path);
+      if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+        throw new InputError(path, "", "a tfjs layers model.json (modelTopology, weightsManifest)");
+      }
+      const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+      const buffers: ArrayBuffer[] = [];
+      for (const group of json.weightsManifest) {
+        weightSpecs.push(...group.weights);
+        for (const file of group.paths) {
+          const bytes = await Deno.readFile(join(dir, file)).catch(() => {
+            throw new InputError(join(dir, file), "", `the weights file named in ${path}`);
+          });
+          buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        }
+      }
+      return {
+        modelTopology: json.modelTopology,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy,
+        trainingConfig: json.trainingConfig,
+        userDefinedMetadata: json.userDefinedMetadata,
+        weightSpecs,
+        weightData: tf.io.CompositeArrayBuffer.join(buffers),
+      };
+    },
+  };
+}

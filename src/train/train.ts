@@ -1,0 +1,415 @@
+/**
+ * `train(spec, data, recipe, options)`: the training loop shared by notebooks and the CLI.
+ * Seeded shuffling, per-batch augmentation and dropout seeds all draw from one {@link Random},
+ * whose state is checkpointed with the weights and the optimizer, so a resumed run continues the
+ * same stream. Per-batch losses stay on the device and are read every `syncEvery` batches.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createHash } from "node:crypto";
+import type { DigitDataset } from "../data/types.ts";
+import { buildModel } from "../models/build.ts";
+import type { Classifier } from "../models/classifier.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import { modelClassifier } from "../models/tf_classifier.ts";
+import { UsageError } from "../util/errors.ts";
+import { Random } from "../util/random.ts";
+import { EpochBatches, toTrainingArrays } from "./batches.ts";
+import {
+  type CheckpointState,
+  epochFolder,
+  loadLatestCheckpoint,
+  loadWeightsInto,
+  readLatest,
+  saveEpochCheckpoint,
+  saveFinishedRun,
+} from "./checkpoint.ts";
+import { bestEpoch, type EpochRecord } from "./history.ts";
+import { makeOptimizer, setLearningRate, withWeightDecay } from "./optimizers.ts";
+import type { Recipe } from "./recipes.ts";
+import { learningRateAt } from "./schedule.ts";
+import { evaluateArrays, type StepResult, trainStep } from "./step.ts";
+
+/** Labelled training data, and optionally a validation set evaluated after every epoch. */
+export interface TrainData {
+  train: DigitDataset;
+  validation?: DigitDataset;
+}
+
+/** Progress inside an epoch, reported every `syncEvery` batches. */
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  /** Batches done in this epoch. */
+  batch: number;
+  batches: number;
+  /** Mean loss and accuracy of the epoch so far. */
+  loss: number;
+  accuracy: number;
+  learningRate: number;
+  /** Training images per second in this epoch so far. */
+  imagesPerSecond: number;
+  /** Estimated seconds left in the whole run. */
+  etaSeconds: number;
+}
+
+/** Hooks called during training (progress displays, plots, early inspection). */
+export interface TrainCallbacks {
+  onTrainStart?(info: { epochs: number; batches: number; startEpoch: number }): void;
+  onBatch?(progress: BatchProgress): void;
+  onEpochEnd?(record: EpochRecord): void | Promise<void>;
+  onTrainEnd?(result: TrainResult): void;
+}
+
+/** Turns a batch of [0, 1] images into augmented copies (e.g. a `src/augment` pipeline). */
+export type Augmenter = (images: Float32Array, count: number, rng: Random) => Float32Array;
+
+/** Options of {@link train}; callbacks may be given inline. */
+export interface TrainOptions extends TrainCallbacks {
+  /** Seed of the initial weights and of the training stream; 42 by default. */
+  seed?: number;
+  /** Overrides the recipe's epoch count. */
+  epochs?: number;
+  /** Run folder for checkpoints and the finished model; nothing is written without it. */
+  runDir?: string;
+  /** Continue from the newest checkpoint in `runDir`. */
+  resume?: boolean;
+  /** Batch augmentation; required when the recipe lists augmentation steps. */
+  augment?: Augmenter;
+  /** Read losses back every this many batches (default 10). */
+  syncEvery?: number;
+  /** More callbacks (e.g. a progress bar and a plot). */
+  callbacks?: TrainCallbacks[];
+  /** Extra fields for `run.json` (e.g. the data preset). */
+  runInfo?: Record<string, unknown>;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  /** The kept model (best validation loss or last epoch, per the recipe); caller disposes. */
+  model: tf.LayersModel;
+  /** The kept model as a classifier (pixels in [0, 1]). */
+  classifier: Classifier;
+  history: EpochRecord[];
+  /** 1-based epoch whose weights were kept. */
+  keptEpoch: number;
+  /** Run folder, when one was given. */
+  runDir?: string;
+  /** Wall seconds of this call (a resumed run counts only its own part). */
+  wallSeconds: number;
+  /** Final metrics of the kept epoch. */
+  final: EpochRecord;
+}
+
+/** Thrown when the loss becomes NaN or infinite; names the epoch and batch. */
+export class DivergedError extends UsageError {
+  constructor(readonly epoch: number, readonly batch: number, lastGood: string) {
+    super(
+      `training diverged: the loss became NaN/Inf at epoch ${epoch}, batch ${batch}; ` +
+        `${lastGood}. Lower the learning rate or check the data.`,
+    );
+  }
+}
+
+/**
+ * Trains `spec` on `data` with `recipe`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { train } from "./train.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * import { getModelSpec } from "../models/zoo.ts";
+ * await tf.setBackend("cpu");
+ * const ds = { name: "tiny", images: new Uint8Array(8 * 784), labels: new Uint8Array(8),
+ *   count: 8, classNames: ["0","1","2","3","4","5","6","7","8","9"], source: "", checksum: "" };
+ * const result = await train(getModelSpec("logistic-regression"), { train: ds },
+ *   getRecipe("baseline-adam"), { epochs: 1, seed: 1 });
+ * console.log(result.history.length); // 1
+ * result.model.dispose();
+ * ```
+ */
+export async function train(
+  spec: ModelSpec,
+  data: TrainData,
+  recipe: Recipe,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  const started = performance.now();
+  const hooks = [options, ...(options.callbacks ?? [])];
+  const seed = options.seed ?? 42;
+  const epochs = options.epochs ?? recipe.epochs;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new UsageError(`epochs must be a positive integer, got ${epochs}`);
+  }
+  if (recipe.augmentation.length > 0 && !options.augment) {
+    throw new UsageError(
+      `recipe '${recipe.name}' augments its batches: pass an augment function ` +
+        `(e.g. from src/augment) or a recipe copy with augmentation: []`,
+    );
+  }
+  const trainArrays = toTrainingArrays(data.train);
+  const valArrays = data.validation ? toTrainingArrays(data.validation) : null;
+  const dataChecksum = fingerprint(data);
+  const classCount = spec.classCount ?? 10;
+  const batches = new EpochBatches(trainArrays, recipe.batchSize);
+  const start = await startOrResume(spec, recipe, seed, dataChecksum, options);
+  const { model } = start;
+  const optimizer = makeOptimizer(recipe.optimizer);
+  if (start.optimizerWeights) {
+    await optimizer.setWeights(start.optimizerWeights);
+    tf.dispose(start.optimizerWeights.map((w) => w.tensor));
+  }
+  const rng = new Random(start.rng);
+  const history = start.history;
+  const dropouts = model.layers.filter((l) => l.getClassName() === "Dropout") as unknown as {
+    seed?: number;
+  }[];
+  const stepOptions = {
+    classCount,
+    labelSmoothing: recipe.labelSmoothing,
+    weightDecay: withWeightDecay(recipe.optimizer),
+  };
+  const syncEvery = Math.max(1, options.syncEvery ?? 10);
+  const keepBest = recipe.keep === "best-val-loss";
+  let best: { epoch: number; weights: tf.Tensor[] } | null = null;
+  const totalSteps = epochs * batches.batchCount;
+  const lastGood = () =>
+    options.runDir && history.length > 0
+      ? `the last good checkpoint is ${options.runDir}/${epochFolder(history.length)}`
+      : "no checkpoint was written";
+  for (const h of hooks) {
+    h.onTrainStart?.({ epochs, batches: batches.batchCount, startEpoch: history.length + 1 });
+  }
+  try {
+    for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
+      const epochStart = performance.now();
+      batches.shuffle(rng);
+      let lossSum = 0, correctSum = 0, seen = 0, learningRate = 0;
+      let pending: StepResult[] = [];
+      const flush = async (batchIndex: number) => {
+        const stacked = tf.tidy(() => tf.stack(pending.flatMap((p) => [p.loss, p.correct])));
+        const values = await stacked.data();
+        stacked.dispose();
+        const first = batchIndex - pending.length + 1;
+        tf.dispose(pending.flatMap((p) => [p.loss, p.correct]));
+        pending = [];
+        for (let k = 0; k < values.length / 2; k++) {
+          if (!Number.isFinite(values[2 * k])) {
+            throw new DivergedError(epoch, first + k, lastGood());
+          }
+          const size = batches.batch(first + k - 1).count;
+          lossSum += values[2 * k] * size;
+          correctSum += values[2 * k + 1];
+          seen += size;
+        }
+        const seconds = (performance.now() - epochStart) / 1000;
+        const rate = seen / Math.max(seconds, 1e-9);
+        const stepsLeft = totalSteps - ((epoch - 1) * batches.batchCount + batchIndex);
+        for (const h of hooks) {
+          h.onBatch?.({
+            epoch,
+            epochs,
+            batch: batchIndex,
+            batches: batches.batchCount,
+            loss: lossSum / seen,
+            accuracy: correctSum / seen,
+            learningRate,
+            imagesPerSecond: rate,
+            etaSeconds: (stepsLeft * recipe.batchSize) / rate,
+          });
+        }
+      };
+      for (let b = 0; b < batches.batchCount; b++) {
+        const step = (epoch - 1) * batches.batchCount + b;
+        learningRate = learningRateAt(
+          recipe.schedule,
+          recipe.optimizer.learningRate,
+          step,
+          totalSteps,
+          batches.batchCount,
+        );
+        setLearningRate(optimizer, learningRate);
+        for (const d of dropouts) d.seed = rng.nextUint32();
+        let batch = batches.batch(b);
+        if (options.augment) {
+          batch = { ...batch, images: options.augment(batch.images, batch.count, rng) };
+        }
+        pending.push(trainStep(model, optimizer, batch, stepOptions));
+        if (pending.length >= syncEvery || b === batches.batchCount - 1) await flush(b + 1);
+      }
+      const trainSeconds = (performance.now() - epochStart) / 1000;
+      const val = valArrays
+        ? await evaluateArrays(model, valArrays, classCount)
+        : { loss: NaN, accuracy: NaN };
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correctSum / seen,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        learningRate,
+        seconds: 0,
+        imagesPerSecond: seen / trainSeconds,
+      };
+      history.push(record);
+      if (keepBest && bestEpoch(history) === epoch) {
+        if (best) tf.dispose(best.weights);
+        best = { epoch, weights: model.getWeights().map((w) => w.clone()) };
+      }
+      if (options.runDir) {
+        const state: CheckpointState = {
+          epoch,
+          rng: rng.state,
+          history,
+          bestEpoch: bestEpoch(history),
+          spec,
+          recipe: { ...recipe, epochs },
+          seed,
+          dataChecksum,
+        };
+        await saveEpochCheckpoint(options.runDir, model, optimizer, state);
+      }
+      record.seconds = (performance.now() - epochStart) / 1000;
+      for (const h of hooks) await h.onEpochEnd?.(record);
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+  const keptEpoch = await keepWeights(model, history, best, keepBest, options.runDir);
+  const result: TrainResult = {
+    model,
+    classifier: modelClassifier(model, `${spec.name}/${recipe.name}`),
+    history,
+    keptEpoch,
+    runDir: options.runDir,
+    wallSeconds: (performance.now() - started) / 1000,
+    final: history[keptEpoch - 1],
+  };
+  if (options.runDir) {
+    await saveFinishedRun(options.runDir, model, {
+      name: `${spec.name}/${recipe.name}`,
+      model: spec.name,
+      spec,
+      recipe: { ...recipe, epochs },
+      seed,
+      backend: tf.getBackend(),
+      versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, v8: Deno.version.v8 },
+      dataChecksum,
+      data: {
+        train: { name: data.train.name, count: data.train.count, checksum: data.train.checksum },
+        validation: data.validation
+          ? { name: data.validation.name, count: data.validation.count }
+          : null,
+      },
+      keptEpoch,
+      final: result.final,
+      history,
+      wallSeconds: result.wallSeconds,
+      resumed: start.resumed,
+      finishedAt: new Date().toISOString(),
+      ...options.runInfo,
+    });
+  }
+  for (const h of hooks) h.onTrainEnd?.(result);
+  return result;
+}
+
+interface Start {
+  model: tf.LayersModel;
+  optimizerWeights?: { name: string; tensor: tf.Tensor }[];
+  rng: number | [number, number, number, number];
+  history: EpochRecord[];
+  resumed: boolean;
+}
+
+async function startOrResume(
+  spec: ModelSpec,
+  recipe: Recipe,
+  seed: number,
+  dataChecksum: string,
+  options: TrainOptions,
+): Promise<Start> {
+  const latest = options.runDir ? await readLatest(options.runDir) : null;
+  if (!options.resume) {
+    if (latest) {
+      throw new UsageError(
+        `${options.runDir} already holds a checkpoint (epoch ${latest.epoch}); ` +
+          `resume it or choose another output folder`,
+      );
+    }
+    const model = buildModel(spec, { seed, preprocessing: recipe.preprocessing });
+    // The training stream is independent of the initialiser stream of the same seed.
+    return { model, rng: seed ^ 0x7f4a7c15, history: [], resumed: false };
+  }
+  if (!options.runDir || !latest) {
+    throw new UsageError(
+      `nothing to resume: ${options.runDir ?? "no run folder"} has no checkpoint`,
+    );
+  }
+  const loaded = await loadLatestCheckpoint(options.runDir);
+  const { state } = loaded;
+  const mismatch = state.spec.name !== spec.name
+    ? `model ${state.spec.name}, not ${spec.name}`
+    : state.recipe.name !== recipe.name
+    ? `recipe ${state.recipe.name}, not ${recipe.name}`
+    : state.dataChecksum !== dataChecksum
+    ? "other training data"
+    : null;
+  if (mismatch) {
+    loaded.model.dispose();
+    tf.dispose(loaded.optimizerWeights.map((w) => w.tensor));
+    throw new UsageError(`cannot resume ${options.runDir}: its checkpoint used ${mismatch}`);
+  }
+  return {
+    model: loaded.model,
+    optimizerWeights: loaded.optimizerWeights,
+    rng: state.rng,
+    history: state.history.map((r) => ({ ...r })),
+    resumed: true,
+  };
+}
+
+/**
+ * Puts the kept epoch's weights into `model`: the best-validation epoch of this call (held in
+ * memory), or of an earlier, resumed part of the run (read from its checkpoint).
+ */
+async function keepWeights(
+  model: tf.LayersModel,
+  history: EpochRecord[],
+  best: { epoch: number; weights: tf.Tensor[] } | null,
+  keepBest: boolean,
+  runDir?: string,
+): Promise<number> {
+  const last = history.length;
+  const bestOverall = keepBest ? bestEpoch(history) : null;
+  if (bestOverall === null || bestOverall === last) {
+    if (best) tf.dispose(best.weights);
+    return last;
+  }
+  if (best && best.epoch === bestOverall) {
+    model.setWeights(best.weights);
+    tf.dispose(best.weights);
+  } else if (runDir) {
+    if (best) tf.dispose(best.weights);
+    await loadWeightsInto(model, `${runDir}/${epochFolder(bestOverall)}`);
+  } else {
+    return last;
+  }
+  return bestOverall;
+}
+
+/** sha256 over the pixels and labels actually trained and validated on. */
+function fingerprint(data: TrainData): string {
+  const hash = createHash("sha256");
+  for (const part of [data.train, data.validation]) {
+    if (!part) continue;
+    hash.update(part.images.subarray(0, part.count * 784));
+    hash.update(part.labels.subarray(0, part.count));
+  }
+  return hash.digest("hex");
+}
