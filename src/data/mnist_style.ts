@@ -136,7 +136,8 @@ export function toMnistStyle(image: GrayImage): Uint8Array {
       my += v * y;
     }
   }
-  const centre = (IMAGE_SIZE - 1) / 2;
+  // MNIST's centres of mass average (14.0, 14.0) in pixel-index coordinates.
+  const centre = IMAGE_SIZE / 2;
   const place = (com: number, size: number) =>
     Math.max(0, Math.min(IMAGE_SIZE - size, Math.round(centre - com)));
   const ox = place(mx / mass, tw), oy = place(my / mass, th);
