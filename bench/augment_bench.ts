@@ -10,6 +10,8 @@ import { Random } from "../src/util/random.ts";
 import { applyPipeline } from "../src/augment/pipeline.ts";
 import { AUGMENT_PRESETS } from "../src/augment/presets.ts";
 import { loadTestDigits } from "../src/augment/test_digits.ts";
+import { corrupt, CORRUPTION_NAMES } from "../src/augment/corruptions.ts";
+import { applySweep, SWEEPS } from "../src/augment/sweeps.ts";
 
 const BATCH = 256;
 const digits = loadTestDigits(BATCH);
@@ -34,5 +36,22 @@ for (const [name, pipeline] of Object.entries(singles)) {
   const rng = new Random(1);
   Deno.bench(`augment op ${name} (${BATCH} images)`, { group: "ops" }, () => {
     applyPipeline(digits, BATCH, structuredClone(pipeline) as never, rng, { out: work });
+  });
+}
+
+for (const name of CORRUPTION_NAMES) {
+  for (const severity of [3, 5]) {
+    Deno.bench(`corrupt ${name} severity ${severity} (${BATCH} images)`, {
+      group: "corruptions",
+    }, () => {
+      corrupt(digits, BATCH, name, severity, 1, { out: work });
+    });
+  }
+}
+
+for (const sweep of SWEEPS) {
+  const strongest = sweep.grid[sweep.grid.length - 1];
+  Deno.bench(`sweep ${sweep.name} at ${strongest} (${BATCH} images)`, { group: "sweeps" }, () => {
+    applySweep(digits, BATCH, sweep.name, strongest, 1, { out: work });
   });
 }

@@ -167,18 +167,26 @@ export function convolve2d(
   size: number,
 ): void {
   const r = (size - 1) >> 1;
+  // Disk kernels are zero in their corners: visit only each row's non-zero span.
+  for (let ky = 0; ky < size; ky++) {
+    let first = size, last = -1;
+    for (let kx = 0; kx < size; kx++) {
+      if (weights[ky * size + kx] !== 0) {
+        first = Math.min(first, kx);
+        last = kx;
+      }
+    }
+    spanFirst[ky] = first;
+    spanLast[ky] = last;
+  }
+  const pad = padImage(src, r), stride = N + 2 * r;
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N; x++) {
       let acc = 0;
       for (let ky = 0; ky < size; ky++) {
-        let yy = y + ky - r;
-        yy = yy < 0 ? 0 : yy >= N ? N - 1 : yy;
-        for (let kx = 0; kx < size; kx++) {
-          const w = weights[ky * size + kx];
-          if (w === 0) continue;
-          let xx = x + kx - r;
-          xx = xx < 0 ? 0 : xx >= N ? N - 1 : xx;
-          acc += w * src[yy * N + xx];
+        const row = (y + ky) * stride + x, wRow = ky * size;
+        for (let kx = spanFirst[ky]; kx <= spanLast[ky]; kx++) {
+          acc += weights[wRow + kx] * pad[row + kx];
         }
       }
       dst[y * N + x] = acc;
@@ -212,34 +220,48 @@ export function motionBlur(
     dst.set(src.subarray(0, PIXELS));
     return;
   }
-  const taps = Math.min(2 * Math.round(radius) + 1, Math.ceil(4 * sigma) + 1, MAX_TAPS);
-  const w = motionWeights, ox = motionDx, oy = motionDy;
+  const taps = Math.min(2 * Math.round(radius) + 1, Math.ceil(4 * sigma) + 1, MAX_PAD + 1);
+  const w = motionWeights, offsets = motionOffsets;
   const ux = Math.cos((angleDeg * Math.PI) / 180), uy = Math.sin((angleDeg * Math.PI) / 180);
+  const reach = taps - 1, stride = N + 2 * reach;
   let sum = 0;
+  for (let i = 0; i < taps; i++) sum += w[i] = Math.exp(-(i * i) / (2 * sigma * sigma));
   for (let i = 0; i < taps; i++) {
-    sum += w[i] = Math.exp(-(i * i) / (2 * sigma * sigma));
-    ox[i] = Math.ceil(i * ux - 0.5);
-    oy[i] = Math.ceil(i * uy - 0.5);
+    w[i] /= sum;
+    offsets[i] = Math.ceil(i * uy - 0.5) * stride + Math.ceil(i * ux - 0.5);
   }
+  const pad = padImage(src, reach);
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N; x++) {
+      const centre = (y + reach) * stride + x + reach;
       let acc = 0;
-      for (let i = 0; i < taps; i++) {
-        let xx = x + ox[i], yy = y + oy[i];
-        xx = xx < 0 ? 0 : xx >= N ? N - 1 : xx;
-        yy = yy < 0 ? 0 : yy >= N ? N - 1 : yy;
-        acc += w[i] * src[yy * N + xx];
-      }
-      dst[y * N + x] = acc / sum;
+      for (let i = 0; i < taps; i++) acc += w[i] * pad[centre + offsets[i]];
+      dst[y * N + x] = acc;
     }
   }
 }
 
-const MAX_TAPS = 128;
-// Reused across calls: motion blur runs once per image and must not allocate.
-const motionWeights = new Float32Array(MAX_TAPS);
-const motionDx = new Int32Array(MAX_TAPS);
-const motionDy = new Int32Array(MAX_TAPS);
+const MAX_PAD = 64;
+// Reused across calls: these filters run once per image and must not allocate.
+const motionWeights = new Float32Array(MAX_PAD + 1);
+const motionOffsets = new Int32Array(MAX_PAD + 1);
+const paddedImage = new Float32Array((N + 2 * MAX_PAD) ** 2);
+const spanFirst = new Int32Array(2 * MAX_PAD + 1);
+const spanLast = new Int32Array(2 * MAX_PAD + 1);
+
+/** Copies a 28×28 image into a shared (28 + 2r)² buffer, repeating edge pixels outward. */
+function padImage(src: Float32Array, r: number): Float32Array {
+  if (r > MAX_PAD) throw new RangeError(`filter reach ${r} exceeds ${MAX_PAD} px`);
+  const stride = N + 2 * r;
+  for (let y = 0; y < stride; y++) {
+    const sy = y < r ? 0 : y >= r + N ? N - 1 : y - r;
+    for (let x = 0; x < stride; x++) {
+      const sx = x < r ? 0 : x >= r + N ? N - 1 : x - r;
+      paddedImage[y * stride + x] = src[sy * N + sx];
+    }
+  }
+  return paddedImage;
+}
 
 /**
  * Loses resolution: area-averages `src` down to `r × r`, then bilinearly scales back up to
