@@ -12,7 +12,7 @@
 import { InputError } from "../util/errors.ts";
 import { DIGIT_CLASSES, type DigitDataset, PIXELS, UNLABELED } from "./types.ts";
 import { sha256Hex } from "./checksum.ts";
-import { readMaybeGzip } from "./files.ts";
+import { maybeGunzip, readInputFile } from "./files.ts";
 
 const COMMA = 44, NEWLINE = 10, CR = 13, ZERO = 48, NINE = 57;
 
@@ -181,5 +181,5 @@ function diagnoseRow(
  * ```
  */
 export async function loadKaggleCsv(path: string): Promise<DigitDataset> {
-  return parseKaggleCsv(await readMaybeGzip(path), path);
+  return parseKaggleCsv(maybeGunzip(await readInputFile(path), path), path);
 }
