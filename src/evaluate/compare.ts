@@ -120,8 +120,10 @@ function mergeTestSets(results: readonly EvaluationResult[]): Map<string, TestSe
   return sets;
 }
 
+// Sweeps and corruptions may share a factor name (shot_noise, motion_blur): the kind is part of
+// the key.
 const conditionKey = (testSet: string, c: Condition) =>
-  `${testSet}\u0000${c.factor}\u0000${c.level}`;
+  `${testSet}\u0000${c.kind}\u0000${c.factor}\u0000${c.level}`;
 
 /**
  * Compares every pair of models in one or more evaluations of the same test items.

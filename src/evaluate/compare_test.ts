@@ -103,3 +103,22 @@ Deno.test("compare joins separate evaluations of the same items and rejects othe
   assert.throws(() => compare([a, other]), UsageError);
   assert.throws(() => compare([a, a]), UsageError);
 });
+
+Deno.test("a sweep and a corruption with the same factor name stay separate", async () => {
+  const conditions = [
+    { kind: "clean" as const, factor: "clean", level: 0 },
+    { kind: "sweep" as const, factor: "shift", level: 1 },
+    { kind: "corruption" as const, factor: "shift", level: 1 },
+  ];
+  const models = [codedClassifier("a"), codedClassifier("b", { 1: 2 })];
+  const result = await evaluate(models, [codedDigits(20)], {
+    conditions,
+    render: shiftLabels,
+    progress: null,
+  });
+  const comparison = compare(result);
+  const shifted = comparison.rankings.filter((r) => r.factor === "shift");
+  assert.deepEqual(shifted.map((r) => r.kind).sort(), ["corruption", "sweep"]);
+  assert.equal(result.sweeps.length, 2);
+  assert.equal(result.robustness[0].corruptions[0].severities.length, 1);
+});

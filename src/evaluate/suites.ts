@@ -38,7 +38,7 @@ export interface Suite {
 }
 
 /** Sweeps and corruptions the quick suite keeps when the catalog has them. */
-const QUICK_SWEEPS = ["gaussian_noise", "gaussian_blur", "rotate"];
+const QUICK_SWEEPS = ["gaussian_noise", "gaussian_blur", "rotation"];
 const QUICK_CORRUPTIONS = ["shot_noise", "motion_blur", "fog"];
 
 /** First, middle and last level: the shape of a curve at a third of the cost. */

@@ -1,0 +1,64 @@
+/**
+ * The bridge to `src/augment`: the catalog of its sweeps and MNIST-C corruptions for the
+ * suites, and the renderer that produces a condition's images with them.
+ *
+ * @module
+ */
+import { applySweep, SWEEPS } from "../augment/sweeps.ts";
+import { corrupt, CORRUPTION_NAMES } from "../augment/corruptions.ts";
+import type { RenderCondition } from "./runner.ts";
+import { type ConditionCatalog, resolveSuite, type Suite } from "./suites.ts";
+
+/**
+ * Every sweep (default grids) and corruption (severities 1…5) that `src/augment` provides.
+ *
+ * @example
+ * ```ts
+ * import { augmentCatalog } from "./conditions.ts";
+ * console.log(augmentCatalog().corruptions.length); // 15
+ * ```
+ */
+export function augmentCatalog(): ConditionCatalog {
+  return {
+    sweeps: SWEEPS.map((s) => ({ factor: s.name, unit: s.unit, levels: s.grid })),
+    corruptions: CORRUPTION_NAMES,
+    severities: [1, 2, 3, 4, 5],
+  };
+}
+
+/**
+ * A named suite over the augment catalog.
+ *
+ * @example
+ * ```ts
+ * import { augmentSuite } from "./conditions.ts";
+ * console.log(augmentSuite("quick").conditions.length);
+ * ```
+ */
+export function augmentSuite(name: string): Suite {
+  return resolveSuite(name, augmentCatalog());
+}
+
+/**
+ * Renders sweeps with `applySweep` and corruptions with `corrupt`, seeded per item id, into a
+ * buffer reused across conditions (the runner consumes one condition before the next).
+ *
+ * @example
+ * ```ts
+ * import { augmentRenderer } from "./conditions.ts";
+ * const render = augmentRenderer();
+ * const out = await render(new Float32Array(784), 1,
+ *   { kind: "sweep", factor: "gaussian_noise", level: 0.5 }, 0, new Uint32Array([7]));
+ * console.log(out.some((v) => v > 0)); // true
+ * ```
+ */
+export function augmentRenderer(): RenderCondition {
+  let buffer = new Float32Array(0);
+  return (images, count, condition, seed, ids) => {
+    if (buffer.length !== images.length) buffer = new Float32Array(images.length);
+    const options = { ids, out: buffer };
+    return condition.kind === "corruption"
+      ? corrupt(images, count, condition.factor, condition.level, seed, options)
+      : applySweep(images, count, condition.factor, condition.level, seed, options);
+  };
+}

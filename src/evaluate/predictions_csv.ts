@@ -1,0 +1,62 @@
+/**
+ * `predictions.csv`: one row per model × test set × condition × item, with everything needed
+ * to recompute every metric of an evaluation (labels, predictions, top-class confidence).
+ *
+ * @module
+ */
+import type { ItemPredictions } from "./runner.ts";
+
+/** Column names of predictions.csv, in order. */
+export const PREDICTION_COLUMNS = [
+  "model",
+  "test_set",
+  "kind",
+  "factor",
+  "level",
+  "item_id",
+  "true_label",
+  "predicted_label",
+  "confidence",
+] as const;
+
+/** RFC 4180 quoting for fields that need it. */
+function field(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The header line of predictions.csv (with newline).
+ *
+ * @example
+ * ```ts
+ * import { predictionsHeader } from "./predictions_csv.ts";
+ * console.log(predictionsHeader()); // model,test_set,kind,factor,level,item_id,…
+ * ```
+ */
+export function predictionsHeader(): string {
+  return PREDICTION_COLUMNS.join(",") + "\n";
+}
+
+/**
+ * CSV rows (with newlines) for one condition's predictions. Confidence is written with 9
+ * significant digits, enough to read back the exact float32.
+ *
+ * @example
+ * ```ts
+ * import { predictionsRows } from "./predictions_csv.ts";
+ * console.log(predictionsRows({
+ *   model: "m", testSet: "t", kind: "clean", factor: "clean", level: 0,
+ *   ids: new Uint32Array([7]), labels: new Uint8Array([3]), predicted: new Uint8Array([5]),
+ *   confidence: new Float32Array([0.5]),
+ * })); // m,t,clean,clean,0,7,3,5,0.5
+ * ```
+ */
+export function predictionsRows(p: ItemPredictions): string {
+  const prefix = [p.model, p.testSet, p.kind, p.factor, String(p.level)].map(field).join(",");
+  const lines = new Array<string>(p.labels.length);
+  for (let i = 0; i < p.labels.length; i++) {
+    const confidence = String(Number(p.confidence[i].toPrecision(9)));
+    lines[i] = `${prefix},${p.ids[i]},${p.labels[i]},${p.predicted[i]},${confidence}\n`;
+  }
+  return lines.join("");
+}
