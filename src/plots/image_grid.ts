@@ -57,7 +57,7 @@ export function imageGridSpec(cells: GridCell[], options: ImageGridOptions): Veg
     ...(hasCaptions ? [{ field: "caption", title: "label" }] : []),
     ...detailFields.map((field) => ({ field })),
   ];
-  const cellWidth = size + 8;
+  const cellWidth = size + (hasCaptions ? 22 : 8);
   const rowHeight = size + (hasCaptions ? 18 : 8);
   const labelWidth = Math.max(...rows.map((r) => r.length)) * 7 + 8;
   const values = cells.map((c) => ({

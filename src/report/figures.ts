@@ -1,0 +1,268 @@
+/**
+ * Which charts a report shows, built from its input: pure, no rendering.
+ *
+ * @module
+ */
+import type { ConditionResult } from "../evaluate/types.ts";
+import type { VegaLiteSpec } from "../plots/spec.ts";
+import { trainingCurvesSpec } from "../plots/training.ts";
+import { perClassErrorSpec } from "../plots/per_class.ts";
+import { confusionSpec } from "../plots/confusion.ts";
+import { degradationSpec, factorName } from "../plots/degradation.ts";
+import { classCorruptionHeatmapSpec, corruptionModelHeatmapSpec } from "../plots/heatmaps.ts";
+import { reliabilitySpec } from "../plots/reliability.ts";
+import { errorRateComparisonSpec, pairwisePValueSpec } from "../plots/comparison.ts";
+import { type GridCell, imageGridSpec } from "../plots/image_grid.ts";
+import { digitAt } from "../plots/digit_image.ts";
+import { type ReportInput, slug } from "./input.ts";
+
+/** One chart of a report. */
+export interface ReportFigure {
+  /** File stem: `figures/<name>.svg`, `specs/<name>.vl.json`. */
+  name: string;
+  caption: string;
+  spec: VegaLiteSpec;
+}
+
+/** Model names in report order (fixes each model's colour). */
+export function reportModels(input: ReportInput): string[] {
+  return input.evaluation.models.map((m) => m.name);
+}
+
+/** The clean-condition results of `testSet`, in model order. */
+export function cleanResults(input: ReportInput, testSet: string): ConditionResult[] {
+  return input.evaluation.conditions.filter((c) => c.kind === "clean" && c.testSet === testSet);
+}
+
+/** The test set sweeps and corruptions were run on (the first with any), else the first. */
+export function primaryTestSet(input: ReportInput): string {
+  const ev = input.evaluation;
+  return ev.conditions.find((c) => c.kind !== "clean")?.testSet ?? ev.testSets[0]?.name ?? "";
+}
+
+function samplesFigure(input: ReportInput, testSet: string, perClass = 8): ReportFigure | null {
+  const images = input.images?.[testSet];
+  const info = input.evaluation.testSets.find((t) => t.name === testSet);
+  if (!images || !info) return null;
+  const cells: GridCell[] = [];
+  info.classNames.forEach((name, c) => {
+    const indices = info.labels.flatMap((l, i) => (l === c ? [i] : [])).slice(0, perClass);
+    indices.forEach((i, k) =>
+      cells.push({
+        pixels: digitAt(images, i),
+        row: name,
+        column: String(k + 1),
+        details: { id: info.ids[i] },
+      })
+    );
+  });
+  return {
+    name: `samples-${slug(testSet)}`,
+    caption: `The first ${perClass} test digits of each class in ${testSet}.`,
+    spec: imageGridSpec(cells, {
+      title: `Sample digits per class (${testSet})`,
+      rowTitle: "class",
+      columnTitle: "sample",
+      hideColumnLabels: true,
+      cellSize: 36,
+    }),
+  };
+}
+
+function corruptionGallery(input: ReportInput): ReportFigure | null {
+  const examples = input.corruptionExamples ?? [];
+  if (examples.length === 0) return null;
+  return {
+    name: "corruption-gallery",
+    caption: "One test digit under every corruption at every severity (seeded, as evaluated).",
+    spec: imageGridSpec(
+      examples.map((e) => ({
+        pixels: e.pixels,
+        row: factorName(e.corruption),
+        column: e.severity === 0 ? "clean" : String(e.severity),
+      })),
+      {
+        title: "Corruptions by severity",
+        rowTitle: "corruption",
+        columnTitle: "severity",
+        cellSize: 40,
+      },
+    ),
+  };
+}
+
+/**
+ * The figures of the comparison report: training curves, per-class errors, rankings, p-value
+ * matrices, reliability, degradation curves, corruption heatmap and the picture galleries.
+ *
+ * @example
+ * ```ts
+ * import { comparisonFigures } from "./figures.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 100);
+ * const figures = comparisonFigures({ runName: "demo", evaluation, comparison,
+ *   reproducibility: { command: "", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } });
+ * console.log(figures.map((f) => f.name));
+ * ```
+ */
+export function comparisonFigures(input: ReportInput): ReportFigure[] {
+  const models = reportModels(input);
+  const ev = input.evaluation;
+  const figures: ReportFigure[] = [];
+  const histories = (input.training ?? []).filter((t) => t.history?.length)
+    .map((t) => ({ model: t.model, epochs: t.history! }));
+  if (histories.length > 0) {
+    figures.push({
+      name: "training-curves",
+      caption:
+        "Loss and accuracy per epoch on the training data (solid) and validation data (dashed).",
+      spec: trainingCurvesSpec(histories, models),
+    });
+  }
+  for (const testSet of ev.testSets.map((t) => t.name)) {
+    const clean = cleanResults(input, testSet);
+    if (clean.length === 0) continue;
+    const s = slug(testSet);
+    const ranking = input.comparison?.rankings.find((r) =>
+      r.kind === "clean" && r.testSet === testSet
+    );
+    if (ranking) {
+      figures.push({
+        name: `ranking-${s}`,
+        caption:
+          `Misclassification on ${testSet} with 95% Wilson intervals; letters group models ` +
+          "that are not significantly different.",
+        spec: errorRateComparisonSpec(ranking, models),
+      });
+    }
+    const family = input.comparison?.pairwise.find((f) =>
+      f.testSet === testSet && f.factor === "clean" && f.classLabel === null
+    );
+    if (family && family.tests.length > 0) {
+      figures.push({
+        name: `pvalues-${s}`,
+        caption: `Holm-adjusted McNemar p-values for every pair of models on ${testSet}.`,
+        spec: pairwisePValueSpec(family, input.comparison!.method),
+      });
+    }
+    figures.push({
+      name: `per-class-${s}`,
+      caption: `Misclassification rate per true class on ${testSet}, 95% Wilson intervals.`,
+      spec: perClassErrorSpec(clean, models),
+    });
+    figures.push({
+      name: `reliability-${s}`,
+      caption: `Reliability diagram on ${testSet} (15 confidence bins; empty bins omitted).`,
+      spec: reliabilitySpec(clean, models),
+    });
+  }
+  const factors = [...new Set(ev.sweeps.map((s) => `${s.testSet}\u0000${s.factor}`))];
+  for (const key of factors) {
+    const [testSet, factor] = key.split("\u0000");
+    figures.push({
+      name: `degradation-${slug(factor)}-${slug(testSet)}`,
+      caption: `Misclassification under ${factorName(factor)} on ${testSet}, 95% interval bands.`,
+      spec: degradationSpec(
+        ev.sweeps.filter((c) => c.testSet === testSet && c.factor === factor),
+        models,
+      ),
+    });
+  }
+  for (const testSet of [...new Set(ev.robustness.map((r) => r.testSet))]) {
+    const summaries = ev.robustness.filter((r) =>
+      r.testSet === testSet && r.corruptions.length > 0
+    );
+    if (summaries.length === 0) continue;
+    figures.push({
+      name: `corruptions-${slug(testSet)}`,
+      caption: `Mean misclassification over severities for each corruption and model (${testSet}).`,
+      spec: corruptionModelHeatmapSpec(summaries),
+    });
+  }
+  const samples = samplesFigure(input, primaryTestSet(input));
+  if (samples) figures.push(samples);
+  const gallery = corruptionGallery(input);
+  if (gallery) figures.push(gallery);
+  return figures;
+}
+
+function misclassifiedFigure(input: ReportInput, result: ConditionResult): ReportFigure | null {
+  const images = input.images?.[result.testSet];
+  if (!images || result.misclassified.length === 0) return null;
+  const names = result.report.classes.map((c) => c.name);
+  const shown = result.misclassified.slice(0, 40);
+  const perRow = 10;
+  return {
+    name: `${slug(result.model)}-misclassified`,
+    caption:
+      `The ${shown.length} most confident mistakes of ${result.model} on ${result.testSet} ` +
+      `(of ${result.misclassifiedCount}): true → predicted (confidence).`,
+    spec: imageGridSpec(
+      shown.map((m, k) => ({
+        pixels: digitAt(images, m.index),
+        row: `${Math.floor(k / perRow) * perRow + 1}–${Math.floor(k / perRow) * perRow + perRow}`,
+        column: String((k % perRow) + 1),
+        caption: `${names[m.trueLabel]}→${names[m.predicted]} (${m.confidence.toFixed(2)})`,
+        details: { id: m.id, "p(true)": Number(m.trueProbability.toFixed(4)) },
+      })),
+      {
+        title: `Misclassified examples: ${result.model} (${result.testSet})`,
+        rowTitle: "most confident first",
+        columnTitle: "",
+        hideColumnLabels: true,
+        cellSize: 48,
+      },
+    ),
+  };
+}
+
+/**
+ * The figures of one model's card: confusion matrices, corruption × class heatmap,
+ * misclassified gallery and its own training curve.
+ *
+ * @example
+ * ```ts
+ * import { modelFigures } from "./figures.ts";
+ * console.log(typeof modelFigures);
+ * ```
+ */
+export function modelFigures(input: ReportInput, model: string): ReportFigure[] {
+  const models = reportModels(input);
+  const s = slug(model);
+  const figures: ReportFigure[] = [];
+  const testSet = primaryTestSet(input);
+  const clean = cleanResults(input, testSet).find((c) => c.model === model);
+  const training = input.training?.find((t) => t.model === model);
+  if (training?.history?.length) {
+    figures.push({
+      name: `${s}-training`,
+      caption: `Training curves of ${model}.`,
+      spec: trainingCurvesSpec([{ model, epochs: training.history }], models),
+    });
+  }
+  if (clean) {
+    figures.push({
+      name: `${s}-confusion`,
+      caption: `Confusion matrix of ${model} on ${testSet} (counts).`,
+      spec: confusionSpec(clean),
+    });
+    figures.push({
+      name: `${s}-confusion-normalized`,
+      caption: `Row-normalised confusion matrix of ${model} on ${testSet}.`,
+      spec: confusionSpec(clean, true),
+    });
+    const gallery = misclassifiedFigure(input, clean);
+    if (gallery) figures.push(gallery);
+  }
+  const matrix = input.evaluation.classByCorruption.find((m) =>
+    m.model === model && m.corruptions.length
+  );
+  if (matrix) {
+    figures.push({
+      name: `${s}-corruption-class`,
+      caption: `Misclassification of each class under each corruption for ${model}.`,
+      spec: classCorruptionHeatmapSpec(matrix),
+    });
+  }
+  return figures;
+}

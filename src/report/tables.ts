@@ -1,0 +1,253 @@
+/**
+ * The quantitative tables of cards and comparison reports, as document blocks. Every rate comes
+ * with its 95% interval and n.
+ *
+ * @module
+ */
+import type {
+  ComparisonResult,
+  ConditionResult,
+  EvaluationResult,
+  RobustnessSummary,
+  SweepCurve,
+} from "../evaluate/types.ts";
+import { factorName } from "../plots/degradation.ts";
+import { type Block, table } from "./document.ts";
+import { count, percent, pValue, rateWithInterval } from "./format.ts";
+
+/**
+ * Overall metrics per test set (clean): accuracy, misclassification with intervals, loss, ECE, n.
+ *
+ * @example
+ * ```ts
+ * import { overallTable } from "./tables.ts";
+ * console.log(overallTable([]).kind); // "table"
+ * ```
+ */
+export function overallTable(
+  results: ConditionResult[],
+  by: "model" | "testSet" = "testSet",
+): Block {
+  return table(
+    [
+      by === "model" ? "model" : "test set",
+      "n",
+      "accuracy [95% CI]",
+      "misclassification [95% CI]",
+      "loss",
+      "ECE",
+      "macro F1",
+    ],
+    results.map((r) => [
+      by === "model" ? r.model : r.testSet,
+      count(r.overall.n),
+      rateWithInterval(r.overall.accuracy, r.overall.accuracyCi),
+      rateWithInterval(r.overall.misclassification, r.overall.misclassificationCi),
+      r.overall.loss.toFixed(4),
+      percent(r.calibration.ece),
+      r.report.macro.f1.toFixed(4),
+    ]),
+  );
+}
+
+/** Per-class precision, recall, F1, misclassification with interval, support. */
+export function perClassTable(result: ConditionResult): Block {
+  const rows = result.report.classes.map((c) => [
+    c.name,
+    c.precision.toFixed(4),
+    c.recall.toFixed(4),
+    c.f1.toFixed(4),
+    rateWithInterval(c.misclassification, c.misclassificationCi),
+    count(c.support),
+  ]);
+  const avg = (
+    name: string,
+    a: { precision: number; recall: number; f1: number; support: number },
+  ) => [
+    name,
+    a.precision.toFixed(4),
+    a.recall.toFixed(4),
+    a.f1.toFixed(4),
+    "",
+    count(a.support),
+  ];
+  rows.push(avg("macro avg", result.report.macro), avg("weighted avg", result.report.weighted));
+  return table(
+    ["class", "precision", "recall", "F1", "misclassification [95% CI]", "support (n)"],
+    rows,
+  );
+}
+
+/** The most frequent confusions: true → predicted, count, share of the true class. */
+export function confusionPairsTable(result: ConditionResult, top = 8): Block {
+  const names = result.report.classes.map((c) => c.name);
+  return table(
+    ["true", "predicted", "items", "share of true class"],
+    result.confusion.topPairs.slice(0, top).map((p) => [
+      names[p.trueLabel],
+      names[p.predicted],
+      count(p.count),
+      percent(p.rate),
+    ]),
+  );
+}
+
+/** One sweep's levels as rows, models as columns: misclassification [CI]. */
+export function sweepTable(curves: SweepCurve[]): Block {
+  const levels = curves[0]?.levels ?? [];
+  return table(
+    [
+      `${factorName(curves[0]?.factor ?? "")}: ${curves[0]?.unit ?? "level"}`,
+      ...curves.map((c) => c.model),
+    ],
+    levels.map((level, i) => [
+      String(level),
+      ...curves.map((c) => rateWithInterval(c.misclassification[i], c.misclassificationCi[i], 1)),
+    ]),
+  );
+}
+
+/** Corruption errors of one model: error at each severity, mean, CE, relative CE. */
+export function corruptionTable(summary: RobustnessSummary): Block {
+  const severities = summary.corruptions[0]?.severities ?? [];
+  return table(
+    ["corruption", ...severities.map((s) => `severity ${s}`), "mean", "CE", "relative CE"],
+    summary.corruptions.map((c) => [
+      factorName(c.corruption),
+      ...c.errors.map((e) => percent(e, 1)),
+      percent(c.meanError, 1),
+      c.ce === null ? "—" : c.ce.toFixed(3),
+      c.relativeCe === null ? "—" : c.relativeCe.toFixed(3),
+    ]),
+  );
+}
+
+/** Robustness summary per model: clean error, mean corruption error, mCE, relative mCE. */
+export function robustnessTable(summaries: RobustnessSummary[], n: number): Block {
+  return table(
+    ["model", "clean error", "mean corruption error", "mCE", "relative mCE", "n per condition"],
+    summaries.map((s) => [
+      s.model,
+      percent(s.cleanError),
+      percent(s.meanCorruptionError),
+      s.mCE === null ? "—" : s.mCE.toFixed(3),
+      s.relativeMCE === null ? "—" : s.relativeMCE.toFixed(3),
+      count(n),
+    ]),
+  );
+}
+
+/** Calibration summary per model. */
+export function calibrationTable(results: ConditionResult[]): Block {
+  return table(
+    ["model", "ECE (15 bins)", "MCE", "mean confidence", "… when correct", "… when wrong", "n"],
+    results.map((r) => [
+      r.model,
+      percent(r.calibration.ece),
+      percent(r.calibration.mce),
+      percent(r.calibration.meanConfidence),
+      percent(r.calibration.meanConfidenceCorrect),
+      percent(r.calibration.meanConfidenceWrong),
+      count(r.overall.n),
+    ]),
+  );
+}
+
+/** Ranking with compact letters for one test set and condition. */
+export function rankingTable(comparison: ComparisonResult, testSet: string): Block | null {
+  const ranking = comparison.rankings.find((r) => r.kind === "clean" && r.testSet === testSet);
+  if (!ranking) return null;
+  return table(
+    ["rank", "model", "misclassification [95% CI]", "group"],
+    ranking.rows.map((r) => [
+      String(r.rank),
+      r.model,
+      rateWithInterval(r.misclassification, r.misclassificationCi),
+      r.letters,
+    ]),
+  );
+}
+
+/** Pairwise McNemar tests of the clean condition on one test set. */
+export function pairwiseTable(comparison: ComparisonResult, testSet: string): Block | null {
+  const family = comparison.pairwise.find((f) =>
+    f.testSet === testSet && f.factor === "clean" && f.classLabel === null
+  );
+  if (!family || family.tests.length === 0) return null;
+  return table(
+    [
+      "A",
+      "B",
+      "n",
+      "only A wrong",
+      "only B wrong",
+      "error A − B [95% CI]",
+      "p exact",
+      "p mid",
+      "p (Holm)",
+      "significant",
+    ],
+    family.tests.map((t) => [
+      t.modelA,
+      t.modelB,
+      count(t.n),
+      count(t.onlyAWrong),
+      count(t.onlyBWrong),
+      `${(100 * t.difference).toFixed(2)} pp [${(100 * t.differenceCi.lower).toFixed(2)}, ` +
+      `${(100 * t.differenceCi.upper).toFixed(2)}]`,
+      pValue(t.pExact),
+      pValue(t.pMid),
+      pValue(comparison.method === "midp" ? t.pMidHolm : t.pExactHolm),
+      t.significant ? "yes" : "no",
+    ]),
+  );
+}
+
+/** Minimax model selection: each model's worst and best error over the chosen test sets. */
+export function minimaxTable(comparison: ComparisonResult): Block {
+  const sets = comparison.minimax.testSets;
+  return table(
+    ["model", ...sets, "worst", "spread (worst − best)", "selected"],
+    comparison.minimax.entries.map((e) => [
+      e.model,
+      ...sets.map((s) => percent(e.errors[s])),
+      `${percent(e.worst)} (${e.worstTestSet})`,
+      percent(e.spread),
+      e.model === comparison.minimax.selected ? "**yes**" : "",
+    ]),
+  );
+}
+
+/** Error overlap on the clean condition: how many models get each item wrong, ensemble, oracle. */
+export function overlapBlocks(comparison: ComparisonResult, testSet: string): Block[] {
+  const o = comparison.overlap.find((x) => x.kind === "clean" && x.testSet === testSet);
+  if (!o) return [];
+  return [
+    table(
+      ["items wrong by k models", ...o.wrongBy.map((_, k) => `k = ${k}`)],
+      [["items", ...o.wrongBy.map(count)]],
+    ),
+    table(
+      ["n", "best single model error", "majority-vote ensemble error", "oracle error (all wrong)"],
+      [[count(o.n), percent(o.bestSingleError), percent(o.ensembleError), percent(o.oracleError)]],
+    ),
+    table(
+      ["Jaccard overlap of errors", ...o.models],
+      o.models.map((m, i) => [m, ...o.jaccard[i].map((v) => v.toFixed(2))]),
+    ),
+  ];
+}
+
+/** Test sets with source, checksum and size. */
+export function testSetTable(evaluation: EvaluationResult): Block {
+  return table(
+    ["test set", "items evaluated", "items in set", "source", "sha256"],
+    evaluation.testSets.map((t) => [
+      t.name,
+      count(t.count),
+      count(t.totalCount),
+      t.source,
+      `\`${t.checksum.slice(0, 16)}…\``,
+    ]),
+  );
+}

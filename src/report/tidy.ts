@@ -1,0 +1,136 @@
+/**
+ * The tidy metrics table (`metrics.csv`): one row per model × test set × factor × level × class ×
+ * metric, with the interval and n behind every value, for analysis outside the kit.
+ *
+ * @module
+ */
+import type { EvaluationResult } from "../evaluate/types.ts";
+
+/** One row of `metrics.csv`. `class` is "" for whole-test-set metrics. */
+export interface TidyRow {
+  model: string;
+  testSet: string;
+  factor: string;
+  level: number;
+  class: string;
+  metric: string;
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  n: number;
+}
+
+/** Column names of `metrics.csv`, in order. */
+export const TIDY_COLUMNS = [
+  "model",
+  "test_set",
+  "factor",
+  "level",
+  "class",
+  "metric",
+  "value",
+  "lower",
+  "upper",
+  "n",
+] as const;
+
+/**
+ * Flattens an evaluation into tidy rows: overall accuracy/misclassification/loss/ECE per
+ * condition, per-class precision/recall/F1/misclassification, and corruption summaries.
+ *
+ * @example
+ * ```ts
+ * import { tidyMetrics } from "./tidy.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const rows = tidyMetrics(syntheticEvaluation(["a"], [0.1], 50).evaluation);
+ * console.log(rows[0].metric); // "accuracy"
+ * ```
+ */
+export function tidyMetrics(evaluation: EvaluationResult): TidyRow[] {
+  const rows: TidyRow[] = [];
+  for (const c of evaluation.conditions) {
+    const base = { model: c.model, testSet: c.testSet, factor: c.factor, level: c.level };
+    const o = c.overall;
+    const add = (
+      cls: string,
+      metric: string,
+      value: number | null,
+      n: number,
+      ci?: { lower: number; upper: number } | null,
+    ) =>
+      rows.push({
+        ...base,
+        class: cls,
+        metric,
+        value,
+        lower: ci?.lower ?? null,
+        upper: ci?.upper ?? null,
+        n,
+      });
+    add("", "accuracy", o.accuracy, o.n, o.accuracyCi);
+    add("", "misclassification", o.misclassification, o.n, o.misclassificationCi);
+    add("", "loss", o.loss, o.n);
+    add("", "ece", c.calibration.ece, o.n);
+    add("", "macro_f1", c.report.macro.f1, o.n);
+    for (const k of c.report.classes) {
+      add(k.name, "precision", k.precision, k.predictedCount);
+      add(k.name, "recall", k.recall, k.support);
+      add(k.name, "f1", k.f1, k.support);
+      add(k.name, "misclassification", k.misclassification, k.support, k.misclassificationCi);
+    }
+  }
+  for (const r of evaluation.robustness) {
+    const n = evaluation.testSets.find((t) => t.name === r.testSet)?.count ?? 0;
+    const base = {
+      model: r.model,
+      testSet: r.testSet,
+      level: 0,
+      class: "",
+      lower: null,
+      upper: null,
+      n,
+    };
+    rows.push({
+      ...base,
+      factor: "corruption_suite",
+      metric: "mean_corruption_error",
+      value: r.meanCorruptionError,
+    });
+    rows.push({ ...base, factor: "corruption_suite", metric: "mCE", value: r.mCE });
+    rows.push({
+      ...base,
+      factor: "corruption_suite",
+      metric: "relative_mCE",
+      value: r.relativeMCE,
+    });
+    for (const k of r.corruptions) {
+      rows.push({ ...base, factor: k.corruption, metric: "mean_error", value: k.meanError });
+      rows.push({ ...base, factor: k.corruption, metric: "ce", value: k.ce });
+      rows.push({ ...base, factor: k.corruption, metric: "relative_ce", value: k.relativeCe });
+    }
+  }
+  return rows;
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Tidy rows as CSV text with a header line (RFC 4180 quoting, empty cells for nulls).
+ *
+ * @example
+ * ```ts
+ * import { tidyCsv } from "./tidy.ts";
+ * console.log(tidyCsv([]).trim()); // "model,test_set,factor,level,class,metric,value,lower,upper,n"
+ * ```
+ */
+export function tidyCsv(rows: TidyRow[]): string {
+  const lines = rows.map((r) =>
+    [r.model, r.testSet, r.factor, r.level, r.class, r.metric, r.value, r.lower, r.upper, r.n]
+      .map(csvField).join(",")
+  );
+  return [TIDY_COLUMNS.join(","), ...lines].join("\n") + "\n";
+}
