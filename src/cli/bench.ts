@@ -1,0 +1,79 @@
+/**
+ * `kit bench`: speed against PyTorch on this machine (see `bench/harness.ts`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type BenchOptions, runBench } from "../../bench/harness.ts";
+import { torchCandidates } from "../../bench/peer.ts";
+import { benchTable } from "../../bench/table.ts";
+import { type BackendName, BACKENDS_BY_SPEED } from "../backend/select.ts";
+import { describeBackends } from "../backend/mod.ts";
+import { repoRoot } from "../data/mod.ts";
+import { UsageError } from "../util/errors.ts";
+import { writeJsonAtomic } from "../train/file_io.ts";
+import type { CommandResult } from "./commands.ts";
+import { intFlag, parseFlags } from "./args.ts";
+
+/** `--help` text. */
+export const help = `usage: deno task bench [flags] [--json]
+
+Measures training and inference images/s, the corruption-suite time, MNIST load and Kaggle CSV
+parse times on each available backend, alternating with the same figures in PyTorch (newest
+torch found: $DIGITKIT_TORCH_PYTHON, .tools/torch-venv, python3, /usr/bin/python3). Writes
+reports/bench/<date>.json.
+
+  --backends LIST     comma-separated (default: every available backend but cpu)
+  --rounds N          alternating rounds, medians reported (default 3)
+  --threads N         threads on both sides (default: cores)
+  --train-images N    images per measured epoch (default 8192)
+  --infer-images N    images for inference (default 10000)
+  --suite NAME        evaluation suite to time: quick|default|full (default default)
+  --suite-images N    MNIST test images for the suite timing (default 10000)
+  --tiny              smoke-test sizes (1 round, 512 images, quick suite on 200 images)`;
+
+/** Runs the benchmark. */
+export async function run(flags: string[]): Promise<CommandResult> {
+  const { values } = parseFlags(flags, {
+    backends: { type: "string" },
+    rounds: { type: "string" },
+    threads: { type: "string" },
+    "train-images": { type: "string" },
+    "infer-images": { type: "string" },
+    suite: { type: "string" },
+    "suite-images": { type: "string" },
+    tiny: { type: "boolean" },
+  });
+  const tiny = values.tiny ?? false;
+  const described = await describeBackends();
+  const ready = described.backends.filter((b) => b.state === "ready").map((b) => b.name);
+  const backends = values.backends
+    ? values.backends.split(",").map((b) => b.trim() as BackendName)
+    : ready.filter((b) => b !== "cpu");
+  for (const b of backends) {
+    if (!BACKENDS_BY_SPEED.includes(b)) throw new UsageError(`unknown backend '${b}'`);
+    if (!ready.includes(b)) throw new UsageError(`backend '${b}' is not available here`);
+  }
+  if (backends.length === 0) throw new UsageError("no fast backend available: run deno task setup");
+  const options: BenchOptions = {
+    backends,
+    rounds: intFlag("rounds", values.rounds, 1) ?? (tiny ? 1 : 3),
+    threads: intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency,
+    trainModels: ["keras-mnist-convnet", "mdsist-cnn"],
+    trainImages: intFlag("train-images", values["train-images"], 128) ?? (tiny ? 512 : 8192),
+    batch: 128,
+    inferModel: "keras-mnist-convnet",
+    inferImages: intFlag("infer-images", values["infer-images"], 1) ?? (tiny ? 1000 : 10_000),
+    inferBatch: 1000,
+    suite: values.suite ?? (tiny ? "quick" : "default"),
+    suiteImages: intFlag("suite-images", values["suite-images"], 1) ?? (tiny ? 200 : 10_000),
+    torchCandidates: torchCandidates(repoRoot()),
+    log: (line) => console.error(`[bench] ${line}`),
+  };
+  const report = await runBench(options);
+  const file = join(repoRoot(), "reports", "bench", `${report.date.replaceAll(":", "-")}.json`);
+  await Deno.mkdir(join(repoRoot(), "reports", "bench"), { recursive: true });
+  await writeJsonAtomic(file, report);
+  const table = benchTable(report);
+  return { json: { ...report, file }, text: `${table}\n\nwritten: ${file}` };
+}

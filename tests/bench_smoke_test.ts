@@ -1,0 +1,38 @@
+/**
+ * Smoke test of `deno task bench` at tiny sizes: the harness runs end to end, measures every
+ * figure, and writes its JSON. Speeds are never asserted (benchmarks are not timed tests).
+ */
+import assert from "node:assert/strict";
+
+Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.json", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "src/cli.ts", "bench", "--tiny", "--backends", "tensorflow", "--json"],
+    stdout: "piped",
+    stderr: "piped",
+    env: { DIGITKIT_TORCH_PYTHON: "/nonexistent/python" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const report = JSON.parse(new TextDecoder().decode(out.stdout));
+  const ids = report.figures.map((f: { id: string }) => f.id);
+  for (
+    const id of [
+      "train keras-mnist-convnet [tensorflow]",
+      "train keras-mnist-convnet +aug [tensorflow]",
+      "train mdsist-cnn [tensorflow]",
+      "infer keras-mnist-convnet [tensorflow]",
+      "mnist load",
+      "kaggle csv parse",
+      "eval suite quick [tensorflow]",
+    ]
+  ) assert.ok(ids.includes(id), `missing figure ${id} in ${ids}`);
+  for (const f of report.figures) {
+    assert.ok(f.oursMedian > 0 && Number.isFinite(f.oursMedian), `${f.id}: ${f.oursMedian}`);
+  }
+  assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage > 14.6);
+  assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage < 14.7);
+  // The peer was forced absent: it must be skipped with a reason, not crash.
+  assert.match(report.torch.skipped ?? "", /torch/);
+  await Deno.stat(report.file);
+  await Deno.remove(report.file);
+});
