@@ -56,7 +56,7 @@ function parseHeader(bytes: Uint8Array, file: string): { labeled: boolean; dataS
 function countRows(bytes: Uint8Array, start: number): number {
   if (start >= bytes.length) return 0;
   let rows = 1;
-  for (let i = start; i < bytes.length; i++) if (bytes[i] === NEWLINE) rows++;
+  for (let i = bytes.indexOf(NEWLINE, start); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) rows++;
   return rows;
 }
 
@@ -113,6 +113,11 @@ export function parseKaggleCsv(fileBytes: Uint8Array, file: string): DigitDatase
     }
     const base = row * PIXELS;
     for (let col = 0; col < PIXELS; col++) {
+      // Most pixels are a bare "0" followed by a comma, and images start zeroed: skip them.
+      if (bytes[i] === ZERO && bytes[i + 1] === COMMA && col < PIXELS - 1) {
+        i += 2;
+        continue;
+      }
       const start = i;
       let value = 0;
       let b = bytes[i];
