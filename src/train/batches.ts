@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { toFloat32 } from "../data/ops.ts";
 import { type DigitDataset, PIXELS, UNLABELED } from "../data/types.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Random } from "../util/random.ts";
@@ -31,9 +32,7 @@ export interface TrainingArrays {
  * ```
  */
 export function toTrainingArrays(ds: DigitDataset): TrainingArrays {
-  const images = new Float32Array(ds.count * PIXELS);
-  const scale = 1 / 255;
-  for (let p = 0; p < images.length; p++) images[p] = ds.images[p] * scale;
+  const images = toFloat32(ds);
   const labels = new Int32Array(ds.count);
   for (let i = 0; i < ds.count; i++) {
     const label = ds.labels[i];

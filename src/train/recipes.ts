@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { augmentPreset } from "../augment/presets.ts";
+import type { Pipeline } from "../augment/pipeline.ts";
 import type { Preprocessing } from "../models/spec.ts";
 import { UsageError } from "../util/errors.ts";
 
@@ -48,12 +50,6 @@ export type ScheduleSpec =
 export type RecipeData = "mnist" | "mnist+emnist-digits";
 
 /**
- * One augmentation step as data, in the form `src/augment` pipelines use
- * (`{ op: "rotate", degrees: 10 }` …); applied per batch to [0, 1] pixels.
- */
-export type AugmentStep = { op: string } & Record<string, unknown>;
-
-/**
  * A complete, printable training recipe.
  *
  * @example
@@ -79,8 +75,8 @@ export interface Recipe {
   splitSeed: number;
   /** Input scaling; overrides the model spec's when set. */
   preprocessing?: Preprocessing;
-  /** Augmentation pipeline applied to every training batch, or empty for none. */
-  augmentation: AugmentStep[];
+  /** `src/augment` pipeline applied to every training batch (seeded), or empty for none. */
+  augmentation: Pipeline;
   /** Checkpoint kept as the run's model: lowest validation loss, or the last epoch. */
   keep: "best-val-loss" | "last";
   /** Label smoothing of the cross-entropy (0 = none). */
@@ -88,10 +84,6 @@ export interface Recipe {
   /** Known differences from the source. */
   notes?: string;
 }
-
-const ROTATE_SHIFT: AugmentStep[] = [
-  { op: "affine", rotateDegrees: 10, translateFraction: 0.1 },
-];
 
 /**
  * Every named recipe.
@@ -156,7 +148,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
       split: "keras-last-10",
       splitSeed: 42,
       preprocessing: "symmetric",
-      augmentation: ROTATE_SHIFT,
+      augmentation: augmentPreset("adaptive-pool"),
       keep: "last",
       notes: "The card names no validation split; the last 10% of train is held out.",
     },
@@ -187,10 +179,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
       split: "keras-last-10",
       splitSeed: 42,
       preprocessing: "unit",
-      augmentation: [
-        { op: "affine", rotateDegrees: 10, translateFraction: 0.1, scaleRange: [0.9, 1.1] },
-        { op: "gaussian-noise", sigma: 0.05 },
-      ],
+      augmentation: augmentPreset("beyond-mnist"),
       keep: "best-val-loss",
       notes: "The card names no optimizer or split: Keras' default Adam and the last 10% of " +
         "the merged training set as validation are assumed.",
@@ -220,9 +209,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
       data: "mnist",
       split: "keras-last-10",
       splitSeed: 42,
-      augmentation: [
-        { op: "affine", rotateDegrees: 10, translateFraction: 0.1, scaleRange: [0.9, 1.1] },
-      ],
+      augmentation: augmentPreset("modern-cnn"),
       labelSmoothing: 0.05,
       keep: "best-val-loss",
     },

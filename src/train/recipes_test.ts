@@ -58,7 +58,7 @@ Deno.test("card recipes match their cards", () => {
 });
 
 Deno.test("getRecipe copies and rejects unknown names", () => {
-  getRecipe("mdsist").augmentation.push({ op: "x" });
+  getRecipe("mdsist").augmentation.push({ op: "affine", rotate: 5 });
   assert.equal(RECIPES["mdsist"].augmentation.length, 0);
   assert.throws(() => getRecipe("nope"), /unknown recipe 'nope'; expected one of: kaggle-cnn/);
 });

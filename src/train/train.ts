@@ -13,6 +13,7 @@ import { buildModel } from "../models/build.ts";
 import type { Classifier } from "../models/classifier.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
+import { applyPipeline, type Pipeline, validatePipeline } from "../augment/pipeline.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { EpochBatches, toTrainingArrays } from "./batches.ts";
@@ -75,7 +76,7 @@ export interface TrainOptions extends TrainCallbacks {
   runDir?: string;
   /** Continue from the newest checkpoint in `runDir`. */
   resume?: boolean;
-  /** Batch augmentation; required when the recipe lists augmentation steps. */
+  /** Batch augmentation; defaults to the recipe's `src/augment` pipeline. */
   augment?: Augmenter;
   /** Read losses back every this many batches (default 10). */
   syncEvery?: number;
@@ -143,12 +144,7 @@ export async function train(
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new UsageError(`epochs must be a positive integer, got ${epochs}`);
   }
-  if (recipe.augmentation.length > 0 && !options.augment) {
-    throw new UsageError(
-      `recipe '${recipe.name}' augments its batches: pass an augment function ` +
-        `(e.g. from src/augment) or a recipe copy with augmentation: []`,
-    );
-  }
+  const augment = options.augment ?? pipelineAugmenter(recipe.augmentation);
   const trainArrays = toTrainingArrays(data.train);
   const valArrays = data.validation ? toTrainingArrays(data.validation) : null;
   const dataChecksum = fingerprint(data);
@@ -233,9 +229,7 @@ export async function train(
         setLearningRate(optimizer, learningRate);
         for (const d of dropouts) d.seed = rng.nextUint32();
         let batch = batches.batch(b);
-        if (options.augment) {
-          batch = { ...batch, images: options.augment(batch.images, batch.count, rng) };
-        }
+        if (augment) batch = { ...batch, images: augment(batch.images, batch.count, rng) };
         pending.push(trainStep(model, optimizer, batch, stepOptions));
         if (pending.length >= syncEvery || b === batches.batchCount - 1) await flush(b + 1);
       }
@@ -401,6 +395,16 @@ async function keepWeights(
     return last;
   }
   return bestOverall;
+}
+
+/**
+ * The recipe's pipeline as an {@link Augmenter} (validated up front), or undefined for none.
+ * It augments the batch view in place: the epoch buffer is regathered from clean pixels.
+ */
+function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
+  if (pipeline.length === 0) return undefined;
+  validatePipeline(pipeline);
+  return (images, count, rng) => applyPipeline(images, count, pipeline, rng);
 }
 
 /** sha256 over the pixels and labels actually trained and validated on. */

@@ -153,7 +153,6 @@ Deno.test("best-val-loss recipes keep the best epoch's weights", async () => {
     ...recipe,
     optimizer: { kind: "adam", learningRate: 0.05 },
     keep: "best-val-loss",
-    augmentation: [{ op: "test-invert" }],
   }, { epochs: 4, seed: 2, runDir, augment });
   const losses = result.history.map((r) => r.valLoss);
   const best = losses.indexOf(Math.min(...losses)) + 1;
@@ -174,7 +173,7 @@ Deno.test("a NaN loss stops training, naming epoch and batch, and keeps the last
   const poison = (images: Float32Array) =>
     ++calls === batchesPerEpoch + 3 ? images.map(() => NaN) : images;
   const before = tf.memory().numTensors;
-  const error = await train(mlp, data, { ...recipe, augmentation: [{ op: "test-nan" }] }, {
+  const error = await train(mlp, data, recipe, {
     epochs: 3,
     runDir,
     augment: poison,
@@ -192,9 +191,19 @@ Deno.test("a NaN loss stops training, naming epoch and batch, and keeps the last
   await Deno.remove(runDir, { recursive: true });
 });
 
-Deno.test("augmenting recipes need an augment function", async () => {
+Deno.test("recipes augment with their src/augment pipeline, seeded; bad pipelines are refused", async () => {
+  const augmented = { ...recipe, augmentation: getRecipe("adaptive-pool").augmentation };
+  const run = async (r: Recipe) => {
+    const result = await train(mlp, data, r, { epochs: 1, seed: 4 });
+    const w = weightsOf(result.model);
+    result.model.dispose();
+    return w;
+  };
+  const a = await run(augmented);
+  assert.deepEqual(await run(augmented), a);
+  assert.notDeepEqual(await run(recipe), a, "augmentation changes what is learned");
   await assert.rejects(
-    () => train(mlp, data, getRecipe("adaptive-pool"), { epochs: 1 }),
-    /recipe 'adaptive-pool' augments its batches/,
+    () => train(mlp, data, { ...recipe, augmentation: [{ op: "twirl" } as never] }, { epochs: 1 }),
+    /augmentation step 1: unknown op "twirl"/,
   );
 });

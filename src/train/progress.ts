@@ -1,0 +1,64 @@
+/**
+ * Training progress for the terminal: one {@link ProgressBar} line per epoch on stderr (epoch,
+ * batch, loss, accuracy, images/s, ETA), then the epoch's validation metrics.
+ *
+ * @module
+ */
+import { formatDuration, ProgressBar } from "../util/progress.ts";
+import type { TrainCallbacks } from "./train.ts";
+
+/** Options of {@link terminalProgress}. */
+export interface TerminalProgressOptions {
+  /** Where to write; stderr by default, `null` for silence. */
+  write?: ((text: string) => void) | null;
+  /** Redraw in place; defaults to stderr being a terminal. */
+  interactive?: boolean;
+}
+
+/**
+ * Callbacks drawing a live progress bar for `train`.
+ *
+ * @example
+ * ```ts
+ * import { terminalProgress } from "./progress.ts";
+ * const lines: string[] = [];
+ * const hooks = terminalProgress({ write: (t) => lines.push(t), interactive: false });
+ * hooks.onTrainStart?.({ epochs: 1, batches: 2, startEpoch: 1 });
+ * ```
+ */
+export function terminalProgress(options: TerminalProgressOptions = {}): TrainCallbacks {
+  let bar: ProgressBar | null = null;
+  let epochs = 0, batches = 0;
+  const write = options.write === undefined
+    ? (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text))
+    : options.write;
+  const fields = (p: { loss: number; accuracy: number; imagesPerSecond: number }) => ({
+    loss: p.loss,
+    acc: p.accuracy,
+    "img/s": Math.round(p.imagesPerSecond),
+  });
+  return {
+    onTrainStart(info) {
+      epochs = info.epochs;
+      batches = info.batches;
+    },
+    onBatch(p) {
+      // One bar per epoch, created at its first report and closed by onEpochEnd.
+      if (!bar) {
+        bar = new ProgressBar({
+          label: `epoch ${p.epoch}/${p.epochs}`,
+          total: batches,
+          unit: "batch",
+          write,
+          interactive: options.interactive,
+        });
+      }
+      bar.update(p.batch, { ...fields(p), "run ETA": formatDuration(p.etaSeconds) });
+    },
+    onEpochEnd(r) {
+      bar?.done({ ...fields(r), val_loss: r.valLoss, val_acc: r.valAccuracy });
+      bar = null;
+      if (r.epoch === epochs && write) write(`trained ${epochs} epochs\n`);
+    },
+  };
+}
