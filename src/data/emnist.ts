@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { InputError } from "../util/errors.ts";
 import type { DigitDataset } from "./types.ts";
-import { maybeGunzip, readInputFile } from "./files.ts";
+import { isFile, maybeGunzip, readInputFile } from "./files.ts";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxFileFromBytes, readIdxFile } from "./idx.ts";
 import { idxFilesToDataset } from "./idx_dataset.ts";
 
@@ -92,15 +92,6 @@ export interface EmnistOptions {
   part: "train" | "test";
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads the named entries from the official `gzip.zip` (entries live under `gzip/`). */
 async function readZipEntries(zipPath: string, names: string[]): Promise<Uint8Array[]> {
   const zip = await readInputFile(zipPath);
@@ -136,7 +127,7 @@ export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> 
   const mappingName = `emnist-${split}-mapping.txt`;
   const name = `emnist-${split}-${part}`;
   const zipPath = options.zip ?? join(dir, "gzip.zip");
-  if (options.zip || (!(await exists(join(dir, imagesName))) && (await exists(zipPath)))) {
+  if (options.zip || (!(await isFile(join(dir, imagesName))) && (await isFile(zipPath)))) {
     const [imagesGz, labelsGz, mappingBytes] = await readZipEntries(zipPath, [
       imagesName,
       labelsName,

@@ -79,3 +79,20 @@ export async function readMaybeGzip(path: string): Promise<Uint8Array> {
   }
   return bytes;
 }
+
+/**
+ * True when `path` exists and is a regular file (false for folders and missing paths).
+ *
+ * @example
+ * ```ts
+ * import { isFile } from "./files.ts";
+ * console.log(await isFile("deno.json")); // true
+ * ```
+ */
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}

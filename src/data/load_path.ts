@@ -19,7 +19,7 @@ import {
 import { loadIdxDataset, loadIdxLabels } from "./idx_dataset.ts";
 import { loadKaggleCsv } from "./kaggle_csv.ts";
 import { loadPngFolder, loadPngImage } from "./png.ts";
-import { readInputFile } from "./files.ts";
+import { isFile, readInputFile } from "./files.ts";
 
 /** What {@link loadPath} found. */
 export interface LoadedPath {
@@ -33,14 +33,6 @@ export interface LoadedPath {
   labelSets: LabelSet[];
 }
 
-async function existingFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
 /** The partner of an IDX images/labels file by the MNIST/EMNIST naming, if it exists. */
 async function partnerOf(path: string, want: "images" | "labels"): Promise<string | undefined> {
   const name = basename(path);
@@ -50,7 +42,7 @@ async function partnerOf(path: string, want: "images" | "labels"): Promise<strin
   if (swapped === name) return undefined;
   const bare = swapped.replace(/\.gz$/, "");
   for (const candidate of [swapped, bare, `${bare}.gz`]) {
-    if (await existingFile(join(dirname(path), candidate))) return join(dirname(path), candidate);
+    if (await isFile(join(dirname(path), candidate))) return join(dirname(path), candidate);
   }
   return undefined;
 }
@@ -62,9 +54,7 @@ async function emnistInfo(
   const split = /^emnist-([a-z]+)-/.exec(basename(path))?.[1];
   if (!split || !(EMNIST_SPLITS as readonly string[]).includes(split)) return { transposed: false };
   const mappingPath = join(dirname(path), `emnist-${split}-mapping.txt`);
-  const mapping = (await existingFile(mappingPath))
-    ? await loadEmnistMapping(mappingPath)
-    : undefined;
+  const mapping = (await isFile(mappingPath)) ? await loadEmnistMapping(mappingPath) : undefined;
   // The official IDX files are transposed; files named "upright" were already turned.
   return { mapping, transposed: !/upright/.test(basename(path)) };
 }

@@ -14,7 +14,7 @@
  */
 export * from "./types.ts";
 export { sha256Hex } from "./checksum.ts";
-export { isGzip, maybeGunzip, readInputFile, readMaybeGzip } from "./files.ts";
+export { isFile, isGzip, maybeGunzip, readInputFile, readMaybeGzip } from "./files.ts";
 export * from "./idx.ts";
 export * from "./idx_dataset.ts";
 export * from "./mnist.ts";

@@ -135,15 +135,19 @@ export function stratifiedSample(ds: DigitDataset, n: number, seed: number): Dig
  * console.log(head.count, tail.count); // 54000 6000
  * ```
  */
-export function tailSplit(ds: DigitDataset, fraction: number): [DigitDataset, DigitDataset] {
+export function tailSplit(
+  ds: DigitDataset,
+  fraction: number,
+  names: [string, string] = [`${ds.name}-head`, `${ds.name}-tail`],
+): [DigitDataset, DigitDataset] {
   if (!(fraction >= 0 && fraction <= 1)) {
     throw new UsageError(`tail fraction must be in [0, 1], got ${fraction}`);
   }
   const cut = Math.floor(ds.count * (1 - fraction));
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   return [
-    subset(ds, range(0, cut), `${ds.name}-head`),
-    subset(ds, range(cut, ds.count), `${ds.name}-tail`),
+    subset(ds, range(0, cut), names[0]),
+    subset(ds, range(cut, ds.count), names[1]),
   ];
 }
 
@@ -185,7 +189,10 @@ export function applySplitPreset(
       return asSets(stratifiedSplit(train, [0.6, 0.2, 0.2], seed, parts(train)));
     case "keras-last-10": {
       if (!test) throw new UsageError("split preset keras-last-10 needs a test set");
-      const [head, tail] = tailSplit(train, 0.1);
+      const [head, tail] = tailSplit(train, 0.1, [
+        `${train.name}-train`,
+        `${train.name}-validation`,
+      ]);
       return asSets([head, tail, test]);
     }
     case "mdsist-70-15-15": {
