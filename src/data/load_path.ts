@@ -41,7 +41,9 @@ async function partnerOf(path: string, want: "images" | "labels"): Promise<strin
     : name.replace("labels-idx1", "images-idx3").replace("labels", "images");
   if (swapped === name) return undefined;
   const bare = swapped.replace(/\.gz$/, "");
-  for (const candidate of [swapped, bare, `${bare}.gz`]) {
+  // An "upright" copy of EMNIST images shares the label file of the official layout.
+  const shared = bare.replace("-upright-", "-");
+  for (const candidate of [swapped, bare, `${bare}.gz`, shared, `${shared}.gz`]) {
     if (await isFile(join(dirname(path), candidate))) return join(dirname(path), candidate);
   }
   return undefined;

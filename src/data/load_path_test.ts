@@ -51,7 +51,7 @@ Deno.test("loadPath: MNIST folder, EMNIST sample folder, label-only files", asyn
   const upright = byName.get("emnist-digits-sample600-upright-images-idx3-ubyte")!;
   assert.deepEqual(official.images, upright.images, "official layout turned upright");
   assert.deepEqual(countClasses(official).perClass, new Array(10).fill(60));
-  assert.ok(upright.labels.every((l) => l === 255), "no label file pairs with the upright images");
+  assert.deepEqual(upright.labels, official.labels, "the upright copy shares the sample labels");
   assert.deepEqual(sample.labelSets.map((s) => s.count).sort(), [240000, 40000]);
   const labelsOnly = await loadPath(
     join(emnistSampleDir(), "emnist-digits-test-labels-idx1-ubyte.gz"),
