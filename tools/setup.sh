@@ -15,9 +15,28 @@
 # Only new files are written inside node_modules (deps/, build/, lib/): the package files Deno
 # hardlinks from its shared cache are never modified, so clones cannot break each other.
 #
-# Needs: node + npm (for node-gyp), python3 + pip, g++, make. Idempotent.
-# Env: DIGITKIT_LIBTF_SOURCE=auto|download|wheel (default auto), DIGITKIT_SKIP_TENSORFLOW=1.
+# Needs: node + npm (for node-gyp), python3 + pip, g++, make. Idempotent: a rerun checks the
+# built backend (~2 s) and stops there.
+#
+# Flags: --force   rebuild the binding (and relink libtensorflow) even if it works.
+# Env:   DIGITKIT_LIBTF_SOURCE=auto|download|wheel (default auto: download, else wheel)
+#        DIGITKIT_SKIP_TENSORFLOW=1  only `deno install`.
 set -euo pipefail
+
+FORCE=0
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=1 ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "[setup] ERROR: unknown argument '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -59,14 +78,15 @@ fi
 TFJS_NODE="$(cd -P node_modules/@tensorflow/tfjs-node && pwd)"
 BINDING="$TFJS_NODE/lib/napi-v8/tfjs_binding.node"
 
+# Prints one line on stdout when the backend loads and computes correctly; fails otherwise.
 check_binding() {
-  "${DENO[@]}" run --allow-all src/backend/tensorflow/check.ts >&2
+  "${DENO[@]}" run --allow-all src/backend/tensorflow/check.ts
 }
 
-if [[ -f "$BINDING" && -e "$TFJS_NODE/deps/lib" ]] && check_binding 2>/dev/null; then
-  say "tensorflow backend already built and working: $BINDING"
-  check_binding
-  say "done in $(($(date +%s) - START)) s"
+if [[ "$FORCE" == 0 && -f "$BINDING" && -e "$TFJS_NODE/deps/lib" ]] &&
+  status="$(check_binding 2>/dev/null)"; then
+  say "already built: $status"
+  say "done in $(($(date +%s) - START)) s (rerun with --force to rebuild)"
   exit 0
 fi
 
@@ -205,5 +225,6 @@ say "building tfjs_binding.node with node-gyp@$NODE_GYP_VERSION ${NODEDIR_ARGS[*
 [[ -f "$BINDING" ]] || die "node-gyp finished but $BINDING is missing"
 say "built ${BINDING#"$ROOT"/}"
 
-check_binding || die "the tensorflow backend was built but does not load (see above)"
+status="$(check_binding)" || die "the tensorflow backend was built but does not work (see above)"
+say "$status"
 say "done in $(($(date +%s) - START)) s"
