@@ -205,7 +205,9 @@ export async function evaluate(
   const prepared = testSets.map((s) => prepare(s, options.limit, classCount));
   const total = prepared.reduce((a, s) => a + s.info.count, 0) * conditions.length *
     classifiers.length;
-  const bar = new ProgressBar({ label: "eval", total, unit: "img", write: options.progress });
+  // An absent `progress` must not override the bar's stderr default with undefined.
+  const write = options.progress === undefined ? {} : { write: options.progress };
+  const bar = new ProgressBar({ label: "eval", total, unit: "img", ...write });
   const inferenceSeconds = new Map<string, number>(classifiers.map((c) => [c.name, 0]));
   const results: ConditionResult[] = [];
   const predictions: EvaluationResult["predictions"] = [];

@@ -135,3 +135,10 @@ Deno.test("evaluate rejects unusable input with user errors", async () => {
   assert.equal(limited.testSets[0].count, 12);
   assert.equal(limited.testSets[0].totalCount, 50);
 });
+
+Deno.test("evaluate reports progress through the given writer", async () => {
+  const lines: string[] = [];
+  await evaluate([reader], [codedDigits(10)], { progress: (t) => lines.push(t) });
+  assert.ok(lines.length >= 1);
+  assert.match(lines.at(-1)!, /eval .* 10\/10/);
+});
