@@ -18,7 +18,7 @@ export interface EpochRecord {
   valAccuracy: number;
   /** Learning rate of the epoch's last step. */
   learningRate: number;
-  /** Wall seconds of the epoch (training + validation + checkpoint). */
+  /** Wall seconds of the epoch (training + validation; the checkpoint write is not counted). */
   seconds: number;
   /** Training images per second (training phase only). */
   imagesPerSecond: number;

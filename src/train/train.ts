@@ -244,7 +244,7 @@ export async function train(
         valLoss: val.loss,
         valAccuracy: val.accuracy,
         learningRate,
-        seconds: 0,
+        seconds: (performance.now() - epochStart) / 1000,
         imagesPerSecond: seen / trainSeconds,
       };
       history.push(record);
@@ -265,7 +265,6 @@ export async function train(
         };
         await saveEpochCheckpoint(options.runDir, model, optimizer, state);
       }
-      record.seconds = (performance.now() - epochStart) / 1000;
       for (const h of hooks) await h.onEpochEnd?.(record);
     }
   } catch (error) {

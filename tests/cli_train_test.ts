@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+
+async function kit(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "src/cli.ts", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("kit models --json lists every model with params, layers and default recipe", async () => {
+  const { code, stdout } = await kit("models", "--json");
+  assert.equal(code, 0);
+  const { models } = JSON.parse(stdout);
+  const byName = Object.fromEntries(models.map((m: { name: string }) => [m.name, m]));
+  assert.equal(byName["keras-mnist-convnet"].params, 34_826);
+  assert.equal(byName["kaggle-digit-recognizer"].params, 15_964_138);
+  assert.equal(byName["mdsist-cnn"].defaultRecipe, "mdsist");
+  assert.deepEqual(
+    byName["adaptive-pool-cnn"].layers.map((l: { outputShape: number[] }) => l.outputShape).at(-1),
+    [10],
+  );
+  assert.ok(models.length >= 9);
+});
+
+Deno.test("kit train writes a run folder, reports metrics, resumes and refuses to overwrite", async () => {
+  const out = await Deno.makeTempDir();
+  const base = ["train", "--model", "logistic-regression", "--limit", "64", "--backend", "cpu"];
+  const first = await kit(...base, "--epochs", "1", "--out", out, "--json");
+  assert.equal(first.code, 0, first.stderr);
+  const a = JSON.parse(first.stdout);
+  assert.equal(a.runDir, out);
+  assert.equal(a.recipe, "baseline-adam");
+  assert.equal(a.backend, "cpu");
+  assert.equal(a.epochs, 1);
+  assert.equal(a.test.count, 64);
+  assert.ok(a.test.accuracy >= 0 && a.test.accuracy <= 1);
+  assert.match(first.stderr, /epoch 1\/1 /);
+  for (const file of ["model.json", "weights.bin", "run.json", "latest.json", "epoch-0001"]) {
+    await Deno.stat(`${out}/${file}`);
+  }
+  const run = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
+  assert.equal(run.test.count, 64);
+  assert.equal(run.seed, 42);
+
+  const resumed = await kit(...base, "--epochs", "2", "--out", out, "--resume", "--json");
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const b = JSON.parse(resumed.stdout);
+  assert.equal(b.epochs, 2);
+  assert.deepEqual(b.history[0], a.history[0]);
+
+  const again = await kit(...base, "--epochs", "1", "--out", out);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /kit train: .* already holds a checkpoint \(epoch 2\)/);
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("kit train rejects unknown models and recipes in one line", async () => {
+  const bad = await kit("train", "--model", "resnet-9000", "--backend", "cpu");
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^kit train: unknown model 'resnet-9000'; expected one of: /m);
+  const badRecipe = await kit("train", "--model", "mlp", "--recipe", "magic", "--backend", "cpu");
+  assert.equal(badRecipe.code, 1);
+  assert.match(badRecipe.stderr, /unknown recipe 'magic'/);
+});
