@@ -162,5 +162,5 @@ Deno.test("kit data: every bad input exits 1 with one line naming file, position
 Deno.test("kit data rejects bad flags with a usage line", async () => {
   const { code, stderr } = await kitData("--dataset", "cifar");
   assert.equal(code, 1);
-  assert.match(stderr, /unknown --dataset 'cifar'/);
+  assert.match(stderr, /unknown dataset 'cifar'/);
 });

@@ -9,13 +9,13 @@ import { parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 import {
   applySplitPreset,
+  DATASET_NAMES,
   type DigitDataset,
   EMNIST_SPLITS,
   type EmnistSplit,
   formatSummaries,
   type LabelSet,
-  loadEmnistDigitsSample,
-  loadMnistSplits,
+  loadNamedDataset,
   loadPath,
   SPLIT_PRESETS,
   summarize,
@@ -26,7 +26,7 @@ export const help = `usage: deno task kit data (--dataset NAME | --path FILE|DIR
 
 Loads a dataset and prints counts per split and per class, the sha256 checksum and load time.
 
-  --dataset NAME        mnist | emnist-digits-sample (../shared/data/emnist-digits-sample)
+  --dataset NAME        ${DATASET_NAMES.join(" | ")} (the sample: ../shared/data/)
   --path FILE|DIR       any supported file or folder: IDX (raw or .gz, MNIST/EMNIST names),
                         EMNIST gzip.zip, Kaggle train.csv/test.csv, a PNG, a folder of PNGs
                         (one sub-folder per class); format detected from content and name
@@ -42,15 +42,9 @@ interface Loaded {
 }
 
 async function loadNamed(name: string): Promise<Loaded> {
-  if (name === "mnist") {
-    const { train, test } = await loadMnistSplits();
-    return { format: "mnist-idx", datasets: [train, test], labelSets: [] };
-  }
-  if (name === "emnist-digits-sample") {
-    const { sample, trainLabels, testLabels } = await loadEmnistDigitsSample();
-    return { format: "emnist-idx", datasets: [sample], labelSets: [trainLabels, testLabels] };
-  }
-  throw new UsageError(`unknown --dataset '${name}' (known: mnist, emnist-digits-sample)`);
+  const named = await loadNamedDataset(name);
+  const datasets = named.train ? [named.train, named.test] : [named.test];
+  return { format: named.format, datasets, labelSets: named.labelSets };
 }
 
 /** Runs `kit data`. */

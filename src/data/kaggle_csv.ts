@@ -37,7 +37,8 @@ function parseHeader(bytes: Uint8Array, file: string): { labeled: boolean; dataS
   if (end < 0) end = bytes.length;
   const text = new TextDecoder().decode(bytes.subarray(0, end)).replace(/^\uFEFF/, "")
     .replace(/\r$/, "");
-  const columns = text.split(",");
+  // Header names may come quoted from other CSV writers; the numeric rows never are.
+  const columns = text.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
   const labeled = columns[0] === "label";
   const expected = kaggleHeader(labeled);
   const wanted = "a header line 'label,pixel0,…,pixel783' or 'pixel0,…,pixel783'";

@@ -42,10 +42,12 @@ Deno.test("Kaggle train.csv and test.csv generated from MNIST parse back exactly
   assert.equal(Number(rows[7][300]), train.images[6 * 784 + 299]);
 });
 
-Deno.test("Kaggle CSV tolerates CRLF, a BOM and trailing blank lines", () => {
+Deno.test("Kaggle CSV tolerates CRLF, a BOM, a quoted header and trailing blank lines", () => {
   const text = "\uFEFF" + header + "\r\n" + row("3") + "\r\n" + row("9") + "\r\n\r\n";
   const ds = parse(text);
   assert.deepEqual([...ds.labels], [3, 9]);
+  const quoted = kaggleHeader(true).map((h) => `"${h}"`).join(",") + "\n" + row("5");
+  assert.deepEqual([...parse(quoted).labels], [5]);
 });
 
 Deno.test("Kaggle CSV errors name file, line, column and expectation", () => {

@@ -30,3 +30,4 @@ export * from "./detect.ts";
 export * from "./load_path.ts";
 export * from "./summary.ts";
 export { emnistSampleDir, mnistDataDir, repoRoot } from "./paths.ts";
+export * from "./named.ts";
