@@ -22,7 +22,9 @@ import {
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
 /** Which path computed the last call (tests use it to prove both paths ran). */
-export const conv2DBackpropFilterPathLog: { last: "conv" | "loop" | null } = { last: null };
+export const conv2DBackpropFilterPathLog: { last: "conv" | "patches" | "loop" | null } = {
+  last: null,
+};
 
 function convInfoFor(inputs: KernelArgs["inputs"], attrs: KernelArgs["attrs"]): Conv2DInfo {
   const { x } = inputs;
@@ -94,6 +96,56 @@ export function conv2DBackpropFilterByConv(
 }
 
 /**
+ * The filter gradient as one XNNPACK matrix product: patchesᵀ [fh·fw·Ci, B·oh·ow] × dy
+ * [B·oh·ow, Co] (channels-last data only).
+ *
+ * @example
+ * ```ts ignore
+ * const dW = conv2DBackpropFilterByPatches(x, dy, convInfo, backend);
+ * ```
+ */
+export function conv2DBackpropFilterByPatches(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: Conv2DInfo,
+  backend: WasmBackendLike,
+): tf.TensorInfo {
+  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = info;
+  const { filterHeight: FH, filterWidth: FW, outChannels: CO } = info;
+  const sH = info.strideHeight, sW = info.strideWidth;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  const pixels = info.batchSize * OH * OW;
+  const patches = outputFromHeap(backend, [FH * FW * CI, pixels], [x], (out, [xv]) => {
+    let m = 0;
+    for (let b = 0; b < info.batchSize; b++) {
+      for (let y = 0; y < OH; y++) {
+        for (let col = 0; col < OW; col++, m++) {
+          for (let i = 0; i < FH; i++) {
+            const row = y * sH + i - top;
+            if (row < 0 || row >= H) continue;
+            for (let j = 0; j < FW; j++) {
+              const xCol = col * sW + j - left;
+              if (xCol < 0 || xCol >= W) continue;
+              const from = ((b * H + row) * W + xCol) * CI;
+              let to = (i * FW + j) * CI * pixels + m;
+              for (let c = 0; c < CI; c++, to += pixels) out[to] = xv[from + c];
+            }
+          }
+        }
+      }
+    }
+  });
+  const dyMatrix = { dataId: dy.dataId, shape: [pixels, CO], dtype: dy.dtype };
+  const product = runWasmKernel("BatchMatMul", { a: patches, b: dyMatrix }, {
+    transposeA: false,
+    transposeB: false,
+  }, backend);
+  disposeIntermediates(backend, patches);
+  // Same data, [fh·fw·Ci, Co] read as [fh, fw, Ci, Co].
+  return { dataId: product.dataId, shape: [FH, FW, CI, CO], dtype: product.dtype };
+}
+
+/**
  * The filter gradient by a direct loop over the heap: slow but covers every layout.
  *
  * @example
@@ -144,7 +196,8 @@ export function conv2DBackpropFilterByLoop(
 }
 
 /**
- * The Conv2DBackpropFilter kernel: XNNPACK convolution for channels-last data, loop otherwise.
+ * The Conv2DBackpropFilter kernel: XNNPACK matrix product or convolution for channels-last
+ * data, loop otherwise.
  *
  * @example
  * ```ts ignore
@@ -155,6 +208,13 @@ export function conv2DBackpropFilterByLoop(
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { inputs, attrs, backend } = args;
   const info = convInfoFor(inputs, attrs);
+  if (
+    info.dataFormat === "channelsLast" &&
+    info.filterHeight * info.filterWidth * info.inChannels < info.outChannels
+  ) {
+    conv2DBackpropFilterPathLog.last = "patches";
+    return conv2DBackpropFilterByPatches(inputs.x, inputs.dy, info, backend);
+  }
   if (info.dataFormat === "channelsLast") {
     conv2DBackpropFilterPathLog.last = "conv";
     return conv2DBackpropFilterByConv(inputs.x, inputs.dy, info, backend);

@@ -15,7 +15,9 @@ import {
 type Pad = "same" | "valid" | number[][];
 
 function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
-  const batch = randomInt(random, 1, 3), ci = randomInt(random, 1, 4), co = randomInt(random, 1, 5);
+  const batch = randomInt(random, 1, 3),
+    ci = randomInt(random, 1, 4),
+    co = randomInt(random, 1, 12);
   const fh = randomInt(random, 1, 4), fw = randomInt(random, 1, 4);
   const h = randomInt(random, fh, 10), w = randomInt(random, fw, 10);
   const strides: [number, number] = [randomInt(random, 1, 3), randomInt(random, 1, 3)];
@@ -52,14 +54,33 @@ function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
   };
 }
 
-Deno.test("Conv2DBackpropFilter on wasm (XNNPACK path) matches cpu on random convolutions", async () => {
+Deno.test("Conv2DBackpropFilter on wasm (XNNPACK paths) matches cpu on random convolutions", async () => {
   const random = new Random(20261122);
-  for (let i = 0; i < 40; i++) {
+  const paths = new Map<string, number>();
+  for (let i = 0; i < 50; i++) {
     const { inputs, attrs, label } = randomCase(random, "NHWC");
     const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
-    assert.equal(conv2DBackpropFilterPathLog.last, "conv");
-    assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
+    const path = conv2DBackpropFilterPathLog.last!;
+    paths.set(path, (paths.get(path) ?? 0) + 1);
+    assert.ok(
+      error <= 1e-5,
+      `case ${i} (${path}) x=${label} ${JSON.stringify(attrs)}: error ${error}`,
+    );
   }
+  // Both fast paths (conv for wide inputs, patches for narrow ones) must have been checked.
+  assert.ok((paths.get("conv") ?? 0) >= 10 && (paths.get("patches") ?? 0) >= 5, `${[...paths]}`);
+});
+
+Deno.test("Conv2DBackpropFilter on wasm takes the patches path for a grey first layer", async () => {
+  const random = new Random(12);
+  const inputs = {
+    x: randomTensor(random, [4, 12, 12, 1]),
+    dy: randomTensor(random, [4, 10, 10, 16]),
+  };
+  const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 1, 16] };
+  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+  assert.equal(conv2DBackpropFilterPathLog.last, "patches");
+  assert.ok(error <= 1e-5, `error ${error}`);
 });
 
 Deno.test("Conv2DBackpropFilter on wasm crops rows a strided valid convolution never read", async () => {

@@ -12,6 +12,7 @@ Deno.test("setupWasmBackend registers the gradient kernels and reports threads",
     "Conv2DBackpropFilter",
     "Conv2DBackpropInput",
     "MaxPoolGrad",
+    "Sum",
   ]);
   assert.equal(
     info.customKernels.find((k) => k.kernelName === "Conv2DBackpropFilter")?.action,

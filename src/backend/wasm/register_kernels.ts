@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";
 import { makeConv2DBackpropInput } from "./conv2d_backprop_input.ts";
 import { maxPoolGrad } from "./max_pool_grad.ts";
+import { makeSum } from "./sum.ts";
 import type { KernelArgs } from "./kernel_call.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
@@ -70,5 +71,6 @@ export function registerWasmGradientKernels(): CustomKernel[] {
     (fallback) => makeConv2DBackpropInput(requireFallback("Conv2DBackpropInput", fallback)),
   );
   register("MaxPoolGrad", () => maxPoolGrad);
+  register("Sum", (fallback) => makeSum(requireFallback("Sum", fallback)));
   return registered.map((k) => ({ ...k }));
 }
