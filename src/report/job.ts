@@ -1,0 +1,305 @@
+/**
+ * The main job as one call: train the seed architectures with a profile, run the evaluation
+ * suite on MNIST (and the real EMNIST sample when present), compare, and write the report
+ * folder. `deno task report` is a thin flag parser over {@link runReportJob}.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { DigitDataset } from "../data/types.ts";
+import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
+import { compare } from "../evaluate/compare.ts";
+import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
+import { evaluate } from "../evaluate/runner.ts";
+import { corrupt } from "../augment/corruptions.ts";
+import type { Classifier } from "../models/classifier.ts";
+import { getModelSpec } from "../models/zoo.ts";
+import { summarizeModel } from "../models/summary.ts";
+import { getRecipe } from "../train/recipes.ts";
+import { loadRecipeData } from "../train/recipe_data.ts";
+import { train } from "../train/train.ts";
+import { terminalProgress } from "../train/progress.ts";
+import { UsageError } from "../util/errors.ts";
+import { digitAt } from "../plots/digit_image.ts";
+import { writeReport } from "./build.ts";
+import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
+import { loadMetadata } from "./metadata.ts";
+
+/** The seed model cards' architectures, trained by default. */
+export const SEED_ARCHITECTURES = [
+  "keras-mnist-convnet",
+  "adaptive-pool-cnn",
+  "mdsist-cnn",
+  "kaggle-digit-recognizer",
+  "beyond-mnist",
+];
+
+/** How much training and evaluation a profile does. */
+export interface ReportProfile {
+  name: string;
+  /** Epochs per model; undefined = the recipe's own. */
+  epochs?: number;
+  /** Stratified cap on train/validation items per model; undefined = all. */
+  trainLimit?: number;
+  /** Evaluation suite (`quick`, `default`, `full`). */
+  suite: string;
+  /** Test items evaluated per test set; undefined = all. */
+  evalLimit?: number;
+}
+
+/** `quick`: minutes on 2 cores; `full`: the cards' recipes on all data. */
+export const PROFILES: Record<string, ReportProfile> = {
+  quick: { name: "quick", epochs: 1, trainLimit: 12000, suite: "default", evalLimit: 1000 },
+  full: { name: "full", suite: "default" },
+};
+
+/** Options of {@link runReportJob}; everything but `runName` has a default. */
+export interface ReportJobOptions {
+  runName: string;
+  profile?: string;
+  /** Model specs to train (zoo names); the seed architectures by default. */
+  models?: string[];
+  /** Overrides the profile's epochs / limits / suite. */
+  epochs?: number;
+  trainLimit?: number;
+  evalLimit?: number;
+  suite?: string;
+  /** Training seed (default 1) and corruption seed (default 0). */
+  seed?: number;
+  evalSeed?: number;
+  backend?: string;
+  /** Card metadata YAML/JSON file. */
+  metadataPath?: string;
+  /** Folder holding report folders (default `<repo>/reports`). */
+  root?: string;
+  force?: boolean;
+  /** Official EMNIST files, for the beyond-mnist recipe in the full profile. */
+  emnistDir?: string;
+  /** How the job was started, for the reproducibility block. */
+  command?: string;
+  /** Progress output (stderr by default; null = silent). */
+  progress?: ((text: string) => void) | null;
+}
+
+/** What {@link runReportJob} returns. */
+export interface ReportJobResult {
+  dir: string;
+  files: string[];
+  models: { name: string; cleanError: number | null; trainingSeconds: number }[];
+  backend: string;
+  wallSeconds: Record<string, number>;
+}
+
+async function gitCommit(): Promise<string> {
+  try {
+    const out = await new Deno.Command("git", {
+      args: ["rev-parse", "--short=12", "HEAD"],
+      cwd: repoRoot(),
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function dataInfo(ds: DigitDataset, split: string): DataInfo {
+  return { name: ds.name, split, source: ds.source, checksum: ds.checksum, count: ds.count };
+}
+
+/** Pictures of the first test digit under every evaluated corruption at severities 0…5. */
+function corruptionExamples(images: Uint8Array, corruptions: string[], seed: number) {
+  const digit = Float32Array.from(digitAt(images, 0), (v) => v / 255);
+  const examples: CorruptionExample[] = [];
+  for (const name of corruptions) {
+    for (let severity = 0; severity <= 5; severity++) {
+      const out = corrupt(digit, 1, name, severity, seed, { ids: new Uint32Array([0]) });
+      examples.push({ corruption: name, severity, pixels: digitAt(out, 0) });
+    }
+  }
+  return examples;
+}
+
+async function trainOne(
+  name: string,
+  profile: ReportProfile,
+  options: ReportJobOptions,
+  backend: string,
+): Promise<{ classifier: Classifier; training: ModelTraining; dispose: () => void }> {
+  const spec = getModelSpec(name);
+  const recipe = getRecipe(spec.defaultRecipe);
+  let note = "";
+  if (recipe.data === "mnist+emnist-digits" && !options.emnistDir) {
+    if (profile.name === "full") {
+      throw new UsageError(
+        `model '${name}' trains on MNIST + EMNIST digits: pass --emnist-dir with the official ` +
+          "EMNIST files, or leave it out with --models",
+      );
+    }
+    recipe.data = "mnist";
+    note = "quick profile: trained on MNIST only (the full EMNIST files are not available)";
+  }
+  const epochs = options.epochs ?? profile.epochs ?? recipe.epochs;
+  const limit = options.trainLimit ?? profile.trainLimit;
+  const sets = await loadRecipeData(recipe, { limit, emnistDir: options.emnistDir });
+  const seed = options.seed ?? 1;
+  const progress = options.progress === null ? [] : [terminalProgress({})];
+  const result = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
+    seed,
+    epochs,
+    callbacks: progress,
+  });
+  const classifier = {
+    ...result.classifier,
+    name,
+    predict: result.classifier.predict.bind(result.classifier),
+  };
+  const summary = summarizeModel(spec);
+  return {
+    classifier,
+    dispose: () => result.model.dispose(),
+    training: {
+      model: name,
+      architecture: `${spec.name}: ${spec.description}`,
+      summary,
+      recipeName: `${recipe.name} (${profile.name} profile)`,
+      recipe: {
+        source: recipe.source,
+        optimizer: recipe.optimizer,
+        schedule: recipe.schedule,
+        "batch size": recipe.batchSize,
+        epochs: `${epochs}${epochs === recipe.epochs ? "" : ` (recipe: ${recipe.epochs})`}`,
+        "training items": limit === undefined ? "all" : `at most ${limit} (stratified)`,
+        split: `${recipe.split} (seed ${recipe.splitSeed})`,
+        augmentation: recipe.augmentation.length ? recipe.augmentation : "none",
+        kept: `${recipe.keep} (epoch ${result.keptEpoch})`,
+        ...(recipe.notes ? { notes: recipe.notes } : {}),
+        ...(note ? { profile: note } : {}),
+      },
+      seed,
+      backend,
+      trainingSeconds: result.wallSeconds,
+      history: result.history,
+      data: [dataInfo(sets.train, "train"), dataInfo(sets.validation, "validation")],
+    },
+  };
+}
+
+/**
+ * Trains, evaluates, compares and writes `reports/<runName>/`; returns where and a summary.
+ *
+ * @example
+ * ```ts ignore
+ * import { runReportJob } from "./job.ts";
+ * const { dir } = await runReportJob({ runName: "quick-demo", profile: "quick" });
+ * console.log(dir);
+ * ```
+ */
+export async function runReportJob(options: ReportJobOptions): Promise<ReportJobResult> {
+  const started = performance.now();
+  const profile = PROFILES[options.profile ?? "quick"];
+  if (!profile) {
+    throw new UsageError(
+      `--profile must be one of ${Object.keys(PROFILES).join(", ")}, got '${options.profile}'`,
+    );
+  }
+  const root = options.root ?? join(repoRoot(), "reports");
+  const dir = join(root, options.runName);
+  if (!options.force) {
+    const exists = await Deno.stat(dir).then(() => true, () => false);
+    // Fail before hours of training, not after.
+    if (exists) {
+      throw new UsageError(
+        `${dir} already exists; pass --force to replace it or choose another --out`,
+      );
+    }
+  }
+  const metadata = await loadMetadata(options.metadataPath);
+  const models = options.models ?? SEED_ARCHITECTURES;
+  models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
+  const suite = augmentSuite(options.suite ?? profile.suite);
+  const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
+  const backend = await initBackend(parseBackendChoice(options.backend ?? "auto"));
+
+  const trainStart = performance.now();
+  const trained = [];
+  for (const name of models) trained.push(await trainOne(name, profile, options, backend.name));
+  const trainingSeconds = (performance.now() - trainStart) / 1000;
+
+  const testSets: DigitDataset[] = [await loadMnist("test")];
+  try {
+    testSets.push((await loadEmnistDigitsSample()).sample);
+  } catch (error) {
+    options.progress?.(
+      `report: EMNIST sample not found, evaluating on MNIST only (${(error as Error).message})\n`,
+    );
+  }
+  const evalStart = performance.now();
+  const evalSeed = options.evalSeed ?? 0;
+  const versions = Object.fromEntries(
+    Object.entries(backend.versions).filter(([, v]) => typeof v === "string"),
+  ) as Record<string, string>;
+  const evaluation = await evaluate(trained.map((t) => t.classifier), testSets, {
+    conditions: suite.conditions,
+    units: suite.units,
+    suite: suite.name,
+    render: augmentRenderer(),
+    seed: evalSeed,
+    limit: options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit,
+    baseline: models.length > 1 ? models[0] : null,
+    backend: backend.name,
+    versions,
+    progress: options.progress,
+    modelInfo: Object.fromEntries(trained.map((t) => [t.training.model, {
+      architecture: t.training.architecture,
+      parameters: t.training.summary?.totalParams,
+      seed: t.training.seed,
+    }])),
+  });
+  const evaluationSeconds = (performance.now() - evalStart) / 1000;
+  trained.forEach((t) => t.dispose());
+  const comparison = compare(evaluation);
+
+  const corruptions = [
+    ...new Set(suite.conditions.filter((c) => c.kind === "corruption").map((c) => c.factor)),
+  ];
+  const reportStart = performance.now();
+  const wallSeconds: Record<string, number> = {
+    training: trainingSeconds,
+    evaluation: evaluationSeconds,
+  };
+  const { report } = await writeReport({
+    runName: options.runName,
+    evaluation,
+    comparison,
+    training: trained.map((t) => t.training),
+    metadata,
+    images: Object.fromEntries(testSets.map((t) => [t.name, t.images])),
+    corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
+    reproducibility: {
+      command: options.command ?? "runReportJob(…)",
+      seeds: { training: options.seed ?? 1, corruptions: evalSeed },
+      backend: `${backend.name} (${backend.threads} threads)`,
+      versions: { kit: "0.1.0", ...versions },
+      gitCommit: await gitCommit(),
+      wallSeconds,
+    },
+  }, { root, force: options.force });
+  wallSeconds.report = (performance.now() - reportStart) / 1000;
+  wallSeconds.total = (performance.now() - started) / 1000;
+  return {
+    dir,
+    files: [...report.files.keys()].filter((f) => !f.includes("/")),
+    models: trained.map((t) => ({
+      name: t.training.model,
+      cleanError:
+        evaluation.conditions.find((c) =>
+          c.kind === "clean" && c.model === t.training.model && c.testSet === testSets[0].name
+        )?.overall.misclassification ?? null,
+      trainingSeconds: t.training.trainingSeconds ?? 0,
+    })),
+    backend: backend.name,
+    wallSeconds,
+  };
+}
