@@ -3,6 +3,7 @@ import { PIXELS } from "../data/types.ts";
 import { applySweep } from "../augment/sweeps.ts";
 import { corrupt } from "../augment/corruptions.ts";
 import { augmentCatalog, augmentRenderer, augmentSuite } from "./conditions.ts";
+import type { Condition } from "./types.ts";
 
 Deno.test("the augment catalog offers the MNIST-C corruptions and the sweep grids", () => {
   const catalog = augmentCatalog();
@@ -36,26 +37,24 @@ Deno.test("augmentRenderer matches corrupt/applySweep seeded by item id", async 
   for (let i = 0; i < images.length; i++) images[i] = ((i * 37) % 101) / 100;
   const ids = new Uint32Array([5, 9, 11]);
   const render = augmentRenderer();
-  const noisy =
-    (await render(images, count, { kind: "corruption", factor: "shot_noise", level: 3 }, 7, ids))
-      .slice();
-  assert.deepEqual(noisy, corrupt(images, count, "shot_noise", 3, 7, { ids }));
-  assert.notDeepEqual(noisy, images);
-  const rotated = await render(
-    images,
-    count,
-    { kind: "sweep", factor: "rotation", level: 30 },
-    7,
-    ids,
-  );
-  assert.deepEqual(rotated, applySweep(images, count, "rotation", 30, 7, { ids }));
-  // Same name as a corruption, but the sweep version: different pixels.
-  const swept = await render(
-    images,
-    count,
-    { kind: "sweep", factor: "shot_noise", level: 0.3 },
-    7,
-    ids,
-  );
-  assert.deepEqual(swept, applySweep(images, count, "shot_noise", 0.3, 7, { ids }));
+  const cases: [Condition, Float32Array][] = [
+    [
+      { kind: "corruption", factor: "shot_noise", level: 3 },
+      corrupt(images, count, "shot_noise", 3, 7, { ids }),
+    ],
+    [
+      { kind: "sweep", factor: "rotation", level: 30 },
+      applySweep(images, count, "rotation", 30, 7, { ids }),
+    ],
+    // Same name as a corruption, but the sweep's transform.
+    [
+      { kind: "sweep", factor: "shot_noise", level: 0.3 },
+      applySweep(images, count, "shot_noise", 0.3, 7, { ids }),
+    ],
+  ];
+  for (const [condition, expected] of cases) {
+    const rendered = await render(images, count, condition, 7, ids);
+    assert.deepEqual(rendered, expected, `${condition.kind} ${condition.factor}`);
+    assert.notDeepEqual(rendered, images);
+  }
 });
