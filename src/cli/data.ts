@@ -13,12 +13,12 @@ import {
   type DigitDataset,
   EMNIST_SPLITS,
   type EmnistSplit,
-  formatSummaries,
+  formatDatasetSummaries,
   type LabelSet,
   loadNamedDataset,
   loadPath,
   SPLIT_PRESETS,
-  summarize,
+  summarizeDataset,
 } from "../data/mod.ts";
 
 /** `--help` text. */
@@ -73,9 +73,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
     ? await loadNamed(values.dataset)
     : await loadPath(values.path!, emnistSplit);
   const loadSeconds = (performance.now() - start) / 1000;
-  const splits = [...loaded.datasets, ...loaded.labelSets].map(summarize);
+  const splits = [...loaded.datasets, ...loaded.labelSets].map(summarizeDataset);
 
-  let preset: { name: string; seed: number; sets: ReturnType<typeof summarize>[] } | undefined;
+  let preset:
+    | { name: string; seed: number; sets: ReturnType<typeof summarizeDataset>[] }
+    | undefined;
   if (values.split !== undefined) {
     const [train, test] = loaded.datasets;
     if (!train) throw new UsageError("--split needs a dataset with images");
@@ -83,7 +85,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     preset = {
       name: values.split,
       seed,
-      sets: [sets.train, sets.validation, sets.test].map(summarize),
+      sets: [sets.train, sets.validation, sets.test].map(summarizeDataset),
     };
   }
   const json = {
@@ -95,9 +97,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
   };
   const text = [
     `${values.dataset ?? values.path} (${loaded.format}), loaded in ${loadSeconds.toFixed(2)} s`,
-    formatSummaries(splits),
+    formatDatasetSummaries(splits),
     ...(preset
-      ? [`split preset ${preset.name} (seed ${seed}):`, formatSummaries(preset.sets)]
+      ? [`split preset ${preset.name} (seed ${seed}):`, formatDatasetSummaries(preset.sets)]
       : []),
   ].join("\n");
   return { json, text };

@@ -25,13 +25,13 @@ export interface DatasetSummary {
  *
  * @example
  * ```ts
- * import { summarize } from "./summary.ts";
- * const s = summarize({ name: "l", labels: new Uint8Array([1, 1]), count: 2, classNames: ["0", "1"],
+ * import { summarizeDataset } from "./summary.ts";
+ * const s = summarizeDataset({ name: "l", labels: new Uint8Array([1, 1]), count: 2, classNames: ["0", "1"],
  *   source: "", checksum: "" });
  * console.log(s.classCounts); // { "0": 0, "1": 2 }
  * ```
  */
-export function summarize(set: LabelSet | DigitDataset): DatasetSummary {
+export function summarizeDataset(set: LabelSet | DigitDataset): DatasetSummary {
   const { perClass, unlabeled } = countClasses(set);
   const classCounts: Record<string, number> = {};
   set.classNames.forEach((name, i) => classCounts[name] = perClass[i]);
@@ -51,13 +51,13 @@ export function summarize(set: LabelSet | DigitDataset): DatasetSummary {
  *
  * @example
  * ```ts
- * import { formatSummaries, summarize } from "./summary.ts";
- * const s = summarize({ name: "l", labels: new Uint8Array([0]), count: 1, classNames: ["0"],
+ * import { formatDatasetSummaries, summarizeDataset } from "./summary.ts";
+ * const s = summarizeDataset({ name: "l", labels: new Uint8Array([0]), count: 1, classNames: ["0"],
  *   source: "", checksum: "abc" });
- * console.log(formatSummaries([s]));
+ * console.log(formatDatasetSummaries([s]));
  * ```
  */
-export function formatSummaries(summaries: DatasetSummary[]): string {
+export function formatDatasetSummaries(summaries: DatasetSummary[]): string {
   const lines: string[] = [];
   for (const s of summaries) {
     const images = s.hasImages ? "" : " (labels only)";
