@@ -47,3 +47,19 @@ export async function displayChart(spec: VegaLiteSpec): Promise<Displayable> {
   };
   return { bundle, [Symbol.for("Jupyter.display")]: () => bundle };
 }
+
+/**
+ * Shows `spec` when it is a notebook cell's last expression, rendering lazily when the kernel
+ * asks (Deno awaits a `Jupyter.display` method that returns a promise). No `await` needed.
+ *
+ * @example
+ * ```ts
+ * import { showChart } from "./display.ts";
+ * import { chart } from "./spec.ts";
+ * const shown = showChart(chart("x", { data: { values: [{ x: 1 }] }, mark: "point" }));
+ * console.log(typeof shown[Symbol.for("Jupyter.display")]); // "function"
+ * ```
+ */
+export function showChart(spec: VegaLiteSpec): { [key: symbol]: () => Promise<ChartBundle> } {
+  return { [Symbol.for("Jupyter.display")]: async () => (await displayChart(spec)).bundle };
+}
