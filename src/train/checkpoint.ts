@@ -192,7 +192,8 @@ export async function saveFinishedRun(
 
 /**
  * Loads a trained model as a {@link Classifier}: from a finished run folder (its top-level
- * `model.json`), an unfinished one (its latest checkpoint), or any folder holding a tfjs layers
+ * `model.json`), an unfinished one (the checkpoint its recipe keeps so far: best validation
+ * loss or latest), or any folder holding a tfjs layers
  * `model.json`. The model's own preprocessing is applied by its first layer, so `predict` takes
  * pixels in [0, 1]. The name is the run's model/recipe when `run.json` says so.
  *
@@ -214,7 +215,10 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
         "a trained model (model.json or latest.json)",
       );
     }
-    folder = join(dir, latest.best ?? latest.latest);
+    // An unfinished run: the epoch its recipe would keep so far.
+    const state = await readJson<CheckpointState>(join(dir, latest.latest, STATE_JSON));
+    const keepBest = state.recipe.keep === "best-val-loss" && latest.best !== null;
+    folder = join(dir, keepBest ? latest.best! : latest.latest);
   }
   const model = await tf.loadLayersModel(fileHandler(folder));
   let name = dir.replace(/\/+$/, "").split("/").at(-1) ?? dir;

@@ -188,6 +188,8 @@ Deno.test("a NaN loss stops training, naming epoch and batch, and keeps the last
   );
   assert.equal((await readLatest(runDir))?.latest, "epoch-0001");
   assert.equal(tf.memory().numTensors, before, "no tensors left behind after the error");
+  const partial = await loadClassifier(runDir);
+  assert.equal((await partial.predict(new Float32Array(784), 1)).length, 10);
   await Deno.remove(runDir, { recursive: true });
 });
 
