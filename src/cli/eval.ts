@@ -23,7 +23,15 @@ import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
-/** `--help` text. */
+/**
+ * `--help` text.
+ *
+ * @example
+ * ```ts
+ * import { help } from "./eval.ts";
+ * console.log(help.split("\n")[0]);
+ * ```
+ */
 export const help = `usage: deno task kit eval --model DIR[,DIR…] [flags] [--json]
 
 Evaluates trained models on test sets: overall and per-class metrics with Wilson intervals,
@@ -154,7 +162,16 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
 }
 
-/** Runs `kit eval`. */
+/**
+ * Runs `kit eval` on already-split flags (the dispatcher strips `--json`).
+ *
+ * @example
+ * ```ts ignore
+ * import { run } from "./eval.ts";
+ * const { json } = await run(["--model", "runs/a", "--suite", "quick"]);
+ * console.log(json);
+ * ```
+ */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
     model: { type: "string" },

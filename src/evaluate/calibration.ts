@@ -6,7 +6,15 @@
  */
 import type { Calibration, ReliabilityBin } from "./types.ts";
 
-/** Default number of confidence bins (Guo et al. 2017). */
+/**
+ * Default number of confidence bins (Guo et al. 2017).
+ *
+ * @example
+ * ```ts
+ * import { CALIBRATION_BINS } from "./calibration.ts";
+ * console.log(CALIBRATION_BINS); // 15
+ * ```
+ */
 export const CALIBRATION_BINS = 15;
 
 /**

@@ -58,7 +58,15 @@ export function decide(
   return { predicted, confidence };
 }
 
-/** Smallest probability the loss takes the log of (Keras' epsilon). */
+/**
+ * Smallest probability the loss takes the log of (Keras' epsilon).
+ *
+ * @example
+ * ```ts
+ * import { LOSS_EPSILON } from "./metrics.ts";
+ * console.log(-Math.log(LOSS_EPSILON)); // the largest loss one item can add: 16.1…
+ * ```
+ */
 export const LOSS_EPSILON = 1e-7;
 
 /**

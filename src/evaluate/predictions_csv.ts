@@ -6,7 +6,15 @@
  */
 import type { ItemPredictions } from "./runner.ts";
 
-/** Column names of predictions.csv, in order. */
+/**
+ * Column names of predictions.csv, in order.
+ *
+ * @example
+ * ```ts
+ * import { PREDICTION_COLUMNS } from "./predictions_csv.ts";
+ * console.log(PREDICTION_COLUMNS.indexOf("confidence")); // 8
+ * ```
+ */
 export const PREDICTION_COLUMNS = [
   "model",
   "test_set",

@@ -16,7 +16,7 @@ import type {
 } from "./types.ts";
 
 /** Groups items by a string key, keeping first-seen order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);

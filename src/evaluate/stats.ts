@@ -7,7 +7,15 @@
  */
 import type { Interval } from "./types.ts";
 
-/** Two-sided 95% standard-normal quantile, as `scipy.stats.norm.ppf(0.975)`. */
+/**
+ * Two-sided 95% standard-normal quantile, as `scipy.stats.norm.ppf(0.975)`.
+ *
+ * @example
+ * ```ts
+ * import { Z95 } from "./stats.ts";
+ * console.log(Z95.toFixed(2)); // "1.96"
+ * ```
+ */
 export const Z95 = 1.959963984540054;
 
 /**
@@ -31,7 +39,15 @@ export function wilsonInterval(successes: number, n: number, z = Z95): Interval 
   return { lower: Math.max(0, center - half), upper: Math.min(1, center + half) };
 }
 
-/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: ~15 significant digits). */
+/**
+ * ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: ~15 significant digits).
+ *
+ * @example
+ * ```ts
+ * import { logGamma } from "./stats.ts";
+ * console.log(Math.exp(logGamma(5))); // 24.000000000000004 (= 4!)
+ * ```
+ */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const c = [

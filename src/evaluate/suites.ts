@@ -22,7 +22,15 @@ export interface ConditionCatalog {
   severities: readonly number[];
 }
 
-/** The suite names `kit eval --suite` accepts. */
+/**
+ * The suite names `kit eval --suite` accepts.
+ *
+ * @example
+ * ```ts
+ * import { SUITE_NAMES } from "./suites.ts";
+ * console.log(SUITE_NAMES.join("|")); // quick|default|full
+ * ```
+ */
 export const SUITE_NAMES = ["quick", "default", "full"] as const;
 
 /** A suite name. */
