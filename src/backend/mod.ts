@@ -82,6 +82,7 @@ const ready = new Set<BackendName>(["cpu"]);
 let wasmVersion: string | undefined;
 let wasmThreads = 1;
 let warnedAboutCpu = false;
+let warnedAboutFallback = false;
 
 /** Tries to make `name` usable; records why not. Never throws. */
 async function prepare(name: BackendName, options: BackendOptions): Promise<boolean> {
@@ -155,6 +156,10 @@ export async function initBackend(
     }
   }
   const name = chooseBackend(choice, usable, failures);
+  if (choice === "auto" && name !== "tensorflow" && !warnedAboutFallback) {
+    warnedAboutFallback = true;
+    console.error(`note: tensorflow backend unavailable (${failures.tensorflow}); using ${name}`);
+  }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
   if (name === "cpu") warnCpu();

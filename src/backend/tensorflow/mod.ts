@@ -123,7 +123,14 @@ export async function loadTensorflowBackend(
   }
   if (Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
   installNodeUtilShim();
-  const tfNode = await import("@tensorflow/tfjs-node");
+  let tfNode: typeof import("@tensorflow/tfjs-node");
+  try {
+    tfNode = await import("@tensorflow/tfjs-node");
+  } catch (error) {
+    // Typically dlopen: libtensorflow moved or deleted after the addon was built.
+    const firstLine = String((error as Error).message).split("\n")[0];
+    throw new Error(`tfjs-node failed to load (${firstLine}): run 'deno task setup --force'`);
+  }
   const backend = tf.findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } };
   if (!backend?.binding) throw new Error("tfjs-node loaded but registered no tensorflow backend");
   loaded = {
