@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random.ts";
-import { conv2DBackpropFilterPathLog } from "./conv2d_backprop_filter.ts";
+import { conv2DBackpropFilterPathLog, filterGradientPlan } from "./conv2d_backprop_filter.ts";
 import { setupWasmBackend } from "./mod.ts";
 import {
   compareWithCpu,
@@ -54,22 +54,23 @@ function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
   };
 }
 
-Deno.test("Conv2DBackpropFilter on wasm (XNNPACK paths) matches cpu on random convolutions", async () => {
-  const random = new Random(20261122);
-  const paths = new Map<string, number>();
-  for (let i = 0; i < 50; i++) {
-    const { inputs, attrs, label } = randomCase(random, "NHWC");
-    const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
-    const path = conv2DBackpropFilterPathLog.last!;
-    paths.set(path, (paths.get(path) ?? 0) + 1);
-    assert.ok(
-      error <= 1e-5,
-      `case ${i} (${path}) x=${label} ${JSON.stringify(attrs)}: error ${error}`,
-    );
-  }
-  // Both fast paths (conv for wide inputs, patches for narrow ones) must have been checked.
-  assert.ok((paths.get("conv") ?? 0) >= 10 && (paths.get("patches") ?? 0) >= 5, `${[...paths]}`);
-});
+for (const path of ["patches", "conv"] as const) {
+  Deno.test(`Conv2DBackpropFilter on wasm (${path} path) matches cpu on random convolutions`, async () => {
+    const random = new Random(path === "conv" ? 20261122 : 20261123);
+    const limit = filterGradientPlan.maxPatchFloats;
+    filterGradientPlan.maxPatchFloats = path === "conv" ? 0 : limit;
+    try {
+      for (let i = 0; i < 40; i++) {
+        const { inputs, attrs, label } = randomCase(random, "NHWC");
+        const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+        assert.equal(conv2DBackpropFilterPathLog.last, path);
+        assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
+      }
+    } finally {
+      filterGradientPlan.maxPatchFloats = limit;
+    }
+  });
+}
 
 Deno.test("Conv2DBackpropFilter on wasm takes the patches path for a grey first layer", async () => {
   const random = new Random(12);
@@ -87,7 +88,11 @@ Deno.test("Conv2DBackpropFilter on wasm crops rows a strided valid convolution n
   const random = new Random(11);
   const inputs = { x: randomTensor(random, [2, 8, 9, 3]), dy: randomTensor(random, [2, 3, 4, 2]) };
   const attrs = { strides: [2, 2], pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 2] };
-  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+  const limit = filterGradientPlan.maxPatchFloats;
+  filterGradientPlan.maxPatchFloats = 0;
+  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs).finally(() =>
+    filterGradientPlan.maxPatchFloats = limit
+  );
   assert.equal(conv2DBackpropFilterPathLog.last, "conv");
   assert.ok(error <= 1e-5, `error ${error}`);
 });
