@@ -64,6 +64,30 @@ const copyThen =
   };
 const levels = <K extends string>(key: K, values: number[]) => values.map((v) => ({ [key]: v }));
 
+/** Stroke corruptions: MNIST-C draws one full-intensity stroke; milder levels fade it. */
+function strokes(
+  name: string,
+  description: string,
+  draw: (img: Float32Array, rng: Random, intensity: number) => void,
+): CorruptionSpec {
+  return {
+    name,
+    description,
+    parameters: "lines: how many; intensity: stroke brightness",
+    severities: [
+      { lines: 1, intensity: 0.5 },
+      { lines: 1, intensity: 0.75 },
+      { lines: 1, intensity: 1 },
+      { lines: 2, intensity: 1 },
+      { lines: 3, intensity: 1 },
+    ],
+    mnistcSeverity: 3,
+    apply: copyThen((img, rng, p) => {
+      for (let k = 0; k < p.lines; k++) draw(img, rng, p.intensity);
+    }),
+  };
+}
+
 const SPECS: CorruptionSpec[] = [
   {
     name: "shot_noise",
@@ -200,38 +224,12 @@ const SPECS: CorruptionSpec[] = [
       spatter(src, dst, s.tmp, s.tmp2, rng, params);
     },
   },
-  {
-    name: "dotted_line",
-    description: "dashed line(s) across the image between random heights",
-    parameters: "lines: how many; intensity: stroke brightness",
-    severities: [
-      { lines: 1, intensity: 0.5 },
-      { lines: 1, intensity: 0.75 },
-      { lines: 1, intensity: 1 },
-      { lines: 2, intensity: 1 },
-      { lines: 3, intensity: 1 },
-    ],
-    mnistcSeverity: 3,
-    apply: copyThen((img, rng, p) => {
-      for (let k = 0; k < p.lines; k++) addDottedLine(img, rng, p.intensity);
-    }),
-  },
-  {
-    name: "zigzag",
-    description: "zigzag line(s) across the image at random heights and slight tilts",
-    parameters: "lines: how many; intensity: stroke brightness",
-    severities: [
-      { lines: 1, intensity: 0.5 },
-      { lines: 1, intensity: 0.75 },
-      { lines: 1, intensity: 1 },
-      { lines: 2, intensity: 1 },
-      { lines: 3, intensity: 1 },
-    ],
-    mnistcSeverity: 3,
-    apply: copyThen((img, rng, p) => {
-      for (let k = 0; k < p.lines; k++) addZigzag(img, rng, p.intensity);
-    }),
-  },
+  strokes("dotted_line", "dashed line(s) across the image between random heights", addDottedLine),
+  strokes(
+    "zigzag",
+    "zigzag line(s) across the image at random heights and slight tilts",
+    addZigzag,
+  ),
   {
     name: "canny_edges",
     description: "Canny edge map (σ = 1, thresholds 0.1/0.2) blended with the digit",

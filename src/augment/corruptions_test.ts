@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../util/errors.ts";
 import { corrupt, CORRUPTION_NAMES, CORRUPTIONS, corruptionTable } from "./corruptions.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
 
 const COUNT = 24;
 const digits = loadTestDigits(COUNT);
-
-function meanAbsChange(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
-}
 
 Deno.test("the suite is MNIST-C's 15 corruptions, each with 5 documented severities", () => {
   assert.deepEqual(CORRUPTION_NAMES, [

@@ -3,7 +3,7 @@ import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { applyPipeline, describePipeline, type Pipeline, validatePipeline } from "./pipeline.ts";
 import { AUGMENT_PRESETS, augmentPreset } from "./presets.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
 
 const COUNT = 16;
 const digits = loadTestDigits(COUNT);
@@ -17,12 +17,6 @@ const EVERY_OP: Pipeline = [
   { op: "saltPepper", amount: 0.02 },
   { op: "erase", area: [0.05, 0.1], value: "random", p: 1 },
 ];
-
-function meanAbsChange(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
-}
 
 Deno.test("every op keeps shape, dtype and [0, 1] range, and changes the digits", () => {
   for (const op of EVERY_OP) {

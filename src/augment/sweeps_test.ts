@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../util/errors.ts";
 import { applySweep, DEFAULT_SWEEPS, SWEEPS } from "./sweeps.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
 
 const COUNT = 24;
 const digits = loadTestDigits(COUNT);
-
-function meanAbsChange(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-  return s / a.length;
-}
 
 Deno.test("sweep factors cover noise, blur, rotation and resolution with default grids", () => {
   assert.deepEqual(Object.keys(DEFAULT_SWEEPS), [

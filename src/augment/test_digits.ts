@@ -41,3 +41,19 @@ export function loadTestDigits(count: number): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = bytes[16 + i] / 255;
   return out;
 }
+
+/**
+ * Mean absolute pixel difference between two equally long batches: the "pixel change" the
+ * monotonicity properties are stated in.
+ *
+ * @example
+ * ```ts
+ * import { meanAbsChange } from "./test_digits.ts";
+ * console.log(meanAbsChange(new Float32Array([0, 1]), new Float32Array([0.5, 1]))); // 0.25
+ * ```
+ */
+export function meanAbsChange(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
