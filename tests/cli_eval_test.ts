@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { evaluateToDirectory } from "../src/cli/eval.ts";
+import { compare } from "../src/evaluate/compare.ts";
 import { resolveSuite } from "../src/evaluate/suites.ts";
 import { codedClassifier, codedDigits, shiftLabels } from "../src/evaluate/testing.ts";
 import type { ComparisonResult, EvaluationResult } from "../src/evaluate/types.ts";
@@ -147,6 +148,9 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
   assert.equal(result.metadata.baseline, "dense-a");
   assert.equal(result.robustness.find((r) => r.model === "dense-a")!.mCE, 1);
   assert.equal(result.sweeps.length, 2 * 2 * 3, "2 models × 2 sets × 3 quick sweeps");
+  // compare() works from the saved results alone and gives the saved comparison.
+  const saved = JSON.parse(await Deno.readTextFile(join(out, "comparison.json")));
+  assert.deepEqual(compare(result), saved);
 
   // The clean predictions in the CSV are the model's own arg-max on the same pixels.
   const mnist = await loadMnist("test");
