@@ -7,22 +7,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { createHash } from "node:crypto";
 import type { DigitDataset } from "../data/types.ts";
-import { buildModel } from "../models/build.ts";
 import type { Classifier } from "../models/classifier.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
-import { applyPipeline, type Pipeline, validatePipeline } from "../augment/pipeline.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { EpochBatches, toTrainingArrays } from "./batches.ts";
 import {
   type CheckpointState,
   epochFolder,
-  loadLatestCheckpoint,
-  loadWeightsInto,
-  readLatest,
   saveEpochCheckpoint,
   saveFinishedRun,
 } from "./checkpoint.ts";
@@ -31,6 +25,7 @@ import { makeOptimizer, setLearningRate, withWeightDecay } from "./optimizers.ts
 import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
 import { evaluateArrays, type StepResult, trainStep } from "./step.ts";
+import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
 export interface TrainData {
@@ -310,109 +305,4 @@ export async function train(
   }
   for (const h of hooks) h.onTrainEnd?.(result);
   return result;
-}
-
-interface Start {
-  model: tf.LayersModel;
-  optimizerWeights?: { name: string; tensor: tf.Tensor }[];
-  rng: number | [number, number, number, number];
-  history: EpochRecord[];
-  resumed: boolean;
-}
-
-async function startOrResume(
-  spec: ModelSpec,
-  recipe: Recipe,
-  seed: number,
-  dataChecksum: string,
-  options: TrainOptions,
-): Promise<Start> {
-  const latest = options.runDir ? await readLatest(options.runDir) : null;
-  if (!options.resume) {
-    if (latest) {
-      throw new UsageError(
-        `${options.runDir} already holds a checkpoint (epoch ${latest.epoch}); ` +
-          `resume it or choose another output folder`,
-      );
-    }
-    const model = buildModel(spec, { seed, preprocessing: recipe.preprocessing });
-    // The training stream is independent of the initialiser stream of the same seed.
-    return { model, rng: seed ^ 0x7f4a7c15, history: [], resumed: false };
-  }
-  if (!options.runDir || !latest) {
-    throw new UsageError(
-      `nothing to resume: ${options.runDir ?? "no run folder"} has no checkpoint`,
-    );
-  }
-  const loaded = await loadLatestCheckpoint(options.runDir);
-  const { state } = loaded;
-  const mismatch = state.spec.name !== spec.name
-    ? `model ${state.spec.name}, not ${spec.name}`
-    : state.recipe.name !== recipe.name
-    ? `recipe ${state.recipe.name}, not ${recipe.name}`
-    : state.dataChecksum !== dataChecksum
-    ? "other training data"
-    : null;
-  if (mismatch) {
-    loaded.model.dispose();
-    tf.dispose(loaded.optimizerWeights.map((w) => w.tensor));
-    throw new UsageError(`cannot resume ${options.runDir}: its checkpoint used ${mismatch}`);
-  }
-  return {
-    model: loaded.model,
-    optimizerWeights: loaded.optimizerWeights,
-    rng: state.rng,
-    history: state.history.map((r) => ({ ...r })),
-    resumed: true,
-  };
-}
-
-/**
- * Puts the kept epoch's weights into `model`: the best-validation epoch of this call (held in
- * memory), or of an earlier, resumed part of the run (read from its checkpoint).
- */
-async function keepWeights(
-  model: tf.LayersModel,
-  history: EpochRecord[],
-  best: { epoch: number; weights: tf.Tensor[] } | null,
-  keepBest: boolean,
-  runDir?: string,
-): Promise<number> {
-  const last = history.length;
-  const bestOverall = keepBest ? bestEpoch(history) : null;
-  if (bestOverall === null || bestOverall === last) {
-    if (best) tf.dispose(best.weights);
-    return last;
-  }
-  if (best && best.epoch === bestOverall) {
-    model.setWeights(best.weights);
-    tf.dispose(best.weights);
-  } else if (runDir) {
-    if (best) tf.dispose(best.weights);
-    await loadWeightsInto(model, `${runDir}/${epochFolder(bestOverall)}`);
-  } else {
-    return last;
-  }
-  return bestOverall;
-}
-
-/**
- * The recipe's pipeline as an {@link Augmenter} (validated up front), or undefined for none.
- * It augments the batch view in place: the epoch buffer is regathered from clean pixels.
- */
-function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
-  if (pipeline.length === 0) return undefined;
-  validatePipeline(pipeline);
-  return (images, count, rng) => applyPipeline(images, count, pipeline, rng);
-}
-
-/** sha256 over the pixels and labels actually trained and validated on. */
-function fingerprint(data: TrainData): string {
-  const hash = createHash("sha256");
-  for (const part of [data.train, data.validation]) {
-    if (!part) continue;
-    hash.update(part.images.subarray(0, part.count * 784));
-    hash.update(part.labels.subarray(0, part.count));
-  }
-  return hash.digest("hex");
 }

@@ -1,0 +1,155 @@
+/**
+ * The parts of a training run around the loop: starting fresh or from a checkpoint, choosing
+ * the kept weights at the end, the recipe's augmenter, and the data fingerprint.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createHash } from "node:crypto";
+import { applyPipeline, type Pipeline, validatePipeline } from "../augment/pipeline.ts";
+import { buildModel } from "../models/build.ts";
+import type { ModelSpec } from "../models/spec.ts";
+import { UsageError } from "../util/errors.ts";
+import type { RandomState } from "../util/random.ts";
+import { epochFolder, loadLatestCheckpoint, loadWeightsInto, readLatest } from "./checkpoint.ts";
+import { bestEpoch, type EpochRecord } from "./history.ts";
+import type { Recipe } from "./recipes.ts";
+import type { Augmenter, TrainData, TrainOptions } from "./train.ts";
+
+/** Where a run starts: a model, optimizer state to restore, the RNG and the history so far. */
+export interface Start {
+  model: tf.LayersModel;
+  optimizerWeights?: { name: string; tensor: tf.Tensor }[];
+  rng: number | RandomState;
+  history: EpochRecord[];
+  resumed: boolean;
+}
+
+/**
+ * Builds a fresh model, or loads the newest checkpoint of `options.runDir` when resuming after
+ * checking it was made by the same model, recipe and data.
+ *
+ * @example
+ * ```ts ignore
+ * const start = await startOrResume(spec, recipe, 42, checksum, { runDir: "runs/x", resume: true });
+ * ```
+ */
+export async function startOrResume(
+  spec: ModelSpec,
+  recipe: Recipe,
+  seed: number,
+  dataChecksum: string,
+  options: TrainOptions,
+): Promise<Start> {
+  const latest = options.runDir ? await readLatest(options.runDir) : null;
+  if (!options.resume) {
+    if (latest) {
+      throw new UsageError(
+        `${options.runDir} already holds a checkpoint (epoch ${latest.epoch}); ` +
+          `resume it or choose another output folder`,
+      );
+    }
+    const model = buildModel(spec, { seed, preprocessing: recipe.preprocessing });
+    // The training stream is independent of the initialiser stream of the same seed.
+    return { model, rng: seed ^ 0x7f4a7c15, history: [], resumed: false };
+  }
+  if (!options.runDir || !latest) {
+    throw new UsageError(
+      `nothing to resume: ${options.runDir ?? "no run folder"} has no checkpoint`,
+    );
+  }
+  const loaded = await loadLatestCheckpoint(options.runDir);
+  const { state } = loaded;
+  const mismatch = state.spec.name !== spec.name
+    ? `model ${state.spec.name}, not ${spec.name}`
+    : state.recipe.name !== recipe.name
+    ? `recipe ${state.recipe.name}, not ${recipe.name}`
+    : state.dataChecksum !== dataChecksum
+    ? "other training data"
+    : null;
+  if (mismatch) {
+    loaded.model.dispose();
+    tf.dispose(loaded.optimizerWeights.map((w) => w.tensor));
+    throw new UsageError(`cannot resume ${options.runDir}: its checkpoint used ${mismatch}`);
+  }
+  return {
+    model: loaded.model,
+    optimizerWeights: loaded.optimizerWeights,
+    rng: state.rng,
+    history: state.history.map((r) => ({ ...r })),
+    resumed: true,
+  };
+}
+
+/**
+ * Puts the kept epoch's weights into `model`: the best-validation epoch of this call (held in
+ * memory), or of an earlier, resumed part of the run (read from its checkpoint). Returns the
+ * kept 1-based epoch and disposes `best`.
+ *
+ * @example
+ * ```ts ignore
+ * const kept = await keepWeights(model, history, best, true, "runs/x");
+ * ```
+ */
+export async function keepWeights(
+  model: tf.LayersModel,
+  history: EpochRecord[],
+  best: { epoch: number; weights: tf.Tensor[] } | null,
+  keepBest: boolean,
+  runDir?: string,
+): Promise<number> {
+  const last = history.length;
+  const bestOverall = keepBest ? bestEpoch(history) : null;
+  if (bestOverall === null || bestOverall === last) {
+    if (best) tf.dispose(best.weights);
+    return last;
+  }
+  if (best && best.epoch === bestOverall) {
+    model.setWeights(best.weights);
+    tf.dispose(best.weights);
+  } else if (runDir) {
+    if (best) tf.dispose(best.weights);
+    await loadWeightsInto(model, `${runDir}/${epochFolder(bestOverall)}`);
+  } else {
+    return last;
+  }
+  return bestOverall;
+}
+
+/**
+ * The recipe's pipeline as an {@link Augmenter} (validated up front), or undefined for none.
+ * It augments the batch view in place: the epoch buffer is regathered from clean pixels.
+ *
+ * @example
+ * ```ts
+ * import { pipelineAugmenter } from "./run_setup.ts";
+ * import { Random } from "../util/random.ts";
+ * const augment = pipelineAugmenter([{ op: "gaussianNoise", sigma: 0.1 }])!;
+ * console.log(augment(new Float32Array(784), 1, new Random(1)).length); // 784
+ * ```
+ */
+export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
+  if (pipeline.length === 0) return undefined;
+  validatePipeline(pipeline);
+  return (images, count, rng) => applyPipeline(images, count, pipeline, rng);
+}
+
+/**
+ * sha256 (hex) over the pixels and labels actually trained and validated on.
+ *
+ * @example
+ * ```ts
+ * import { fingerprint } from "./run_setup.ts";
+ * import { barDigits } from "./testing_data.ts";
+ * console.log(fingerprint({ train: barDigits(10, 1) }).length); // 64
+ * ```
+ */
+export function fingerprint(data: TrainData): string {
+  const hash = createHash("sha256");
+  for (const part of [data.train, data.validation]) {
+    if (!part) continue;
+    hash.update(part.images.subarray(0, part.count * 784));
+    hash.update(part.labels.subarray(0, part.count));
+  }
+  return hash.digest("hex");
+}
