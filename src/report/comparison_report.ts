@@ -11,6 +11,7 @@ import { type ReportInput, slug } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
 import {
   calibrationTable,
+  corruptionParameterTable,
   minimaxTable,
   overallTable,
   overlapBlocks,
@@ -158,6 +159,8 @@ export function comparisonBlocks(
         ]),
       ),
       ...figuresStarting(figures, "corruptions-"),
+      h(3, "Corruption parameters"),
+      corruptionParameterTable(robust[0].corruptions.map((c) => c.corruption)),
       ...figuresStarting(figures, "corruption-gallery"),
     );
   }

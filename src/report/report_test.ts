@@ -195,6 +195,7 @@ Deno.test("built report: comparison, one card per model, figures, specs, data fi
       assert.ok(card.includes(section), `${model}: ${section}`);
     }
   }
+  assert.match(md, /\| shot \(Poisson\) noise \| Poisson photon noise.*\| photons 3 \|/);
   const mlpCard = files.get("card-mlp.md") as string;
   assert.match(mlpCard, /\| dense_1 \| dense 10 softmax \| 10 \| 7,850 \|/);
   assert.match(mlpCard, /\| training seed \| 5 \|/);

@@ -11,6 +11,7 @@ import type {
   RobustnessSummary,
   SweepCurve,
 } from "../evaluate/types.ts";
+import { corruptionTable as corruptionCatalog } from "../augment/corruptions.ts";
 import { factorName } from "../plots/degradation.ts";
 import { type Block, table } from "./document.ts";
 import { count, percent, pValue, rateWithInterval } from "./format.ts";
@@ -249,5 +250,33 @@ export function testSetTable(evaluation: EvaluationResult): Block {
       t.source,
       `\`${t.checksum.slice(0, 16)}…\``,
     ]),
+  );
+}
+
+/**
+ * What each evaluated corruption does and its parameters at every severity (from
+ * `src/augment`), with the severity that matches the published MNIST-C data.
+ *
+ * @example
+ * ```ts
+ * import { corruptionParameterTable } from "./tables.ts";
+ * console.log(corruptionParameterTable(["fog"]).kind); // "table"
+ * ```
+ */
+export function corruptionParameterTable(corruptions: string[]): Block {
+  const rows = corruptionCatalog().filter((r) => corruptions.includes(r.name));
+  return table(
+    ["corruption", "what it does", "MNIST-C level", "1", "2", "3", "4", "5"],
+    rows.map((r) => [
+      factorName(r.name),
+      r.description,
+      r.mnistc,
+      r.severity1,
+      r.severity2,
+      r.severity3,
+      r.severity4,
+      r.severity5,
+    ]),
+    ["left", "left", "left", "left", "left", "left", "left", "left"],
   );
 }
