@@ -115,8 +115,9 @@ async function readZipEntries(zipPath: string, names: string[]): Promise<Uint8Ar
  * @example
  * ```ts
  * import { loadEmnist } from "./emnist.ts";
- * const ds = await loadEmnist({ dir: "data/emnist", split: "digits", part: "test" });
- * console.log(ds.count); // 40000
+ * // A folder with emnist-digits-test-*-ubyte.gz and emnist-digits-mapping.txt, or gzip.zip.
+ * const dir = Deno.env.get("EMNIST_DIR");
+ * if (dir) console.log((await loadEmnist({ dir, split: "digits", part: "test" })).count); // 40000
  * ```
  */
 export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> {

@@ -181,9 +181,10 @@ function diagnoseRow(
  *
  * @example
  * ```ts
- * import { loadKaggleCsv } from "./kaggle_csv.ts";
- * const train = await loadKaggleCsv("data/kaggle/train.csv");
- * console.log(train.count); // 42000
+ * import { kaggleHeader, loadKaggleCsv } from "./kaggle_csv.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(path, `${kaggleHeader(false)}\n${Array(784).fill(0)}\n`);
+ * console.log((await loadKaggleCsv(path)).count); // 1
  * ```
  */
 export async function loadKaggleCsv(path: string): Promise<DigitDataset> {

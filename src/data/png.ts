@@ -100,9 +100,11 @@ export function decodePngGray(bytes: Uint8Array, file: string): GrayImage {
  *
  * @example
  * ```ts
+ * import { encode } from "fast-png";
  * import { loadPngImage } from "./png.ts";
- * const ds = await loadPngImage("digit.png");
- * console.log(ds.count); // 1
+ * const path = await Deno.makeTempFile({ suffix: ".png" });
+ * await Deno.writeFile(path, encode({ width: 8, height: 8, data: new Uint8Array(64), channels: 1 }));
+ * console.log((await loadPngImage(path)).count); // 1
  * ```
  */
 export async function loadPngImage(path: string): Promise<PngDataset> {
@@ -141,9 +143,13 @@ const isPng = (name: string) => /\.png$/i.test(name);
  *
  * @example
  * ```ts
+ * import { encode } from "fast-png";
  * import { loadPngFolder } from "./png.ts";
- * const ds = await loadPngFolder("my-digits");
- * console.log(ds.count, ds.classNames);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/7`);
+ * const png = encode({ width: 8, height: 8, data: new Uint8Array(64).fill(255), channels: 1 });
+ * await Deno.writeFile(`${dir}/7/a.png`, png);
+ * console.log((await loadPngFolder(dir)).labels); // Uint8Array [7]
  * ```
  */
 export async function loadPngFolder(dir: string): Promise<PngDataset> {
