@@ -165,5 +165,33 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
     .filter((r) => r.model === "dense-a" && r.test_set === "mnist-test" && r.kind === "clean");
   assert.deepEqual(rows.map((r) => Number(r.predicted_label)), Array.from(expected));
   assert.deepEqual(rows.map((r) => Number(r.true_label)), Array.from(mnist.labels.subarray(0, 40)));
+
+  // --path reads the same EMNIST images from the IDX file: same pixels, same predictions.
+  const viaPath = await kit(
+    "--model",
+    join(root, "dense-a"),
+    "--path",
+    "../shared/data/emnist-digits-sample/emnist-digits-sample600-images-idx3-ubyte.gz",
+    "--suite",
+    "quick",
+    "--limit",
+    "40",
+    "--backend",
+    "cpu",
+    "--out",
+    join(root, "out-path"),
+    "--json",
+  );
+  assert.equal(viaPath.code, 0, viaPath.stderr);
+  const cleanOf = async (dir: string, set: string) =>
+    readCsv(await Deno.readTextFile(join(dir, "predictions.csv")))
+      .filter((r) => r.model === "dense-a" && r.test_set === set && r.kind === "clean")
+      .map((r) => [r.item_id, r.true_label, r.predicted_label, r.confidence]);
+  const byPath = await cleanOf(join(root, "out-path"), "emnist-digits-sample600-images-idx3-ubyte");
+  assert.equal(byPath.length, 40);
+  assert.deepEqual(
+    byPath.map((r) => r.slice(1)),
+    (await cleanOf(out, "emnist-digits-sample600")).map((r) => r.slice(1)),
+  );
   await Deno.remove(root, { recursive: true });
 });

@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import type { DigitDataset } from "../data/types.ts";
-import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
+import { loadEmnistDigitsSample, loadMnist, loadPath, repoRoot } from "../data/mod.ts";
 import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
@@ -40,7 +40,9 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
 
   --model DIR[,DIR…]     training run folders (or folders holding a tfjs model.json)
   --dataset NAME[,…]     mnist (the 10,000 test images) | emnist-digits-sample (600 real
-                         EMNIST test digits from ../shared); default mnist
+                         EMNIST test digits from ../shared); default mnist unless --path
+  --path FILE|DIR[,…]    labelled test sets in any format \`kit data\` reads (IDX, Kaggle CSV,
+                         EMNIST zip, PNG folders); evaluated beside --dataset
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
                          default (all sweeps, 15 corruptions × 5) | full (denser sweeps)
   --limit N              evaluate only the first N items of each test set
@@ -133,13 +135,20 @@ export async function evaluateToDirectory(
   }
 }
 
-/** Loads the named test sets (`mnist`, `emnist-digits-sample`). */
-async function loadTestSets(names: string[]): Promise<DigitDataset[]> {
+/** Loads the named test sets (`mnist`, `emnist-digits-sample`) and any labelled files. */
+async function loadTestSets(names: string[], paths: string[]): Promise<DigitDataset[]> {
   const sets: DigitDataset[] = [];
   for (const name of names) {
     if (name === "mnist") sets.push(await loadMnist("test"));
     else if (name === "emnist-digits-sample") sets.push((await loadEmnistDigitsSample()).sample);
     else throw new UsageError(`unknown --dataset '${name}' (known: mnist, emnist-digits-sample)`);
+  }
+  for (const path of paths) {
+    const loaded = await loadPath(path);
+    if (loaded.datasets.length === 0) {
+      throw new UsageError(`--path ${path}: no images found (${loaded.format})`);
+    }
+    sets.push(...loaded.datasets);
   }
   return sets;
 }
@@ -176,6 +185,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
     model: { type: "string" },
     dataset: { type: "string" },
+    path: { type: "string" },
     suite: { type: "string" },
     limit: { type: "string" },
     out: { type: "string" },
@@ -196,7 +206,8 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const limit = intFlag("limit", values.limit, 1) ?? suite.defaultLimit;
   const seed = intFlag("seed", values.seed, 0) ?? 0;
   const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
-  const testSets = await loadTestSets(list(values.dataset ?? "mnist"));
+  const paths = list(values.path);
+  const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
 
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backend = await initBackend(parseBackendChoice(values.backend ?? "auto"));
