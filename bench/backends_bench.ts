@@ -14,7 +14,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BackendName, describeBackends, initBackend } from "../src/backend/mod.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
-import { randomTrainingBatch } from "../src/backend/throughput.ts";
+import {
+  medianImagesPerSecond,
+  type TrainingStepTimer,
+  trainingStepTimer,
+} from "../src/backend/throughput.ts";
 
 const PLAN: Record<BackendName, { batch: number; n: number; warmup: number }> = {
   tensorflow: { batch: 128, n: 20, warmup: 3 },
@@ -28,24 +32,20 @@ const seconds: Partial<Record<BackendName, number[]>> = {};
 
 for (const name of available) {
   const { batch, n, warmup } = PLAN[name];
-  let step: (() => Promise<void>) | undefined;
+  let timer: TrainingStepTimer | undefined;
   Deno.bench({
     name: `${name}: keras-mnist-convnet Adam train step, batch ${batch}`,
     group: "train-step",
     n,
     warmup,
     async fn(b) {
-      if (!step || tf.getBackend() !== name) {
+      if (!timer || tf.getBackend() !== name) {
         await initBackend(name);
         const model = buildModel(getModelSpec("keras-mnist-convnet"), { seed: 1 });
-        model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
-        const [x, y] = randomTrainingBatch(batch, 1);
-        step = async () => void (await model.trainOnBatch(x, y));
+        timer = trainingStepTimer(model, batch, 1);
       }
       b.start();
-      const start = performance.now();
-      await step();
-      (seconds[name] ??= []).push((performance.now() - start) / 1000);
+      (seconds[name] ??= []).push(await timer.step());
       b.end();
     },
   });
@@ -53,10 +53,7 @@ for (const name of available) {
 
 globalThis.addEventListener("unload", () => {
   for (const [name, times] of Object.entries(seconds)) {
-    // The median step, robust to the other processes sharing these cores.
-    const sorted = [...times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    const rate = PLAN[name as BackendName].batch / median;
+    const rate = medianImagesPerSecond(times, PLAN[name as BackendName].batch);
     console.log(
       `${name.padEnd(10)} ${rate.toFixed(1).padStart(8)} images/s training ` +
         `(median of ${times.length} steps)`,

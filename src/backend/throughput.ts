@@ -51,11 +51,80 @@ export function randomTrainingBatch(batchSize: number, seed = 0): [tf.Tensor4D, 
   ];
 }
 
+/** One Adam training step at a time on a fixed random batch; see {@link trainingStepTimer}. */
+export interface TrainingStepTimer {
+  /** Runs one training step and resolves to its duration in seconds. */
+  step(): Promise<number>;
+  /** Frees the batch and the optimiser state (compile the model again to train it further). */
+  dispose(): void;
+}
+
 /**
- * Compiles `model` with Adam and categorical cross-entropy (replacing any compile settings and
- * changing its weights) and times `trainOnBatch` on seeded random 28×28×1 images in [0, 1].
- * Leaves no tensors behind: the batch and the optimiser state are disposed (compile the model
- * again before training it further).
+ * Compiles `model` with Adam and categorical cross-entropy (replacing any compile settings) on
+ * a seeded {@link randomTrainingBatch}, and returns a timer of single `trainOnBatch` steps: the
+ * building block of training-speed benchmarks.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { trainingStepTimer } from "./throughput.ts";
+ * await tf.setBackend("cpu");
+ * const model = tf.sequential({ layers: [
+ *   tf.layers.flatten({ inputShape: [28, 28, 1] }),
+ *   tf.layers.dense({ units: 10, activation: "softmax" }),
+ * ] });
+ * const timer = trainingStepTimer(model, 8);
+ * console.log((await timer.step()) > 0); // true
+ * timer.dispose();
+ * ```
+ */
+export function trainingStepTimer(
+  model: tf.LayersModel,
+  batchSize = 128,
+  seed = 0,
+): TrainingStepTimer {
+  const [x, y] = randomTrainingBatch(batchSize, seed);
+  const optimizer = tf.train.adam();
+  model.compile({ optimizer, loss: "categoricalCrossentropy" });
+  return {
+    async step() {
+      const start = performance.now();
+      // trainOnBatch resolves after the loss is read back, so the step has really finished.
+      await model.trainOnBatch(x, y);
+      return (performance.now() - start) / 1000;
+    },
+    dispose() {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+    },
+  };
+}
+
+/**
+ * Median training speed in images/s from per-step durations (robust to the other processes
+ * sharing the cores).
+ *
+ * @example
+ * ```ts
+ * import { medianImagesPerSecond } from "./throughput.ts";
+ * console.log(medianImagesPerSecond([0.1, 0.2, 0.5], 128)); // 640
+ * ```
+ */
+export function medianImagesPerSecond(
+  secondsPerStep: readonly number[],
+  batchSize: number,
+): number {
+  if (secondsPerStep.length === 0) throw new RangeError("no steps were timed");
+  const sorted = [...secondsPerStep].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return batchSize / median;
+}
+
+/**
+ * Times `steps` training steps of `model` after `warmupSteps` untimed ones, with
+ * {@link trainingStepTimer}. Leaves no tensors behind: the batch and the optimiser state are
+ * disposed (compile the model again before training it further).
  *
  * @example
  * ```ts
@@ -75,15 +144,11 @@ export async function measureTrainingThroughput(
   options: ThroughputOptions = {},
 ): Promise<Throughput> {
   const { batchSize = 128, steps = 5, warmupSteps = 2, seed = 0 } = options;
-  const [x, y] = randomTrainingBatch(batchSize, seed);
-  const optimizer = tf.train.adam();
-  model.compile({ optimizer, loss: "categoricalCrossentropy" });
+  const timer = trainingStepTimer(model, batchSize, seed);
   try {
-    // trainOnBatch resolves after the loss is read back, so every step has really finished.
-    for (let i = 0; i < warmupSteps; i++) await model.trainOnBatch(x, y);
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-    const seconds = (performance.now() - start) / 1000;
+    for (let i = 0; i < warmupSteps; i++) await timer.step();
+    let seconds = 0;
+    for (let i = 0; i < steps; i++) seconds += await timer.step();
     return {
       backend: tf.getBackend(),
       imagesPerSecond: (steps * batchSize) / seconds,
@@ -92,7 +157,6 @@ export async function measureTrainingThroughput(
       seconds,
     };
   } finally {
-    tf.dispose([x, y]);
-    optimizer.dispose();
+    timer.dispose();
   }
 }

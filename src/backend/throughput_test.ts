@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { measureTrainingThroughput } from "./throughput.ts";
+import { measureTrainingThroughput, medianImagesPerSecond } from "./throughput.ts";
 
 Deno.test("measureTrainingThroughput trains the model and reports images per second", async () => {
   await tf.setBackend("cpu");
@@ -22,4 +22,10 @@ Deno.test("measureTrainingThroughput trains the model and reports images per sec
   assert.ok(kernel.some((v) => v !== 0));
   assert.equal(tf.memory().numTensors, tensorsBefore, "batch and optimiser state disposed");
   model.dispose();
+});
+
+Deno.test("medianImagesPerSecond takes the median step, odd and even counts", () => {
+  assert.equal(medianImagesPerSecond([0.5, 0.1, 0.2], 128), 640);
+  assert.equal(medianImagesPerSecond([0.1, 0.3, 0.2, 9], 10), 40);
+  assert.throws(() => medianImagesPerSecond([], 128), RangeError);
 });
