@@ -39,7 +39,8 @@ function samples(png: ReturnType<typeof decode>): Float32Array {
 }
 
 /**
- * Decodes PNG bytes to luminance 0..255, compositing transparency over white paper.
+ * Decodes PNG bytes to luminance 0..255, compositing transparency over paper that contrasts
+ * with the visible strokes (white under dark ink, black under light ink).
  *
  * @example
  * ```ts
@@ -80,17 +81,26 @@ export function decodePngGray(bytes: Uint8Array, file: string): GrayImage {
       for (let c = 0; c < channels; c++) values[p * channels + c] = (color[c] ?? 0) / 255;
     }
   }
-  const data = new Float32Array(width * height);
   const hasAlpha = channels === 2 || channels === 4;
   const colors = hasAlpha ? channels - 1 : channels;
+  const lum = new Float32Array(width * height), alpha = new Float32Array(width * height).fill(1);
+  let inkSum = 0, inkWeight = 0;
   for (let p = 0; p < width * height; p++) {
     const at = p * channels;
     // ITU-R BT.601 luma, as PIL's convert("L").
-    const lum = colors >= 3
+    lum[p] = colors >= 3
       ? 0.299 * values[at] + 0.587 * values[at + 1] + 0.114 * values[at + 2]
       : values[at];
-    const alpha = hasAlpha ? values[at + colors] : 1;
-    data[p] = 255 * (lum * alpha + (1 - alpha));
+    if (hasAlpha) alpha[p] = values[at + colors];
+    inkSum += lum[p] * alpha[p];
+    inkWeight += alpha[p];
+  }
+  // Transparent pixels are paper: white under dark strokes, black under light strokes (a
+  // white-on-transparent drawing would vanish on white).
+  const paper = inkWeight > 0 && inkSum / inkWeight > 0.5 ? 0 : 1;
+  const data = new Float32Array(width * height);
+  for (let p = 0; p < width * height; p++) {
+    data[p] = 255 * (lum[p] * alpha[p] + paper * (1 - alpha[p]));
   }
   return { width, height, data };
 }

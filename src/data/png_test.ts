@@ -93,6 +93,14 @@ Deno.test("PNG decoding: gray 8/16/1-bit, RGBA over white, palette", () => {
   });
   const [transparent, red] = decodePngGray(rgba, "rgba").data;
   assert.equal(transparent, 255, "transparent is white paper");
+  const whiteStroke = encode({
+    width: 2,
+    height: 1,
+    data: new Uint8Array([0, 0, 0, 0, 255, 255, 255, 255]),
+    channels: 4,
+    depth: 8,
+  });
+  assert.deepEqual([...decodePngGray(whiteStroke, "w").data], [0, 255], "white ink: black paper");
   assert.ok(Math.abs(red - 0.299 * 255) < 1e-3);
   const palette = encode({
     width: 2,
