@@ -37,8 +37,10 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
+  // Containers and CI machines often run as root, which Jupyter refuses without this flag.
+  const rootFlag = Deno.uid() === 0 && !Deno.args.includes("--allow-root") ? ["--allow-root"] : [];
   const child = new Deno.Command("jupyter", {
-    args: [chosen, "--notebook-dir", join(REPO_ROOT, "notebooks"), ...Deno.args],
+    args: [chosen, "--notebook-dir", join(REPO_ROOT, "notebooks"), ...rootFlag, ...Deno.args],
     env: jupyterEnv(),
     stdin: "inherit",
     stdout: "inherit",
