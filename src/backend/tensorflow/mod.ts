@@ -56,7 +56,14 @@ let loaded: TensorflowBackend | undefined;
  * ```
  */
 export function tensorflowBindingPath(): string {
-  const entry = fileURLToPath(import.meta.resolve("@tensorflow/tfjs-node"));
+  const url = import.meta.resolve("@tensorflow/tfjs-node");
+  if (!url.startsWith("file:")) {
+    // Without a node_modules folder there is no package directory to build the addon into.
+    throw new Error(
+      `@tensorflow/tfjs-node resolves to ${url}, not node_modules: run 'deno task setup'`,
+    );
+  }
+  const entry = fileURLToPath(url);
   // tfjs-node's node-pre-gyp config: napi_versions up to 8; Deno offers N-API 10, so v8.
   return join(dirname(dirname(entry)), "lib", "napi-v8", "tfjs_binding.node");
 }
@@ -72,7 +79,12 @@ export function tensorflowBindingPath(): string {
  * ```
  */
 export function tensorflowMissingReason(): string | undefined {
-  const path = tensorflowBindingPath();
+  let path: string;
+  try {
+    path = tensorflowBindingPath();
+  } catch (error) {
+    return (error as Error).message;
+  }
   if (!existsSync(path)) return `tfjs-node addon not built (${path}): run 'deno task setup'`;
   return undefined;
 }
