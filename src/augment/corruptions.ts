@@ -245,6 +245,9 @@ const SPECS: CorruptionSpec[] = [
 
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 
+// Frozen so a notebook cannot change what `corrupt` does by editing the published table.
+for (const spec of SPECS) Object.freeze(spec.severities).forEach((p) => Object.freeze(p));
+
 /** Every corruption with its description and parameters per severity (for tables and reports). */
 export const CORRUPTIONS: readonly CorruptionInfo[] = SPECS.map((
   { name, description, parameters, severities, mnistcSeverity },

@@ -126,6 +126,9 @@ const SPECS: SweepSpec[] = [
 
 const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 
+// Frozen so a notebook cannot edit the defaults other callers rely on.
+for (const spec of SPECS) Object.freeze(spec.grid);
+
 /** Every sweep factor with its unit, identity level and default grid. */
 export const SWEEPS: readonly SweepInfo[] = SPECS.map((
   { name, description, unit, identity, range, grid },
