@@ -3,6 +3,16 @@
  * libtensorflow) loaded in Deno. `tools/setup.sh` builds the addon; this module loads it with
  * the thread settings libtensorflow reads from the environment at start-up.
  *
+ * tfjs-node creates its eager context with default options, so libtensorflow's own environment
+ * variables are the only knobs, read once when the backend loads:
+ * - `TF_NUM_INTRAOP_THREADS`: threads inside one op (default: one per CPU).
+ * - `TF_NUM_INTEROP_THREADS`: ops run concurrently (default: one per CPU).
+ * - `TF_ENABLE_ONEDNN_OPTS`: oneDNN kernels, on by default on x86; `0` roughly halved training
+ *   speed of the Keras CNN here.
+ * - `TF_CPP_MIN_LOG_LEVEL`: set to 2 here; libtensorflow 2.21 still prints two absl lines
+ *   ("All log messages before absl::InitializeLog()…", "oneDNN custom operations are on…") on
+ *   stderr at the first op, which no variable silences short of turning oneDNN off.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
