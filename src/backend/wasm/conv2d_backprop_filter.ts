@@ -14,8 +14,9 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import {
+  conv2DInfoFromAttrs,
   disposeIntermediates,
   type KernelArgs,
   outputFromHeap,
@@ -35,23 +36,6 @@ export const filterGradientPlan: { maxPatchFloats: number } = { maxPatchFloats: 
 export const conv2DBackpropFilterPathLog: { last: "conv" | "patches" | "loop" | null } = {
   last: null,
 };
-
-function convInfoFor(inputs: KernelArgs["inputs"], attrs: KernelArgs["attrs"]): Conv2DInfo {
-  const { x } = inputs;
-  const dataFormat = tf.backend_util.convertConv2DDataFormat(
-    (attrs.dataFormat as "NHWC" | "NCHW") ?? "NHWC",
-  );
-  return tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape as [number, number, number, number],
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as "same" | "valid" | number,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-    false,
-    dataFormat,
-  );
-}
 
 /**
  * The filter gradient as one XNNPACK convolution (channels-last data only).
@@ -217,7 +201,7 @@ export function conv2DBackpropFilterByLoop(
  */
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { inputs, attrs, backend } = args;
-  const info = convInfoFor(inputs, attrs);
+  const info = conv2DInfoFromAttrs(inputs.x.shape, attrs.filterShape as number[], attrs);
   if (
     info.dataFormat === "channelsLast" &&
     info.filterHeight * info.filterWidth * info.inChannels * info.batchSize * info.outHeight *

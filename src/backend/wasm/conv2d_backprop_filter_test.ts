@@ -6,51 +6,23 @@ import { setupWasmBackend } from "./mod.ts";
 import {
   compareWithCpu,
   type HostTensor,
-  randomInt,
+  randomConvGeometry,
   randomTensor,
   relativeError,
   testThreads,
 } from "./testing.ts";
 
-type Pad = "same" | "valid" | number[][];
-
 function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
-  const batch = randomInt(random, 1, 3),
-    ci = randomInt(random, 1, 4),
-    co = randomInt(random, 1, 12);
-  const fh = randomInt(random, 1, 4), fw = randomInt(random, 1, 4);
-  const h = randomInt(random, fh, 10), w = randomInt(random, fw, 10);
-  const strides: [number, number] = [randomInt(random, 1, 3), randomInt(random, 1, 3)];
-  const pads: Pad[] = [
-    "same",
-    "valid",
-    [[0, 0], [randomInt(random, 0, 2), randomInt(random, 0, 2)], [
-      randomInt(random, 0, 2),
-      randomInt(random, 0, 2),
-    ], [0, 0]],
-  ];
-  const pad = pads[random.int(pads.length)];
-  const xShape = dataFormat === "NHWC" ? [batch, h, w, ci] : [batch, ci, h, w];
-  const filterShape: [number, number, number, number] = [fh, fw, ci, co];
-  const info = tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    // computeConv2DInfo takes explicit padding in NHWC order whatever the data format.
-    pad as "same",
-    undefined,
-    false,
-    dataFormat === "NHWC" ? "channelsLast" : "channelsFirst",
-  );
+  const g = randomConvGeometry(random, dataFormat);
   const inputs: Record<string, HostTensor> = {
-    x: randomTensor(random, xShape),
-    dy: randomTensor(random, info.outShape),
+    x: randomTensor(random, g.xShape),
+    dy: randomTensor(random, g.outShape),
   };
+  const { strides, pad, filterShape } = g;
   return {
     inputs,
     attrs: { strides, pad, dataFormat, filterShape },
-    label: JSON.stringify(xShape),
+    label: JSON.stringify(g.xShape),
   };
 }
 

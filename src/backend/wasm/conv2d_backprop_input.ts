@@ -7,8 +7,9 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import {
+  conv2DInfoFromAttrs,
   disposeIntermediates,
   type KernelArgs,
   outputFromHeap,
@@ -64,26 +65,14 @@ export function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { inputs, attrs, backend } = args;
     const { dy, filter } = inputs;
-    const dataFormat = tf.backend_util.convertConv2DDataFormat(
-      (attrs.dataFormat as "NHWC" | "NCHW") ?? "NHWC",
-    );
-    const info = tf.backend_util.computeConv2DInfo(
-      attrs.inputShape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides as number | [number, number],
-      1,
-      attrs.pad as "same" | "valid" | number,
-      attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-      false,
-      dataFormat,
-    );
+    const info = conv2DInfoFromAttrs(attrs.inputShape as number[], filter.shape, attrs);
     const { filterHeight: FH, filterWidth: FW, strideHeight: sH, strideWidth: sW } = info;
     const stuffedRows = (info.outHeight - 1) * sH + 1, stuffedCols = (info.outWidth - 1) * sW + 1;
     // Padding of the "full" convolution that maps stuffed dy back onto x.
     const top = FH - 1 - info.padInfo.top, left = FW - 1 - info.padInfo.left;
     const bottom = info.inHeight + FH - 1 - stuffedRows - top;
     const right = info.inWidth + FW - 1 - stuffedCols - left;
-    if (dataFormat !== "channelsLast" || Math.min(top, left, bottom, right) < 0) {
+    if (info.dataFormat !== "channelsLast" || Math.min(top, left, bottom, right) < 0) {
       conv2DBackpropInputPathLog.last = "fallback";
       return fallback(args);
     }

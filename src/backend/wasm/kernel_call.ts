@@ -99,3 +99,31 @@ export function outputFromHeap(
   fill(outView, inputs.map((info) => float32View(backend, info)));
   return out;
 }
+
+/**
+ * The Conv2DInfo of a convolution gradient kernel's attributes (`strides`, `pad`,
+ * `dataFormat`, `dimRoundingMode`; gradients have no dilations).
+ *
+ * @example
+ * ```ts
+ * import { conv2DInfoFromAttrs } from "./kernel_call.ts";
+ * const info = conv2DInfoFromAttrs([1, 5, 5, 1], [3, 3, 1, 2], { strides: 1, pad: "valid" });
+ * console.assert(info.outHeight === 3);
+ * ```
+ */
+export function conv2DInfoFromAttrs(
+  inShape: number[],
+  filterShape: number[],
+  attrs: Record<string, unknown>,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat as "NHWC" | "NCHW") ?? "NHWC"),
+  );
+}

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import type { Random } from "../../util/random.ts";
 import { setupWasmBackend } from "./mod.ts";
+import { conv2DInfoFromAttrs } from "./kernel_call.ts";
 
 /**
  * Threads the wasm tests run with: `DIGITKIT_WASM_THREADS` (set by `threads_test.ts` to rerun
@@ -124,4 +125,67 @@ export async function compareWithCpu(
  */
 export function randomInt(random: Random, lo: number, hi: number): number {
   return lo + random.int(hi - lo + 1);
+}
+
+/** Explicit, "same" or "valid" padding as tfjs conv attributes take it. */
+export type ConvPad = "same" | "valid" | number[][];
+
+/** A random convolution: shapes, strides, padding and layout. */
+export interface ConvGeometry {
+  xShape: number[];
+  filterShape: number[];
+  outShape: number[];
+  strides: [number, number];
+  pad: ConvPad;
+  dataFormat: "NHWC" | "NCHW";
+}
+
+/**
+ * A random small convolution (batch 1–3, 1–4 input channels, up to `maxOutChannels` output
+ * channels, filters 1–4, strides 1–3, inputs up to 10×10). `padFor` picks the padding; by
+ * default "same", "valid" or explicit 0–2 per side.
+ *
+ * @example
+ * ```ts
+ * import { Random } from "../../util/random.ts";
+ * import { randomConvGeometry } from "./testing.ts";
+ * const g = randomConvGeometry(new Random(1), "NHWC");
+ * console.assert(g.xShape.length === 4 && g.outShape.length === 4);
+ * ```
+ */
+export function randomConvGeometry(
+  random: Random,
+  dataFormat: "NHWC" | "NCHW",
+  maxOutChannels = 12,
+  padFor: (fh: number, fw: number) => ConvPad = () => randomPad(random),
+): ConvGeometry {
+  const batch = randomInt(random, 1, 3), ci = randomInt(random, 1, 4);
+  const co = randomInt(random, 1, maxOutChannels);
+  const fh = randomInt(random, 1, 4), fw = randomInt(random, 1, 4);
+  const h = randomInt(random, fh, 10), w = randomInt(random, fw, 10);
+  const strides: [number, number] = [randomInt(random, 1, 3), randomInt(random, 1, 3)];
+  const pad = padFor(fh, fw);
+  const xShape = dataFormat === "NHWC" ? [batch, h, w, ci] : [batch, ci, h, w];
+  const filterShape = [fh, fw, ci, co];
+  // computeConv2DInfo takes explicit padding in NHWC order whatever the data format.
+  const { outShape } = conv2DInfoFromAttrs(xShape, filterShape, { strides, pad, dataFormat });
+  return { xShape, filterShape, outShape, strides, pad, dataFormat };
+}
+
+/**
+ * "same", "valid" or explicit padding of 0–2 per side, equally likely.
+ *
+ * @example
+ * ```ts
+ * import { Random } from "../../util/random.ts";
+ * import { randomPad } from "./testing.ts";
+ * console.log(randomPad(new Random(2)));
+ * ```
+ */
+export function randomPad(random: Random): ConvPad {
+  const choice = random.int(3);
+  if (choice === 0) return "same";
+  if (choice === 1) return "valid";
+  const p = () => randomInt(random, 0, 2);
+  return [[0, 0], [p(), p()], [p(), p()], [0, 0]];
 }
