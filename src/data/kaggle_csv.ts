@@ -90,31 +90,19 @@ export function parseKaggleCsv(fileBytes: Uint8Array, file: string): DigitDatase
   const rows = countRows(bytes, dataStart);
   if (rows === 0) throw new InputError(file, "line 2", "a data row", "end of file");
   const images = new Uint8Array(rows * PIXELS);
-  const labels = new Uint8Array(rows).fill(UNLABELED);
+  // Zero-filled like the images, so the fast path may skip a bare "0" label too.
+  const labels = new Uint8Array(rows).fill(labeled ? 0 : UNLABELED);
   const length = bytes.length;
   const classCount = DIGIT_CLASSES.length;
+  const firstColumn = labeled ? -1 : 0; // column -1 is the label
   let i = dataStart;
   // Hot loop kept branch-light: any anomaly hands the row to diagnoseRow, which re-reads it
   // and throws the precise error.
   for (let row = 0; row < rows; row++) {
     const lineStart = i;
-    if (labeled) {
-      const start = i;
-      let value = 0;
-      let b = bytes[i];
-      while (b >= ZERO && b <= NINE) {
-        value = value * 10 + (b - ZERO);
-        b = bytes[++i];
-      }
-      if (i === start || value >= classCount || b !== COMMA) {
-        diagnoseRow(bytes, lineStart, row, labeled, file);
-      }
-      labels[row] = value;
-      i++;
-    }
     const base = row * PIXELS;
-    for (let col = 0; col < PIXELS; col++) {
-      // Most pixels are a bare "0" followed by a comma, and images start zeroed: skip them.
+    for (let col = firstColumn; col < PIXELS; col++) {
+      // Most pixels are a bare "0" followed by a comma, and the arrays start zeroed: skip them.
       if (bytes[i] === ZERO && bytes[i + 1] === COMMA && col < PIXELS - 1) {
         i += 2;
         continue;
@@ -127,7 +115,9 @@ export function parseKaggleCsv(fileBytes: Uint8Array, file: string): DigitDatase
         b = bytes[++i];
       }
       if (i === start || value > 255) diagnoseRow(bytes, lineStart, row, labeled, file);
-      images[base + col] = value;
+      if (col >= 0) images[base + col] = value;
+      else if (value < classCount) labels[row] = value;
+      else diagnoseRow(bytes, lineStart, row, labeled, file);
       if (col < PIXELS - 1) {
         if (b !== COMMA) diagnoseRow(bytes, lineStart, row, labeled, file);
       } else {
