@@ -100,7 +100,7 @@ function sobel(img: Float32Array): void {
         img[up + r];
       gx[mid + x] = h;
       gy[mid + x] = v;
-      magnitude[mid + x] = Math.hypot(h, v);
+      magnitude[mid + x] = Math.sqrt(h * h + v * v); // Math.hypot is several times slower
     }
   }
 }

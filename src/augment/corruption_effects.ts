@@ -40,8 +40,11 @@ export function glassBlur(
   for (let it = 0; it < iterations; it++) {
     for (let h = N - delta; h > delta; h--) {
       for (let w = N - delta; w > delta; w--) {
-        if (rng.next() < 0.5) continue;
-        const dx = rng.int(2 * delta) - delta, dy = rng.int(2 * delta) - delta;
+        // One uint32 per visit: the top bit is the coin, two bytes pick the offsets (exactly
+        // uniform when 2·delta is a power of two, as in every preset level).
+        const u = rng.nextUint32();
+        if (u >>> 31) continue;
+        const dx = ((u >>> 8) & 0xff) % (2 * delta) - delta, dy = (u & 0xff) % (2 * delta) - delta;
         const a = h * N + w, b = (h + dy) * N + (w + dx);
         const t = src[a];
         src[a] = src[b];

@@ -110,9 +110,13 @@ export function inverseNormalCdf(p: number): number {
  */
 export function addSaltPepper(img: Float32Array, amount: number, rng: Random): void {
   if (!(amount > 0)) return;
-  for (let i = 0; i < PIXELS; i++) {
-    const u = rng.next();
-    if (u < amount) img[i] = u < amount / 2 ? 0 : 1;
+  // Two pixels per uint32, 16 bits each: amounts resolve to 1/65536, rng calls halve.
+  const hit = amount * 65536, half = hit / 2;
+  for (let i = 0; i < PIXELS; i += 2) {
+    const u = rng.nextUint32();
+    const a = u >>> 16, b = u & 0xffff;
+    if (a < hit) img[i] = a < half ? 0 : 1;
+    if (b < hit) img[i + 1] = b < half ? 0 : 1;
   }
 }
 
