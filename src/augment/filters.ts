@@ -166,27 +166,49 @@ export function convolve2d(
   weights: Float32Array,
   size: number,
 ): void {
-  const r = (size - 1) >> 1;
-  // Disk kernels are zero in their corners: visit only each row's non-zero span.
+  const r = (size - 1) >> 1, stride = N + 2 * r, pstride = stride + 1;
+  // Split each kernel row into its longest run of equal weights (a disk's fully covered
+  // pixels), summed in O(1) from row prefix sums, plus the few remaining non-zero taps.
+  let extras = 0;
   for (let ky = 0; ky < size; ky++) {
-    let first = size, last = -1;
-    for (let kx = 0; kx < size; kx++) {
-      if (weights[ky * size + kx] !== 0) {
-        first = Math.min(first, kx);
-        last = kx;
+    const base = ky * size;
+    let bestStart = 0, bestLength = 0;
+    for (let a = 0; a < size;) {
+      let b = a;
+      while (b + 1 < size && weights[base + b + 1] === weights[base + a]) b++;
+      if (weights[base + a] !== 0 && b - a + 1 > bestLength) {
+        bestStart = a;
+        bestLength = b - a + 1;
       }
+      a = b + 1;
     }
-    spanFirst[ky] = first;
-    spanLast[ky] = last;
+    if (bestLength < 3) bestLength = 0;
+    runStart[ky] = bestStart;
+    runEnd[ky] = bestStart + bestLength;
+    runWeight[ky] = bestLength ? weights[base + bestStart] : 0;
+    extraStart[ky] = extras;
+    for (let kx = 0; kx < size; kx++) {
+      const w = weights[base + kx];
+      if (w === 0 || (kx >= bestStart && kx < bestStart + bestLength)) continue;
+      extraOffset[extras] = kx;
+      extraWeight[extras++] = w;
+    }
   }
-  const pad = padImage(src, r), stride = N + 2 * r;
+  extraStart[size] = extras;
+  const pad = padImage(src, r);
+  for (let y = 0; y < stride; y++) {
+    let acc = 0;
+    prefix[y * pstride] = 0;
+    for (let x = 0; x < stride; x++) prefix[y * pstride + x + 1] = acc += pad[y * stride + x];
+  }
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N; x++) {
       let acc = 0;
       for (let ky = 0; ky < size; ky++) {
-        const row = (y + ky) * stride + x, wRow = ky * size;
-        for (let kx = spanFirst[ky]; kx <= spanLast[ky]; kx++) {
-          acc += weights[wRow + kx] * pad[row + kx];
+        const p = (y + ky) * pstride + x, row = (y + ky) * stride + x;
+        acc += runWeight[ky] * (prefix[p + runEnd[ky]] - prefix[p + runStart[ky]]);
+        for (let e = extraStart[ky]; e < extraStart[ky + 1]; e++) {
+          acc += extraWeight[e] * pad[row + extraOffset[e]];
         }
       }
       dst[y * N + x] = acc;
@@ -246,8 +268,14 @@ const MAX_PAD = 64;
 const motionWeights = new Float32Array(MAX_PAD + 1);
 const motionOffsets = new Int32Array(MAX_PAD + 1);
 const paddedImage = new Float32Array((N + 2 * MAX_PAD) ** 2);
-const spanFirst = new Int32Array(2 * MAX_PAD + 1);
-const spanLast = new Int32Array(2 * MAX_PAD + 1);
+const MAX_SIZE = 2 * MAX_PAD + 1;
+const prefix = new Float64Array((N + 2 * MAX_PAD) * (N + 2 * MAX_PAD + 1));
+const runStart = new Int32Array(MAX_SIZE);
+const runEnd = new Int32Array(MAX_SIZE);
+const runWeight = new Float64Array(MAX_SIZE);
+const extraStart = new Int32Array(MAX_SIZE + 1);
+const extraOffset = new Int32Array(MAX_SIZE * MAX_SIZE);
+const extraWeight = new Float64Array(MAX_SIZE * MAX_SIZE);
 
 /** Copies a 28×28 image into a shared (28 + 2r)² buffer, repeating edge pixels outward. */
 function padImage(src: Float32Array, r: number): Float32Array {
