@@ -264,6 +264,7 @@ export async function train(
     }
   } catch (error) {
     model.dispose();
+    if (best) tf.dispose(best.weights);
     throw error;
   } finally {
     optimizer.dispose();

@@ -173,7 +173,7 @@ Deno.test("a NaN loss stops training, naming epoch and batch, and keeps the last
   const poison = (images: Float32Array) =>
     ++calls === batchesPerEpoch + 3 ? images.map(() => NaN) : images;
   const before = tf.memory().numTensors;
-  const error = await train(mlp, data, recipe, {
+  const error = await train(mlp, data, { ...recipe, keep: "best-val-loss" }, {
     epochs: 3,
     runDir,
     augment: poison,
