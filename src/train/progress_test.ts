@@ -33,7 +33,10 @@ Deno.test("terminal and notebook progress follow a training run", async () => {
   );
   result.model.dispose();
   const text = lines.join("");
-  assert.match(text, /epoch 1\/2 .* 4\/4 .*loss \d+\.\d+\s+acc \d\.\d{4}\s+img\/s [\d.]+\s+val_loss/);
+  assert.match(
+    text,
+    /epoch 1\/2 .* 4\/4 .*loss \d+\.\d+\s+acc \d\.\d{4}\s+img\/s [\d.]+\s+val_loss/,
+  );
   assert.match(text, /epoch 2\/2 /);
   assert.match(text, /trained 2 epochs/);
   assert.ok(calls.length >= 2 + 8, `${calls.length} notebook updates`);
