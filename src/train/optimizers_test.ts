@@ -62,3 +62,22 @@ Deno.test("schedules can change the learning rate of every optimizer kind", () =
     opt.dispose();
   }
 });
+
+Deno.test("TorchRMSprop reproduces torch 2.13's float32 RMSprop outputs exactly", () => {
+  // torch.optim.RMSprop([w], lr=0.01, alpha=0.9, eps=1e-8, weight_decay=1e-4, momentum=m),
+  // w = [0.5, -2], three steps with the gradients below (run with torch 2.13.0+cpu).
+  const torchResults: Record<number, number[]> = {
+    0: [0.47600093483924866, -2.0042691230773926],
+    0.9: [0.41248905658721924, -1.9759070873260498],
+  };
+  for (const [momentum, expected] of Object.entries(torchResults)) {
+    const w = tf.variable(tf.tensor1d([0.5, -2]));
+    const opt = new TorchRMSprop(0.01, 0.9, 1e-8, 1e-4, Number(momentum));
+    for (const g of [[0.3, -1], [0.1, 2], [-0.2, 0.5]]) {
+      opt.applyGradients({ [w.name]: tf.tensor1d(g) });
+    }
+    assert.deepEqual(Array.from(w.dataSync()), expected);
+    opt.dispose();
+    w.dispose();
+  }
+});
