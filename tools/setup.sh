@@ -44,6 +44,10 @@ TOOLS="$ROOT/.tools"
 NODE_GYP_VERSION="11.4.2"
 DENO_VERSION="2.9.6"
 TFJS_NODE_LIBTF_VERSION="2.9.1" # what tfjs-node 4.22 downloads
+# The wheel route pins one wheel (any pip can fetch it: the Python tag is only a file name here).
+TF_WHEEL_VERSION="${DIGITKIT_TF_WHEEL_VERSION:-2.21.0}"
+TF_WHEEL_PYTHON="3.11"
+TF_WHEEL_PLATFORM="manylinux_2_27_x86_64"
 LIBTF_SOURCE="${DIGITKIT_LIBTF_SOURCE:-auto}"
 START=$(date +%s)
 
@@ -71,6 +75,10 @@ if [[ "${DIGITKIT_SKIP_TENSORFLOW:-0}" == "1" ]]; then
   say "DIGITKIT_SKIP_TENSORFLOW=1: not building the tensorflow backend"
   exit 0
 fi
+
+[[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]] ||
+  die "the tensorflow backend build supports Linux x86_64 only (this is $(uname -s)-$(uname -m));
+         set DIGITKIT_SKIP_TENSORFLOW=1 to use the wasm backend"
 
 # --- 2. Locate tfjs-node -----------------------------------------------------------------------
 [[ -e node_modules/@tensorflow/tfjs-node/package.json ]] ||
@@ -127,12 +135,14 @@ fetch_from_wheel() {
   local dest="$1" py wheel
   py="$(find_python)" || die "no python with pip found: needed to fetch the tensorflow-cpu wheel"
   mkdir -p "$TOOLS/wheels"
-  wheel="$(ls "$TOOLS"/wheels/tensorflow_cpu-*.whl 2>/dev/null | sort -V | tail -1 || true)"
+  wheel="$(ls "$TOOLS/wheels/tensorflow_cpu-$TF_WHEEL_VERSION-"*.whl 2>/dev/null | head -1 || true)"
   if [[ -z "$wheel" ]]; then
-    say "pip download --no-deps tensorflow-cpu (~270 MB, cached in .tools/wheels)"
+    say "pip download tensorflow-cpu==$TF_WHEEL_VERSION (~270 MB, cached in .tools/wheels)"
     "$py" -m pip download --no-deps --only-binary=:all: --retries 1 --timeout 15 \
-      -d "$TOOLS/wheels" tensorflow-cpu >&2 || die "pip could not download tensorflow-cpu"
-    wheel="$(ls "$TOOLS"/wheels/tensorflow_cpu-*.whl | sort -V | tail -1)"
+      --python-version "$TF_WHEEL_PYTHON" --platform "$TF_WHEEL_PLATFORM" \
+      -d "$TOOLS/wheels" "tensorflow-cpu==$TF_WHEEL_VERSION" >&2 ||
+      die "pip could not download tensorflow-cpu==$TF_WHEEL_VERSION"
+    wheel="$(ls "$TOOLS/wheels/tensorflow_cpu-$TF_WHEEL_VERSION-"*.whl | head -1)"
   else
     say "using cached wheel $(basename "$wheel")"
   fi
@@ -172,25 +182,29 @@ PY
   mv "$dest.part" "$dest"
 }
 
+DOWNLOADED="$TOOLS/libtensorflow-download-$TFJS_NODE_LIBTF_VERSION"
+FROM_WHEEL="$TOOLS/libtensorflow-wheel-$TF_WHEEL_VERSION"
+case "$LIBTF_SOURCE" in
+  auto) candidates=("$DOWNLOADED" "$FROM_WHEEL") ;;
+  download) candidates=("$DOWNLOADED") ;;
+  wheel) candidates=("$FROM_WHEEL") ;;
+  *) die "DIGITKIT_LIBTF_SOURCE must be auto, download or wheel; got '$LIBTF_SOURCE'" ;;
+esac
 LIBTF=""
-for candidate in "$TOOLS"/libtensorflow-*; do
-  [[ -d "$candidate/lib" && ! "$candidate" == *.part ]] || continue
-  case "$LIBTF_SOURCE:$candidate" in
-    download:*wheel* | wheel:*download*) continue ;;
-  esac
-  LIBTF="$candidate"
+for candidate in "${candidates[@]}"; do
+  if [[ -d "$candidate/lib" ]]; then
+    LIBTF="$candidate"
+    say "using unpacked libtensorflow in ${LIBTF#"$ROOT"/}"
+    break
+  fi
 done
-
-if [[ -n "$LIBTF" ]]; then
-  say "using unpacked libtensorflow in ${LIBTF#"$ROOT"/}"
-else
-  if [[ "$LIBTF_SOURCE" != "wheel" ]] &&
-    fetch_from_google "$TOOLS/libtensorflow-download-$TFJS_NODE_LIBTF_VERSION"; then
-    LIBTF="$TOOLS/libtensorflow-download-$TFJS_NODE_LIBTF_VERSION"
+if [[ -z "$LIBTF" ]]; then
+  if [[ "$LIBTF_SOURCE" != "wheel" ]] && fetch_from_google "$DOWNLOADED"; then
+    LIBTF="$DOWNLOADED"
   elif [[ "$LIBTF_SOURCE" == "download" ]]; then
     die "libtensorflow download failed and DIGITKIT_LIBTF_SOURCE=download"
   else
-    LIBTF="$TOOLS/libtensorflow-wheel"
+    LIBTF="$FROM_WHEEL"
     fetch_from_wheel "$LIBTF"
   fi
 fi
