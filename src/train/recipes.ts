@@ -166,6 +166,8 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
       preprocessing: "unit",
       augmentation: [],
       keep: "last",
+      notes: "tfjs' Adam adds ε to √v̂ (like PyTorch); Keras adds it to √v before the bias " +
+        "correction. The two differ only while v is tiny (first steps, rarely-updated weights).",
     },
     {
       name: "beyond-mnist",
