@@ -6,10 +6,8 @@
  * [B,oh,ow,Co], dW[i,j,c,o] = Σ_b,y,x x[b, y·s+i−pad, x·s+j−pad, c] · dy[b,y,x,o], which is a
  * Conv2D of x transposed to [Ci,H,W,B] (batch as channels) with dy transposed to
  * [oh,ow,B,Co] as the filter, dilated by the forward stride. That runs on XNNPACK.
- * Faster where memory allows (measured 1.5–1.8× on both conv layers of the Keras CNN): a
- * matrix product of the im2col patches (transposed, built in JS) with dy, which needs no
- * transpose of dy and no XNNPACK set-up for a giant filter. The patches take fh·fw·Ci·B·oh·ow
- * floats, so beyond {@link filterGradientPlan}'s limit the convolution is used.
+ * (An im2col-patches × dy matrix product was tried: with a fresh dy every step, as in
+ * training, XNNPACK's packing of dy makes it 1.4× slower on both layers of the Keras CNN.)
  * Fallback (channels-first data): a direct loop over the wasm heap.
  *
  * @module
@@ -26,16 +24,8 @@ import {
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
-/**
- * Largest im2col patch matrix (in floats) the patches path may allocate; tests lower it to
- * exercise the convolution path.
- */
-export const filterGradientPlan: { maxPatchFloats: number } = { maxPatchFloats: 1 << 24 };
-
 /** Which path computed the last call (tests use it to prove both paths ran). */
-export const conv2DBackpropFilterPathLog: { last: "conv" | "patches" | "loop" | null } = {
-  last: null,
-};
+export const conv2DBackpropFilterPathLog: { last: "conv" | "loop" | null } = { last: null };
 
 /**
  * The filter gradient as one XNNPACK convolution (channels-last data only).
@@ -90,56 +80,6 @@ export function conv2DBackpropFilterByConv(
 }
 
 /**
- * The filter gradient as one XNNPACK matrix product: patchesᵀ [fh·fw·Ci, B·oh·ow] × dy
- * [B·oh·ow, Co] (channels-last data only).
- *
- * @example
- * ```ts ignore
- * const dW = conv2DBackpropFilterByPatches(x, dy, convInfo, backend);
- * ```
- */
-export function conv2DBackpropFilterByPatches(
-  x: tf.TensorInfo,
-  dy: tf.TensorInfo,
-  info: Conv2DInfo,
-  backend: WasmBackendLike,
-): tf.TensorInfo {
-  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = info;
-  const { filterHeight: FH, filterWidth: FW, outChannels: CO } = info;
-  const sH = info.strideHeight, sW = info.strideWidth;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  const pixels = info.batchSize * OH * OW;
-  const patches = outputFromHeap(backend, [FH * FW * CI, pixels], [x], (out, [xv]) => {
-    let m = 0;
-    for (let b = 0; b < info.batchSize; b++) {
-      for (let y = 0; y < OH; y++) {
-        for (let col = 0; col < OW; col++, m++) {
-          for (let i = 0; i < FH; i++) {
-            const row = y * sH + i - top;
-            if (row < 0 || row >= H) continue;
-            for (let j = 0; j < FW; j++) {
-              const xCol = col * sW + j - left;
-              if (xCol < 0 || xCol >= W) continue;
-              const from = ((b * H + row) * W + xCol) * CI;
-              let to = (i * FW + j) * CI * pixels + m;
-              for (let c = 0; c < CI; c++, to += pixels) out[to] = xv[from + c];
-            }
-          }
-        }
-      }
-    }
-  });
-  const dyMatrix = { dataId: dy.dataId, shape: [pixels, CO], dtype: dy.dtype };
-  const product = runWasmKernel("BatchMatMul", { a: patches, b: dyMatrix }, {
-    transposeA: false,
-    transposeB: false,
-  }, backend);
-  disposeIntermediates(backend, patches);
-  // Same data, [fh·fw·Ci, Co] read as [fh, fw, Ci, Co].
-  return { dataId: product.dataId, shape: [FH, FW, CI, CO], dtype: product.dtype };
-}
-
-/**
  * The filter gradient by a direct loop over the heap: slow but covers every layout.
  *
  * @example
@@ -190,8 +130,7 @@ export function conv2DBackpropFilterByLoop(
 }
 
 /**
- * The Conv2DBackpropFilter kernel: XNNPACK matrix product or convolution for channels-last
- * data, loop otherwise.
+ * The Conv2DBackpropFilter kernel: XNNPACK convolution for channels-last data, loop otherwise.
  *
  * @example
  * ```ts ignore
@@ -202,14 +141,6 @@ export function conv2DBackpropFilterByLoop(
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { inputs, attrs, backend } = args;
   const info = conv2DInfoFromAttrs(inputs.x.shape, attrs.filterShape as number[], attrs);
-  if (
-    info.dataFormat === "channelsLast" &&
-    info.filterHeight * info.filterWidth * info.inChannels * info.batchSize * info.outHeight *
-          info.outWidth <= filterGradientPlan.maxPatchFloats
-  ) {
-    conv2DBackpropFilterPathLog.last = "patches";
-    return conv2DBackpropFilterByPatches(inputs.x, inputs.dy, info, backend);
-  }
   if (info.dataFormat === "channelsLast") {
     conv2DBackpropFilterPathLog.last = "conv";
     return conv2DBackpropFilterByConv(inputs.x, inputs.dy, info, backend);

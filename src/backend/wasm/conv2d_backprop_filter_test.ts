@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random.ts";
-import { conv2DBackpropFilterPathLog, filterGradientPlan } from "./conv2d_backprop_filter.ts";
+import { conv2DBackpropFilterPathLog } from "./conv2d_backprop_filter.ts";
 import { setupWasmBackend } from "./mod.ts";
 import {
   compareWithCpu,
@@ -26,45 +26,21 @@ function randomCase(random: Random, dataFormat: "NHWC" | "NCHW") {
   };
 }
 
-for (const path of ["patches", "conv"] as const) {
-  Deno.test(`Conv2DBackpropFilter on wasm (${path} path) matches cpu on random convolutions`, async () => {
-    const random = new Random(path === "conv" ? 20261122 : 20261123);
-    const limit = filterGradientPlan.maxPatchFloats;
-    filterGradientPlan.maxPatchFloats = path === "conv" ? 0 : limit;
-    try {
-      for (let i = 0; i < 40; i++) {
-        const { inputs, attrs, label } = randomCase(random, "NHWC");
-        const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
-        assert.equal(conv2DBackpropFilterPathLog.last, path);
-        assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
-      }
-    } finally {
-      filterGradientPlan.maxPatchFloats = limit;
-    }
-  });
-}
-
-Deno.test("Conv2DBackpropFilter on wasm takes the patches path for a grey first layer", async () => {
-  const random = new Random(12);
-  const inputs = {
-    x: randomTensor(random, [4, 12, 12, 1]),
-    dy: randomTensor(random, [4, 10, 10, 16]),
-  };
-  const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 1, 16] };
-  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
-  assert.equal(conv2DBackpropFilterPathLog.last, "patches");
-  assert.ok(error <= 1e-5, `error ${error}`);
+Deno.test("Conv2DBackpropFilter on wasm (XNNPACK path) matches cpu on random convolutions", async () => {
+  const random = new Random(20261122);
+  for (let i = 0; i < 40; i++) {
+    const { inputs, attrs, label } = randomCase(random, "NHWC");
+    const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+    assert.equal(conv2DBackpropFilterPathLog.last, "conv");
+    assert.ok(error <= 1e-5, `case ${i} x=${label} ${JSON.stringify(attrs)}: error ${error}`);
+  }
 });
 
 Deno.test("Conv2DBackpropFilter on wasm crops rows a strided valid convolution never read", async () => {
   const random = new Random(11);
   const inputs = { x: randomTensor(random, [2, 8, 9, 3]), dy: randomTensor(random, [2, 3, 4, 2]) };
   const attrs = { strides: [2, 2], pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 2] };
-  const limit = filterGradientPlan.maxPatchFloats;
-  filterGradientPlan.maxPatchFloats = 0;
-  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs).finally(() =>
-    filterGradientPlan.maxPatchFloats = limit
-  );
+  const error = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
   assert.equal(conv2DBackpropFilterPathLog.last, "conv");
   assert.ok(error <= 1e-5, `error ${error}`);
 });

@@ -1,27 +1,23 @@
 /**
  * A faster Sum over leading axes for the wasm backend. A conv layer's bias gradient sums dy
  * [B,H,W,C] over its first three axes; tfjs-backend-wasm 4.22 first transposes the reduced
- * axes to the end (a full copy) and then sums with a scalar loop. Summing the leading axes of
- * a row-major tensor is a matrix product onesᵀ [1, M] × x [M, N], which runs on XNNPACK with no
- * copy. Other reductions (trailing or interleaved axes, non-float32, small inputs) fall back
- * to the 4.22 kernel.
+ * axes to the end (a full copy) and then sums. Summing the leading axes of a row-major tensor
+ * is a stream of row additions into one float64 accumulator row, done here in one pass over
+ * the wasm heap (an XNNPACK matrix product onesᵀ × x was tried and is slower: XNNPACK packs x
+ * as weights on every call). Other reductions (trailing or interleaved axes, non-float32,
+ * small inputs) fall back to the 4.22 kernel.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  disposeIntermediates,
-  type KernelArgs,
-  outputFromHeap,
-  runWasmKernel,
-} from "./kernel_call.ts";
+import { type KernelArgs, outputFromHeap } from "./kernel_call.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
 /** Which path computed the last call (tests use it to prove both paths ran). */
-export const sumPathLog: { last: "matmul" | "fallback" | null } = { last: null };
+export const sumPathLog: { last: "rows" | "fallback" | null } = { last: null };
 
-/** Below this many summed rows the 4.22 kernel's set-up is cheaper than a matrix product. */
+/** Below this many summed rows the 4.22 kernel is as fast. */
 const MIN_ROWS = 256;
 
 /**
@@ -44,6 +40,24 @@ export function leadingAxesCount(axis: number | number[], rank: number): number 
 }
 
 /**
+ * Column sums of a row-major `rows` × `columns` matrix, accumulated in float64.
+ *
+ * @example
+ * ```ts
+ * import { sumLeadingRows } from "./sum.ts";
+ * const sums = sumLeadingRows(new Float32Array([1, 2, 3, 4, 5, 6]), 3, 2);
+ * console.assert(sums[0] === 9 && sums[1] === 12);
+ * ```
+ */
+export function sumLeadingRows(values: Float32Array, rows: number, columns: number): Float64Array {
+  const sums = new Float64Array(columns);
+  for (let r = 0, at = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++, at++) sums[c] += values[at];
+  }
+  return sums;
+}
+
+/**
  * Builds the kernel function; `fallback` is the kernel it replaces.
  *
  * @example
@@ -62,17 +76,12 @@ export function makeSum(fallback: KernelFunc): KernelFunc {
       sumPathLog.last = "fallback";
       return fallback(args);
     }
-    sumPathLog.last = "matmul";
+    sumPathLog.last = "rows";
     const kept = x.shape.slice(leading);
     const columns = tf.util.sizeFromShape(kept);
-    const ones = outputFromHeap(backend, [1, rows], [], (out) => out.fill(1));
-    const matrix = { dataId: x.dataId, shape: [rows, columns], dtype: x.dtype };
-    const product = runWasmKernel("BatchMatMul", { a: ones, b: matrix }, {
-      transposeA: false,
-      transposeB: false,
-    }, backend);
-    disposeIntermediates(backend, ones);
     const shape = attrs.keepDims ? [...new Array(leading).fill(1), ...kept] : kept;
-    return { dataId: product.dataId, shape, dtype: product.dtype };
+    return outputFromHeap(backend, shape, [x], (out, [values]) => {
+      out.set(sumLeadingRows(values, rows, columns));
+    });
   };
 }
