@@ -49,7 +49,7 @@ export interface ReportProfile {
 
 /** `quick`: minutes on 2 cores; `full`: the cards' recipes on all data. */
 export const PROFILES: Record<string, ReportProfile> = {
-  quick: { name: "quick", epochs: 1, trainLimit: 12000, suite: "default", evalLimit: 1000 },
+  quick: { name: "quick", epochs: 1, trainLimit: 6000, suite: "default", evalLimit: 300 },
   full: { name: "full", suite: "default" },
 };
 
