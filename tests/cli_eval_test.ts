@@ -121,6 +121,14 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
   const root = await Deno.makeTempDir({ prefix: "kit-eval-cli-" });
   const first = await saveTinyModel(join(root, "dense-a"), 1);
   await saveTinyModel(join(root, "dense-b"), 2);
+  const runInfo = {
+    name: "dense-a",
+    model: "dense",
+    seed: 7,
+    data: { train: { name: "mnist-train" } },
+    dataChecksum: "ab12",
+  };
+  await Deno.writeTextFile(join(root, "dense-a", "run.json"), JSON.stringify(runInfo));
   const out = join(root, "out");
   const { code, stdout, stderr } = await kit(
     "--model",
@@ -146,6 +154,11 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
   assert.ok(["dense-a", "dense-b"].includes(summary.minimax.selected));
   const result: EvaluationResult = JSON.parse(await Deno.readTextFile(join(out, "results.json")));
   assert.equal(result.metadata.baseline, "dense-a");
+  assert.deepEqual(
+    [result.models[0].architecture, result.models[0].seed, result.models[0].trainedOn],
+    ["dense", 7, "mnist-train"],
+  );
+  assert.equal(result.models[1].source, join(root, "dense-b"));
   assert.equal(result.robustness.find((r) => r.model === "dense-a")!.mCE, 1);
   assert.equal(result.sweeps.length, 2 * 2 * 3, "2 models × 2 sets × 3 quick sweeps");
   // compare() works from the saved results alone and gives the saved comparison.

@@ -17,7 +17,12 @@ import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
 import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
-import type { ComparisonResult, EvaluationResult, McNemarMethod } from "../evaluate/types.ts";
+import type {
+  ComparisonResult,
+  EvaluationResult,
+  McNemarMethod,
+  ModelInfo,
+} from "../evaluate/types.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
@@ -153,6 +158,23 @@ async function loadTestSets(names: string[], paths: string[]): Promise<DigitData
   return sets;
 }
 
+/** Facts about a trained model from its run folder's `run.json`, when there is one. */
+async function runFacts(dir: string): Promise<Partial<ModelInfo>> {
+  const facts: Partial<ModelInfo> = { source: dir };
+  let run: Record<string, unknown>;
+  try {
+    run = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
+  } catch {
+    return facts; // a bare model.json folder: nothing more is known
+  }
+  const data = run.data as { train?: { name?: unknown } } | undefined;
+  if (typeof run.model === "string") facts.architecture = run.model;
+  if (typeof run.seed === "number") facts.seed = run.seed;
+  if (typeof data?.train?.name === "string") facts.trainedOn = data.train.name;
+  if (typeof run.dataChecksum === "string") facts.dataChecksum = run.dataChecksum;
+  return facts;
+}
+
 /** Renames duplicates (two runs of the same model) to name, name#2, … */
 function uniqueNames(classifiers: Classifier[]): Classifier[] {
   const seen = new Map<string, number>();
@@ -233,7 +255,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
     baseline,
     backend: backend.name,
     versions: { ...backend.versions } as Record<string, string>,
-    modelInfo: Object.fromEntries(names.map((name, i) => [name, { source: modelDirs[i] }])),
+    modelInfo: Object.fromEntries(
+      await Promise.all(names.map(async (name, i) => [name, await runFacts(modelDirs[i])])),
+    ),
   });
   const summary = summarize(result, comparison, files);
   return { json: summary, text: formatSummary(summary) };

@@ -270,6 +270,10 @@ export interface ModelInfo {
   parameters?: number;
   /** Training seed, when known. */
   seed?: number;
+  /** Name of the training set, when known (e.g. `mnist-train`). */
+  trainedOn?: string;
+  /** sha256 of the training data, when known. */
+  dataChecksum?: string;
   /** Seconds spent in `predict` over all conditions. */
   inferenceSeconds: number;
   /** Images per second through `predict`. */
