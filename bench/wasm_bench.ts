@@ -8,13 +8,17 @@
  * ```sh
  * nice -n 10 deno bench --allow-all bench/wasm_bench.ts                        # 1 thread
  * DIGITKIT_WASM_THREADS=2 nice -n 10 deno bench --allow-all bench/wasm_bench.ts
- * nice -n 10 deno run --allow-all bench/wasm_bench.ts   # both, alternating (A B A B), medians
+ * nice -n 10 deno run --allow-all bench/wasm_bench.ts [rounds=3]   # 1 and 2 threads, A B A B
  * ```
+ *
+ * Besides wall-clock images/s it reports images per CPU-second of the process: on cores shared
+ * with other work, a 1-thread run's CPU time estimates what an idle core would do.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import process from "node:process";
 import { setupWasmBackend, wasmBackendInfo } from "../src/backend/wasm/mod.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { randomTrainingBatch } from "../src/backend/throughput.ts";
@@ -44,7 +48,10 @@ async function prepare(): Promise<number> {
   return (await wasmBackendInfo()).threads;
 }
 
+// Wall-clock and CPU seconds (all threads of this process) of each timed step. On shared
+// cores the CPU time of a 1-thread run estimates the rate on an idle core.
 const secondsPerStep: Record<string, number[]> = {};
+const cpuSecondsPerStep: Record<string, number[]> = {};
 
 if (!import.meta.main) {
   const threads = await prepare();
@@ -65,9 +72,11 @@ if (!import.meta.main) {
           step = async () => void (await model.trainOnBatch(x, y));
         }
         b.start();
-        const start = performance.now();
+        const start = performance.now(), cpuStart = process.cpuUsage();
         await step();
+        const cpu = process.cpuUsage(cpuStart);
         (secondsPerStep[label] ??= []).push((performance.now() - start) / 1000);
+        (cpuSecondsPerStep[label] ??= []).push((cpu.user + cpu.system) / 1e6);
         b.end();
       },
     });
@@ -75,21 +84,27 @@ if (!import.meta.main) {
   globalThis.addEventListener("unload", () => {
     for (const [label, times] of Object.entries(secondsPerStep)) {
       const imagesPerSecond = BATCH / median(times);
-      console.log(`${label.padEnd(28)} ${imagesPerSecond.toFixed(0).padStart(6)} images/s`);
-      console.log(RESULT_PREFIX + JSON.stringify({ label, imagesPerSecond }));
+      const imagesPerCpuSecond = BATCH / median(cpuSecondsPerStep[label]);
+      console.log(
+        `${label.padEnd(28)} ${imagesPerSecond.toFixed(0).padStart(6)} images/s wall, ` +
+          `${imagesPerCpuSecond.toFixed(0).padStart(6)} images per CPU-second`,
+      );
+      console.log(RESULT_PREFIX + JSON.stringify({ label, imagesPerSecond, imagesPerCpuSecond }));
     }
   });
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 // `deno run` mode: alternate 1- and 2-thread processes and report medians of their rates.
 if (import.meta.main) {
-  const rounds = 2;
+  const rounds = Number(Deno.args[0] ?? "3");
   const rates: Record<string, number[]> = {};
+  const cpuRates: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const threads of [1, 2]) {
       const { stdout } = await new Deno.Command(Deno.execPath(), {
@@ -100,8 +115,9 @@ if (import.meta.main) {
       }).output();
       for (const line of new TextDecoder().decode(stdout).split("\n")) {
         if (!line.startsWith(RESULT_PREFIX)) continue;
-        const { label, imagesPerSecond } = JSON.parse(line.slice(RESULT_PREFIX.length));
-        (rates[label] ??= []).push(imagesPerSecond);
+        const result = JSON.parse(line.slice(RESULT_PREFIX.length));
+        (rates[result.label] ??= []).push(result.imagesPerSecond);
+        (cpuRates[result.label] ??= []).push(result.imagesPerCpuSecond);
       }
     }
   }
@@ -111,7 +127,8 @@ if (import.meta.main) {
   for (const [label, values] of Object.entries(rates)) {
     const shown = values.map((v) => v.toFixed(0)).join(", ");
     console.log(
-      `${label.padEnd(28)} median ${median(values).toFixed(0).padStart(6)} images/s  [${shown}]`,
+      `${label.padEnd(28)} median ${median(values).toFixed(0).padStart(6)} images/s wall ` +
+        `[${shown}], ${median(cpuRates[label]).toFixed(0)} images per CPU-second`,
     );
   }
 }
