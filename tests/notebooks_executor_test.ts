@@ -174,3 +174,30 @@ Deno.test("no output is lost, even late ones, with the CPU busy", async () => {
     if (outDir) await Deno.remove(outDir, { recursive: true });
   }
 });
+
+Deno.test("charts from src/plots arrive as Vega-Lite + SVG + PNG bundles, updatable in place", async () => {
+  const { results, log, outDir } = await run(["chart"]);
+  try {
+    const result = results.get("chart")!;
+    assert.ok(result.ok, log);
+    const cells = await readCells(result);
+    const bundle = cells[1].outputs[0].data!;
+    assert.deepEqual(Object.keys(bundle).sort(), [
+      "application/vnd.vegalite.v5+json",
+      "image/png",
+      "image/svg+xml",
+      "text/plain",
+    ]);
+    const spec = bundle["application/vnd.vegalite.v5+json"] as unknown as { $schema: string };
+    assert.match(spec.$schema, /vega-lite\/v5/);
+    assert.match(join2(bundle["image/svg+xml"]), /^<svg/);
+    const png = atob(join2(bundle["image/png"]).replace(/\n/g, ""));
+    assert.equal(png.slice(1, 4), "PNG");
+    // The display_id update replaced the chart's bundle in place, adding no output.
+    assert.equal(cells[2].outputs.length, 1);
+    assert.deepEqual(Object.keys(cells[2].outputs[0].data!), ["text/plain"]);
+    assert.equal(join2(cells[2].outputs[0].data!["text/plain"]), "replaced");
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
