@@ -170,6 +170,48 @@ function mistakes(outcome: Outcome, set: PreparedSet, cap: number): Misclassifie
 }
 
 /**
+ * Runs `classifier` over `pixels` in batches of `batchSize`, filling `outcome` (decisions,
+ * probability of the true class, summed loss); returns the seconds spent in `predict`.
+ */
+async function predictInto(
+  classifier: Classifier,
+  pixels: Float32Array,
+  labels: Uint8Array,
+  outcome: Outcome,
+  batchSize: number,
+  onBatch: (count: number) => void,
+): Promise<number> {
+  const n = labels.length, k = classifier.classCount;
+  let seconds = 0;
+  outcome.lossSum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    const t0 = performance.now();
+    const probs = await classifier.predict(
+      pixels.subarray(start * PIXELS, (start + count) * PIXELS),
+      count,
+    );
+    seconds += (performance.now() - t0) / 1000;
+    if (probs.length !== count * k) {
+      throw new RangeError(
+        `${classifier.name}.predict returned ${probs.length} values for ${count}×${k}`,
+      );
+    }
+    decide(probs, count, k, {
+      predicted: outcome.predicted.subarray(start, start + count),
+      confidence: outcome.confidence.subarray(start, start + count),
+    });
+    for (let i = 0; i < count; i++) {
+      const p = probs[i * k + labels[start + i]];
+      outcome.trueProbability[start + i] = p;
+      outcome.lossSum -= Math.log(Math.min(1, Math.max(LOSS_EPSILON, p)));
+    }
+    onBatch(count);
+  }
+  return seconds;
+}
+
+/**
  * Evaluates `classifiers` on `testSets` under `options.conditions` (clean only by default).
  *
  * @example
@@ -236,39 +278,21 @@ export async function evaluate(
       }
       for (const [m, classifier] of classifiers.entries()) {
         const outcome = outcomes[m];
-        outcome.lossSum = 0;
-        const k = classifier.classCount;
-        for (let start = 0; start < n; start += batchSize) {
-          const count = Math.min(batchSize, n - start);
-          const t0 = performance.now();
-          const probs = await classifier.predict(
-            pixels.subarray(start * PIXELS, (start + count) * PIXELS),
-            count,
-          );
-          inferenceSeconds.set(
-            classifier.name,
-            inferenceSeconds.get(classifier.name)! + (performance.now() - t0) / 1000,
-          );
-          if (probs.length !== count * k) {
-            throw new RangeError(
-              `${classifier.name}.predict returned ${probs.length} values for ${count}×${k}`,
-            );
-          }
-          decide(probs, count, k, {
-            predicted: outcome.predicted.subarray(start, start + count),
-            confidence: outcome.confidence.subarray(start, start + count),
-          });
-          for (let i = 0; i < count; i++) {
-            const p = probs[i * k + set.labels[start + i]];
-            outcome.trueProbability[start + i] = p;
-            outcome.lossSum -= Math.log(Math.min(1, Math.max(LOSS_EPSILON, p)));
-          }
-          done += count;
-          bar.update(done, {
-            model: classifier.name,
-            cond: `${condition.factor}@${condition.level}`,
-          });
-        }
+        const seconds = await predictInto(
+          classifier,
+          pixels,
+          set.labels,
+          outcome,
+          batchSize,
+          (count) => {
+            done += count;
+            bar.update(done, {
+              model: classifier.name,
+              cond: `${condition.factor}@${condition.level}`,
+            });
+          },
+        );
+        inferenceSeconds.set(classifier.name, inferenceSeconds.get(classifier.name)! + seconds);
         results.push(summarise(classifier, set, condition, outcome, options));
         predictions.push({
           ...condition,
