@@ -14,6 +14,7 @@ import { reproducibilityBlocks } from "./reproducibility.ts";
 import {
   calibrationTable,
   confusionPairsTable,
+  confusionShiftTable,
   corruptionTable,
   overallTable,
   perClassTable,
@@ -113,6 +114,11 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
     ...figEnding("-confusion-normalized"),
     confusionPairsTable(primary),
   );
+  const shifts = ev.confusionShifts.filter((s) => s.model === model && s.shifts.length);
+  if (shifts.length) {
+    const names = primary.report.classes.map((c) => c.name);
+    blocks.push(h(4, "Confusions that grow under degradation"), confusionShiftTable(shifts, names));
+  }
   const sweeps = ev.sweeps.filter((s) => s.model === model);
   if (sweeps.length) {
     blocks.push(h(3, "Noise and blur sweeps"));

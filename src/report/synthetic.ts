@@ -15,6 +15,12 @@ import {
   overallMetrics,
 } from "../evaluate/metrics.ts";
 import { compare } from "../evaluate/compare.ts";
+import {
+  classByCorruption,
+  confusionShifts,
+  robustnessSummaries,
+  sweepCurves,
+} from "../evaluate/robustness.ts";
 import type { ComparisonResult, ConditionResult, EvaluationResult } from "../evaluate/types.ts";
 
 const TEST_SET = "synthetic-test";
@@ -128,74 +134,26 @@ export function syntheticEvaluation(
     });
     return conditions.at(-1)!;
   };
-  const sweeps: EvaluationResult["sweeps"] = [];
-  const robustness: EvaluationResult["robustness"] = [];
-  const classByCorruption: EvaluationResult["classByCorruption"] = [];
-  models.forEach((model, m) => {
-    const clean = add(m, "clean", "clean", 0, errors[m]);
+  const units: Record<string, string> = {};
+  models.forEach((_, m) => {
+    add(m, "clean", "clean", 0, errors[m]);
     for (
       const [factor, unit, levels] of [
         ["gaussian_noise", "σ (pixel value, [0,1])", [0, 0.25, 0.5, 0.75, 1]],
         ["gaussian_blur", "σ (pixels)", [0, 1, 2, 3]],
       ] as const
     ) {
-      const results = levels.map((level, i) =>
-        add(m, "sweep", factor, level, errors[m] * (1 + 3 * i))
-      );
-      sweeps.push({
-        model,
-        testSet: TEST_SET,
-        factor,
-        unit,
-        levels: [...levels],
-        misclassification: results.map((r) => r.overall.misclassification),
-        misclassificationCi: results.map((r) => r.overall.misclassificationCi),
-        perClass: DIGIT_CLASSES.map((_, c) =>
-          results.map((r) => r.report.classes[c].misclassification)
-        ),
-      });
+      units[factor] = unit;
+      levels.forEach((level, i) => add(m, "sweep", factor, level, errors[m] * (1 + 3 * i)));
     }
-    const corruptionResults = CORRUPTIONS.map((corruption, k) => {
-      const bySeverity = [1, 2, 3, 4, 5].map((s) =>
+    CORRUPTIONS.forEach((corruption, k) =>
+      [1, 2, 3, 4, 5].forEach((s) =>
         add(m, "corruption", corruption, s, errors[m] * (1 + s * (k + 1) * 0.6))
-      );
-      const errs = bySeverity.map((r) => r.overall.misclassification);
-      return { corruption, bySeverity, errs };
-    });
-    const baselineSums = corruptionResults.map((c) => c.errs.reduce((a, b) => a + b, 0));
-    robustness.push({
-      model,
-      testSet: TEST_SET,
-      baseline: null,
-      cleanError: clean.overall.misclassification,
-      meanCorruptionError: baselineSums.reduce((a, b) => a + b, 0) / (5 * CORRUPTIONS.length),
-      mCE: null,
-      relativeMCE: null,
-      corruptions: corruptionResults.map((c, i) => ({
-        model,
-        testSet: TEST_SET,
-        corruption: c.corruption,
-        severities: [1, 2, 3, 4, 5],
-        errors: c.errs,
-        cleanError: clean.overall.misclassification,
-        meanError: baselineSums[i] / 5,
-        ce: null,
-        relativeCe: null,
-      })),
-    });
-    classByCorruption.push({
-      model,
-      testSet: TEST_SET,
-      classNames: [...DIGIT_CLASSES],
-      corruptions: CORRUPTIONS,
-      errors: DIGIT_CLASSES.map((_, c) =>
-        corruptionResults.map((k) =>
-          k.bySeverity.reduce((s, r) => s + (r.report.classes[c].misclassification ?? 0), 0) / 5
-        )
-      ),
-      cleanErrors: clean.report.classes.map((c) => c.misclassification),
-    });
+      )
+    );
   });
+  // The evaluator's own summaries, so the synthetic result has exactly the real shapes.
+  const baseline = models.length > 1 ? models[0] : null;
   const evaluation: EvaluationResult = {
     metadata: {
       schema: "digitkit.evaluation/1",
@@ -208,7 +166,7 @@ export function syntheticEvaluation(
       wallSeconds: 1.5,
       corruptionSeconds: 0.2,
       corruptionImagesPerSecond: 10000,
-      baseline: null,
+      baseline,
     },
     models: models.map((name) => ({
       name,
@@ -228,10 +186,10 @@ export function syntheticEvaluation(
       labels: [...labels],
     }],
     conditions,
-    sweeps,
-    robustness,
-    classByCorruption,
-    confusionShifts: [],
+    sweeps: sweepCurves(conditions, units),
+    robustness: robustnessSummaries(conditions, baseline),
+    classByCorruption: classByCorruption(conditions, DIGIT_CLASSES),
+    confusionShifts: confusionShifts(conditions, 5),
     predictions,
   };
   return { evaluation, comparison: compare(evaluation), images: strokeImages(labels) };

@@ -280,3 +280,32 @@ export function corruptionParameterTable(corruptions: string[]): Block {
     ["left", "left", "left", "left", "left", "left", "left", "left"],
   );
 }
+
+/**
+ * The confusions that grow most under the conditions evaluated (largest increase first).
+ *
+ * @example
+ * ```ts
+ * import { confusionShiftTable } from "./tables.ts";
+ * console.log(confusionShiftTable([], ["0"]).kind); // "table"
+ * ```
+ */
+export function confusionShiftTable(
+  shifts: EvaluationResult["confusionShifts"],
+  classNames: string[],
+  top = 10,
+): Block {
+  const rows = shifts.flatMap((s) => s.shifts.map((e) => ({ s, e })))
+    .sort((a, b) => b.e.delta - a.e.delta).slice(0, top);
+  return table(
+    ["condition", "true", "predicted", "clean rate", "rate under condition", "change"],
+    rows.map(({ s, e }) => [
+      `${factorName(s.factor)} ${s.level} (${s.testSet})`,
+      classNames[e.trueLabel] ?? String(e.trueLabel),
+      classNames[e.predicted] ?? String(e.predicted),
+      percent(e.cleanRate, 1),
+      percent(e.conditionRate, 1),
+      `+${(100 * e.delta).toFixed(1)} pp`,
+    ]),
+  );
+}
