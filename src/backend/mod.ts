@@ -39,21 +39,29 @@ export interface BackendOptions {
 
 /** Versions of everything that shapes numbers and speed. */
 export interface BackendVersions {
+  /** tfjs-core. */
   tfjs: string;
+  /** Deno runtime. */
   deno: string;
+  /** V8 inside Deno. */
   v8: string;
+  /** TypeScript inside Deno. */
   typescript: string;
   /** libtensorflow's `TF_Version()`, once the tensorflow backend has loaded. */
   libtensorflow?: string;
+  /** tfjs-node, once the tensorflow backend has loaded. */
   tfjsNode?: string;
+  /** tfjs-backend-wasm, once the wasm backend has loaded. */
   tfjsBackendWasm?: string;
 }
 
 /** The backend that runs, as every output should state it. */
 export interface BackendInfo {
+  /** The active backend. */
   name: BackendName;
   /** Backends usable in this process, fastest first. */
   available: BackendName[];
+  /** Versions of everything that ran. */
   versions: BackendVersions;
   /** Threads the selected backend computes with (intra-op threads for tensorflow). */
   threads: number;
@@ -63,17 +71,21 @@ export interface BackendInfo {
 
 /** One backend's state: usable or not, and why not. */
 export interface BackendStatus {
+  /** The backend. */
   name: BackendName;
   /** "ready": loaded and ran; "installed": present, not loaded; "missing": cannot run. */
   state: "ready" | "installed" | "missing";
+  /** Why a "missing" backend cannot run. */
   reason?: string;
 }
 
 /** What `kit backend` prints. */
 export interface BackendDescription {
+  /** Every backend, fastest first. */
   backends: BackendStatus[];
   /** What `auto` picks here. */
   auto: BackendName;
+  /** The backend now active (the one asked for). */
   selected: BackendInfo;
 }
 

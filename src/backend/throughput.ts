@@ -21,10 +21,15 @@ export interface ThroughputOptions {
 
 /** Result of {@link measureTrainingThroughput}. */
 export interface Throughput {
+  /** Backend the steps ran on. */
   backend: string;
+  /** Timed images over timed seconds. */
   imagesPerSecond: number;
+  /** Images per step. */
   batchSize: number;
+  /** Timed steps. */
   steps: number;
+  /** Wall time of the timed steps. */
   seconds: number;
 }
 

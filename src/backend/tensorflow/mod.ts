@@ -45,6 +45,7 @@ export interface TensorflowBackend {
   libtensorflow: string;
   /** Version of tfjs-node. */
   tfjsNode: string;
+  /** Thread pools libtensorflow was started with. */
   threads: TensorflowThreads;
   /** Path of the Node-API addon that was loaded. */
   bindingPath: string;
