@@ -23,7 +23,24 @@ export function parseParam(pair: string): [string, unknown] {
   }
 }
 
+const HELP = `usage: deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--out DIR]
+                            [NOTEBOOK.ipynb...]
+
+Executes notebooks (default: notebooks/*.ipynb) headless through Jupyter with the project's Deno
+kernel and writes the executed copies to DIR (default reports/notebooks/). Fails (exit 1) on a
+thrown error, syntax error, unhandled rejection, timer error, kernel death or cell timeout.
+
+  --quick            use each notebook's metadata.digitkit.quick_parameters (DIGITKIT_QUICK=1)
+  --param NAME=VALUE override a parameter declared with let in the "parameters" cell
+                     (VALUE is JSON when it parses, else a string)
+  --timeout S        default per-cell timeout in seconds (a cell's metadata.timeout wins; 600)
+  --out DIR          folder for the executed copies`;
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return 0;
+  }
   const { values, positionals } = parseFlags(argv, {
     quick: { type: "boolean" },
     param: { type: "string", short: "p", multiple: true },
@@ -36,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const notebooks = positionals.length > 0 ? positionals : await findNotebooks();
   if (notebooks.length === 0) throw new UsageError("no notebooks to run");
+  for (const path of notebooks) {
+    const isFile = await Deno.stat(path).then((s) => s.isFile, () => false);
+    if (!isFile || !path.endsWith(".ipynb")) {
+      throw new UsageError(`${path}: expected a notebook file (.ipynb), found none`);
+    }
+  }
   const { results } = await runNotebooks({
     notebooks,
     outDir: values.out,
