@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import { type CustomKernel, registerWasmGradientKernels } from "./register_kernels.ts";
-import { unrefPthreadWorkers, withThreadedWasm } from "./threads.ts";
+import { settlePthreadWorkers, withThreadedWasm } from "./threads.ts";
 import { wasmBinaryDirectory } from "./wasm_files.ts";
 
 export type { CustomKernel } from "./register_kernels.ts";
@@ -61,9 +61,9 @@ export async function setupWasmBackend(options: WasmSetupOptions = {}): Promise<
   const initialise = () => tf.setBackend("wasm");
   const ok = threads > 1 ? await withThreadedWasm(threads, initialise) : await initialise();
   if (!ok) throw new Error(`tfjs wasm backend failed to initialise (threads: ${threads})`);
-  unrefPthreadWorkers(
+  settlePthreadWorkers(
     tf.engine().registry["wasm"] as unknown as Parameters<
-      typeof unrefPthreadWorkers
+      typeof settlePthreadWorkers
     >[0],
   );
   if (active != null && active !== "wasm") await tf.setBackend(active);

@@ -107,25 +107,28 @@ export async function withThreadedWasm<T>(threads: number, init: () => Promise<T
   }
 }
 
-/** The slice of Emscripten's PThread object used to let the process exit. */
+/** The slice of Emscripten's PThread object used after start-up. */
 interface PThreadLike {
   runningWorkers: { unref(): void }[];
-  unusedWorkers: { unref(): void }[];
+  unusedWorkers: { unref(): void; terminate(): unknown }[];
 }
 
 /**
- * Lets the process exit although pthread workers are alive (XNNPACK's pool threads never
- * return, and Emscripten keeps a worker referenced while its thread runs).
+ * Tidies the pthread workers once XNNPACK's pool is running: the build preloads 8 workers
+ * (~15 MB each) but the pool uses threads − 1 of them, so the idle ones are terminated; the
+ * running ones are unreferenced so the process can exit (their threads never return, and
+ * Emscripten keeps a worker referenced while its thread runs). Returns the running count.
  *
  * @example
  * ```ts ignore
- * unrefPthreadWorkers(tf.backend() as unknown as { wasm: { PThread?: PThreadLike } });
+ * settlePthreadWorkers(tf.engine().registry["wasm"]);
  * ```
  */
-export function unrefPthreadWorkers(backend: { wasm?: { PThread?: PThreadLike } }): number {
+export function settlePthreadWorkers(backend: { wasm?: { PThread?: PThreadLike } }): number {
   const pthread = backend.wasm?.PThread;
   if (pthread === undefined) return 0;
-  const workers = [...pthread.runningWorkers, ...pthread.unusedWorkers];
-  for (const worker of workers) worker.unref();
-  return workers.length;
+  for (const worker of pthread.runningWorkers) worker.unref();
+  // Only pthread_create takes from this list, and nothing creates threads after start-up.
+  for (const worker of pthread.unusedWorkers.splice(0)) worker.terminate();
+  return pthread.runningWorkers.length;
 }
