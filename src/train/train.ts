@@ -305,6 +305,8 @@ export async function train(
       final: result.final,
       history,
       wallSeconds: result.wallSeconds,
+      // Over all parts of a resumed run (epoch training + validation time).
+      epochSecondsTotal: history.reduce((sum, r) => sum + r.seconds, 0),
       resumed: start.resumed,
       finishedAt: new Date().toISOString(),
       ...options.runInfo,
