@@ -130,20 +130,15 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
   };
   await Deno.writeTextFile(join(root, "dense-a", "run.json"), JSON.stringify(runInfo));
   const out = join(root, "out");
-  const { code, stdout, stderr } = await kit(
+  // The quick suite on the first 40 items, pure-JS backend, into `dir`.
+  const quickEval = (dir: string, ...args: string[]) =>
+    kit(...args, "--suite", "quick", "--limit", "40", "--backend", "cpu", "--out", dir, "--json");
+  const { code, stdout, stderr } = await quickEval(
+    out,
     "--model",
     `${join(root, "dense-a")},${join(root, "dense-b")}`,
     "--dataset",
     "mnist,emnist-digits-sample",
-    "--suite",
-    "quick",
-    "--limit",
-    "40",
-    "--backend",
-    "cpu",
-    "--out",
-    out,
-    "--json",
   );
   assert.equal(code, 0, stderr);
   const summary = JSON.parse(stdout);
@@ -180,20 +175,12 @@ Deno.test("kit eval runs real tfjs models on MNIST and EMNIST through the quick 
   assert.deepEqual(rows.map((r) => Number(r.true_label)), Array.from(mnist.labels.subarray(0, 40)));
 
   // --path reads the same EMNIST images from the IDX file: same pixels, same predictions.
-  const viaPath = await kit(
+  const viaPath = await quickEval(
+    join(root, "out-path"),
     "--model",
     join(root, "dense-a"),
     "--path",
     "../shared/data/emnist-digits-sample/emnist-digits-sample600-images-idx3-ubyte.gz",
-    "--suite",
-    "quick",
-    "--limit",
-    "40",
-    "--backend",
-    "cpu",
-    "--out",
-    join(root, "out-path"),
-    "--json",
   );
   assert.equal(viaPath.code, 0, viaPath.stderr);
   const cleanOf = async (dir: string, set: string) =>

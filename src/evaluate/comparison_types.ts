@@ -77,16 +77,15 @@ export interface MinimaxSelection {
   selected: string;
 }
 
-/** Which items the models get wrong, together. */
-export interface ErrorOverlap extends Condition {
-  testSet: string;
-  models: string[];
+/** Error overlap of several models on the same items. */
+export interface OverlapCounts {
+  /** Items compared. */
   n: number;
   /** `wrongBy[k]`: items exactly k models misclassify (k = 0…models). */
   wrongBy: number[];
-  /** `jaccard[i][j]`: |errors_i ∩ errors_j| / |errors_i ∪ errors_j| (1 on the diagonal). */
+  /** `jaccard[i][j]`: |errors_i ∩ errors_j| / |errors_i ∪ errors_j| (1 where both are empty). */
   jaccard: number[][];
-  /** `shared[i][j]`: items both model i and model j misclassify. */
+  /** `shared[i][j]`: items both model i and model j misclassify (diagonal: i's errors). */
   shared: number[][];
   /** Misclassification of the plurality-vote ensemble (ties go to the best single model). */
   ensembleError: number;
@@ -94,6 +93,12 @@ export interface ErrorOverlap extends Condition {
   oracleError: number;
   /** Misclassification of the best single model. */
   bestSingleError: number;
+}
+
+/** Which items the models get wrong, together, on one test set under one condition. */
+export interface ErrorOverlap extends Condition, OverlapCounts {
+  testSet: string;
+  models: string[];
 }
 
 /** One row of a ranking table. */

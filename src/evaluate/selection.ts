@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MinimaxEntry, MinimaxSelection } from "./types.ts";
+import type { MinimaxEntry, MinimaxSelection, OverlapCounts } from "./types.ts";
 
 /**
  * The minimax rule: each model's worst misclassification over the test sets, and the model
@@ -44,23 +44,6 @@ export function minimax(errors: Readonly<Record<string, Readonly<Record<string, 
     selected: ranked[0]?.model ?? "",
   };
   return selection;
-}
-
-/** Error overlap of several models on the same items. */
-export interface OverlapCounts {
-  n: number;
-  /** `wrongBy[k]`: items exactly k models misclassify. */
-  wrongBy: number[];
-  /** `shared[i][j]`: items both i and j misclassify (diagonal: i's errors). */
-  shared: number[][];
-  /** |E_i ∩ E_j| / |E_i ∪ E_j|; 1 where both sets are empty. */
-  jaccard: number[][];
-  /** Plurality vote's misclassification (ties go to the model with fewest errors). */
-  ensembleError: number;
-  /** Share of items no model gets right. */
-  oracleError: number;
-  /** Lowest single-model misclassification. */
-  bestSingleError: number;
 }
 
 /**
