@@ -33,7 +33,17 @@ export function factorName(factor: string): string {
   return FACTOR_NAMES[factor] ?? factor.replaceAll("_", " ");
 }
 
-/** Tidy rows behind {@link degradationSpec}. */
+/**
+ * Tidy rows behind {@link degradationSpec}.
+ *
+ * @example
+ * ```ts
+ * import { degradationRows } from "./degradation.ts";
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
+ * console.log(degradationRows(evaluation.sweeps.slice(0, 1))[0].level); // 0
+ * ```
+ */
 export function degradationRows(curves: SweepCurve[]) {
   return curves.flatMap((c) =>
     c.levels.map((level, i) => ({

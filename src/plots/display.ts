@@ -8,7 +8,15 @@ import { Buffer } from "node:buffer";
 import { renderChart } from "./render.ts";
 import { specTitle, type VegaLiteSpec } from "./spec.ts";
 
-/** The MIME type JupyterLab renders Vega-Lite v5 specs under. */
+/**
+ * The MIME type JupyterLab renders Vega-Lite v5 specs under.
+ *
+ * @example
+ * ```ts
+ * import { VEGA_LITE_MIME } from "./display.ts";
+ * console.log(VEGA_LITE_MIME);
+ * ```
+ */
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 
 /** The MIME bundle a chart shows as. */

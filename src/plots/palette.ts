@@ -5,7 +5,15 @@
  * @module
  */
 
-/** Tableau 10, then Tableau 20's light tones: distinct, colour-blind-friendlier than rainbow. */
+/**
+ * Tableau 10, then Tableau 20's light tones: distinct, colour-blind-friendlier than rainbow.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_PALETTE } from "./palette.ts";
+ * console.log(MODEL_PALETTE.length);
+ * ```
+ */
 export const MODEL_PALETTE: readonly string[] = [
   "#4c78a8",
   "#f58518",

@@ -7,7 +7,17 @@ import type { ConditionResult } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
-/** Tidy rows behind {@link perClassErrorSpec}. */
+/**
+ * Tidy rows behind {@link perClassErrorSpec}.
+ *
+ * @example
+ * ```ts
+ * import { perClassErrorRows } from "./per_class.ts";
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
+ * console.log(perClassErrorRows(evaluation.conditions.slice(0, 1)).length); // 10
+ * ```
+ */
 export function perClassErrorRows(results: ConditionResult[]) {
   return results.flatMap((r) =>
     r.report.classes.filter((c) => c.misclassification !== null).map((c) => ({

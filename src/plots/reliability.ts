@@ -8,7 +8,17 @@ import type { ConditionResult } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
-/** Tidy rows behind {@link reliabilitySpec} (empty bins are left out). */
+/**
+ * Tidy rows behind {@link reliabilitySpec} (empty bins are left out).
+ *
+ * @example
+ * ```ts
+ * import { reliabilityRows } from "./reliability.ts";
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
+ * console.log(reliabilityRows(evaluation.conditions.slice(0, 1))[0].model); // "a"
+ * ```
+ */
 export function reliabilityRows(results: ConditionResult[]) {
   return results.flatMap((r) =>
     r.calibration.reliability.filter((b) => b.count > 0).map((b) => ({

@@ -9,7 +9,15 @@ import * as vega from "vega";
 import { Resvg } from "@resvg/resvg-js";
 import type { VegaLiteSpec } from "./spec.ts";
 
-/** Where Debian's `fonts-dejavu-core` puts the font the charts are drawn with. */
+/**
+ * Where Debian's `fonts-dejavu-core` puts the font the charts are drawn with.
+ *
+ * @example
+ * ```ts
+ * import { DEJAVU_SANS } from "./render.ts";
+ * console.log(DEJAVU_SANS);
+ * ```
+ */
 export const DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 /**

@@ -5,13 +5,29 @@
  * @module
  */
 
-/** The Vega-Lite schema the kit targets (Deno's Jupyter display and JupyterLab render v5). */
+/**
+ * The Vega-Lite schema the kit targets (Deno's Jupyter display and JupyterLab render v5).
+ *
+ * @example
+ * ```ts
+ * import { VEGA_LITE_SCHEMA } from "./spec.ts";
+ * console.log(VEGA_LITE_SCHEMA);
+ * ```
+ */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** A plain, JSON-serialisable Vega-Lite v5 specification. */
 export type VegaLiteSpec = { $schema: string; title?: unknown; [key: string]: unknown };
 
-/** Shared look: DejaVu Sans everywhere so headless SVG, PNG and the browser agree. */
+/**
+ * Shared look: DejaVu Sans everywhere so headless SVG, PNG and the browser agree.
+ *
+ * @example
+ * ```ts
+ * import { CHART_CONFIG } from "./spec.ts";
+ * console.log(CHART_CONFIG.font);
+ * ```
+ */
 export const CHART_CONFIG = {
   font: "DejaVu Sans, sans-serif",
   view: { stroke: "#ddd" },
@@ -59,7 +75,15 @@ export function specTitle(spec: VegaLiteSpec): string {
   return "chart";
 }
 
-/** Rounds for tooltips and data so specs stay small and readable. */
+/**
+ * Rounds for tooltips and data so specs stay small and readable.
+ *
+ * @example
+ * ```ts
+ * import { round } from "./spec.ts";
+ * console.log(round(0.123456, 3)); // 0.123
+ * ```
+ */
 export function round(value: number, digits = 4): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;

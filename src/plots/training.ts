@@ -22,7 +22,16 @@ export interface TrainingHistory {
   epochs: EpochRecord[];
 }
 
-/** Tidy rows behind {@link trainingCurvesSpec}: one per model × epoch × metric × split. */
+/**
+ * Tidy rows behind {@link trainingCurvesSpec}: one per model × epoch × metric × split.
+ *
+ * @example
+ * ```ts
+ * import { trainingCurveRows } from "./training.ts";
+ * const rows = trainingCurveRows([{ model: "m", epochs: [{ epoch: 1, loss: 0.4 }] }]);
+ * console.log(rows[0].metric); // "loss"
+ * ```
+ */
 export function trainingCurveRows(histories: TrainingHistory[]) {
   const rows: { model: string; epoch: number; metric: string; split: string; value: number }[] = [];
   const push = (model: string, epoch: number, metric: string, split: string, v?: number) => {

@@ -14,22 +14,70 @@ export type Block =
   | { kind: "figure"; name: string; caption: string }
   | { kind: "code"; text: string; language?: string };
 
-/** Shorthand constructors so report builders read like the report. */
+/**
+ * Shorthand constructors so report builders read like the report.
+ *
+ * @example
+ * ```ts
+ * import { h } from "./document.ts";
+ * console.log(h(2, "Title").kind);
+ * ```
+ */
 export const h = (level: 1 | 2 | 3 | 4, text: string): Block => ({ kind: "heading", level, text });
-/** A paragraph block. */
+/**
+ * A paragraph block.
+ *
+ * @example
+ * ```ts
+ * import { p } from "./document.ts";
+ * console.log(p("Text.").kind);
+ * ```
+ */
 export const p = (text: string): Block => ({ kind: "paragraph", text });
-/** A bullet list block. */
+/**
+ * A bullet list block.
+ *
+ * @example
+ * ```ts
+ * import { list } from "./document.ts";
+ * console.log(list(["a"]).kind);
+ * ```
+ */
 export const list = (items: string[]): Block => ({ kind: "list", items });
-/** A table block; numeric-looking columns are right-aligned unless `align` says otherwise. */
+/**
+ * A table block; numeric-looking columns are right-aligned unless `align` says otherwise.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./document.ts";
+ * console.log(table(["x"], [["1"]]).kind);
+ * ```
+ */
 export const table = (header: string[], rows: string[][], align?: ("left" | "right")[]): Block => ({
   kind: "table",
   header,
   rows,
   align,
 });
-/** A figure block: `name` refers to `figures/<name>.svg` and `specs/<name>.vl.json`. */
+/**
+ * A figure block: `name` refers to `figures/<name>.svg` and `specs/<name>.vl.json`.
+ *
+ * @example
+ * ```ts
+ * import { figure } from "./document.ts";
+ * console.log(figure("loss", "Loss").kind);
+ * ```
+ */
 export const figure = (name: string, caption: string): Block => ({ kind: "figure", name, caption });
-/** A fenced code block. */
+/**
+ * A fenced code block.
+ *
+ * @example
+ * ```ts
+ * import { code } from "./document.ts";
+ * console.log(code("deno task report", "sh").kind);
+ * ```
+ */
 export const code = (text: string, language = ""): Block => ({ kind: "code", text, language });
 
 function markdownCell(text: string): string {

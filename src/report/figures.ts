@@ -24,17 +24,53 @@ export interface ReportFigure {
   spec: VegaLiteSpec;
 }
 
-/** Model names in report order (fixes each model's colour). */
+/**
+ * Model names in report order (fixes each model's colour).
+ *
+ * @example
+ * ```ts
+ * import { reportModels } from "./figures.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
+ *   versions: {}, gitCommit: "", wallSeconds: {} } };
+ * console.log(reportModels(input));
+ * ```
+ */
 export function reportModels(input: ReportInput): string[] {
   return input.evaluation.models.map((m) => m.name);
 }
 
-/** The clean-condition results of `testSet`, in model order. */
+/**
+ * The clean-condition results of `testSet`, in model order.
+ *
+ * @example
+ * ```ts
+ * import { cleanResults } from "./figures.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
+ *   versions: {}, gitCommit: "", wallSeconds: {} } };
+ * console.log(cleanResults(input, "synthetic-test").length);
+ * ```
+ */
 export function cleanResults(input: ReportInput, testSet: string): ConditionResult[] {
   return input.evaluation.conditions.filter((c) => c.kind === "clean" && c.testSet === testSet);
 }
 
-/** The test set sweeps and corruptions were run on (the first with any), else the first. */
+/**
+ * The test set sweeps and corruptions were run on (the first with any), else the first.
+ *
+ * @example
+ * ```ts
+ * import { primaryTestSet } from "./figures.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
+ *   versions: {}, gitCommit: "", wallSeconds: {} } };
+ * console.log(primaryTestSet(input));
+ * ```
+ */
 export function primaryTestSet(input: ReportInput): string {
   const ev = input.evaluation;
   return ev.conditions.find((c) => c.kind !== "clean")?.testSet ?? ev.testSets[0]?.name ?? "";

@@ -25,7 +25,15 @@ import { writeReport } from "./build.ts";
 import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
 import { loadMetadata } from "./metadata.ts";
 
-/** The seed model cards' architectures, trained by default. */
+/**
+ * The seed model cards' architectures, trained by default.
+ *
+ * @example
+ * ```ts
+ * import { SEED_ARCHITECTURES } from "./job.ts";
+ * console.log(SEED_ARCHITECTURES.length);
+ * ```
+ */
 export const SEED_ARCHITECTURES = [
   "keras-mnist-convnet",
   "adaptive-pool-cnn",
@@ -47,7 +55,15 @@ export interface ReportProfile {
   evalLimit?: number;
 }
 
-/** `quick`: minutes on 2 cores; `full`: the cards' recipes on all data. */
+/**
+ * `quick`: minutes on 2 cores; `full`: the cards' recipes on all data.
+ *
+ * @example
+ * ```ts
+ * import { PROFILES } from "./job.ts";
+ * console.log(PROFILES.quick.epochs);
+ * ```
+ */
 export const PROFILES: Record<string, ReportProfile> = {
   quick: { name: "quick", epochs: 1, trainLimit: 6000, suite: "default", evalLimit: 300 },
   full: { name: "full", suite: "default" },

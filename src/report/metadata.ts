@@ -37,7 +37,15 @@ export interface CardMetadata {
   modelNotes: Record<string, string>;
 }
 
-/** The defaults: honest text for digit classifiers trained and evaluated by this kit. */
+/**
+ * The defaults: honest text for digit classifiers trained and evaluated by this kit.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_METADATA } from "./metadata.ts";
+ * console.log(DEFAULT_METADATA.caveats.length);
+ * ```
+ */
 export const DEFAULT_METADATA: CardMetadata = {
   developers: "digitkit user (edit `developers` in the report metadata file)",
   license: "unspecified (set `license` in the report metadata file)",

@@ -51,7 +51,17 @@ export function overallTable(
   );
 }
 
-/** Per-class precision, recall, F1, misclassification with interval, support. */
+/**
+ * Per-class precision, recall, F1, misclassification with interval, support.
+ *
+ * @example
+ * ```ts
+ * import { perClassTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(perClassTable(evaluation.conditions[0]).kind);
+ * ```
+ */
 export function perClassTable(result: ConditionResult): Block {
   const rows = result.report.classes.map((c) => [
     c.name,
@@ -79,7 +89,17 @@ export function perClassTable(result: ConditionResult): Block {
   );
 }
 
-/** The most frequent confusions: true → predicted, count, share of the true class. */
+/**
+ * The most frequent confusions: true → predicted, count, share of the true class.
+ *
+ * @example
+ * ```ts
+ * import { confusionPairsTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(confusionPairsTable(evaluation.conditions[0]).kind);
+ * ```
+ */
 export function confusionPairsTable(result: ConditionResult, top = 8): Block {
   const names = result.report.classes.map((c) => c.name);
   return table(
@@ -93,7 +113,17 @@ export function confusionPairsTable(result: ConditionResult, top = 8): Block {
   );
 }
 
-/** One sweep's levels as rows, models as columns: misclassification [CI]. */
+/**
+ * One sweep's levels as rows, models as columns: misclassification [CI].
+ *
+ * @example
+ * ```ts
+ * import { sweepTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(sweepTable(evaluation.sweeps.slice(0, 1)).kind);
+ * ```
+ */
 export function sweepTable(curves: SweepCurve[]): Block {
   const levels = curves[0]?.levels ?? [];
   return table(
@@ -108,7 +138,17 @@ export function sweepTable(curves: SweepCurve[]): Block {
   );
 }
 
-/** Corruption errors of one model: error at each severity, mean, CE, relative CE. */
+/**
+ * Corruption errors of one model: error at each severity, mean, CE, relative CE.
+ *
+ * @example
+ * ```ts
+ * import { corruptionTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(corruptionTable(evaluation.robustness[0]).kind);
+ * ```
+ */
 export function corruptionTable(summary: RobustnessSummary): Block {
   const severities = summary.corruptions[0]?.severities ?? [];
   return table(
@@ -123,7 +163,17 @@ export function corruptionTable(summary: RobustnessSummary): Block {
   );
 }
 
-/** Robustness summary per model: clean error, mean corruption error, mCE, relative mCE. */
+/**
+ * Robustness summary per model: clean error, mean corruption error, mCE, relative mCE.
+ *
+ * @example
+ * ```ts
+ * import { robustnessTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(robustnessTable(evaluation.robustness, 50).kind);
+ * ```
+ */
 export function robustnessTable(summaries: RobustnessSummary[], n: number): Block {
   return table(
     ["model", "clean error", "mean corruption error", "mCE", "relative mCE", "n per condition"],
@@ -138,7 +188,17 @@ export function robustnessTable(summaries: RobustnessSummary[], n: number): Bloc
   );
 }
 
-/** Calibration summary per model. */
+/**
+ * Calibration summary per model.
+ *
+ * @example
+ * ```ts
+ * import { calibrationTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(calibrationTable(evaluation.conditions.slice(0, 1)).kind);
+ * ```
+ */
 export function calibrationTable(results: ConditionResult[]): Block {
   return table(
     ["model", "ECE (15 bins)", "MCE", "mean confidence", "… when correct", "… when wrong", "n"],
@@ -154,7 +214,17 @@ export function calibrationTable(results: ConditionResult[]): Block {
   );
 }
 
-/** Ranking with compact letters for one test set and condition. */
+/**
+ * Ranking with compact letters for one test set and condition.
+ *
+ * @example
+ * ```ts
+ * import { rankingTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(rankingTable(comparison, "synthetic-test")?.kind);
+ * ```
+ */
 export function rankingTable(comparison: ComparisonResult, testSet: string): Block | null {
   const ranking = comparison.rankings.find((r) => r.kind === "clean" && r.testSet === testSet);
   if (!ranking) return null;
@@ -169,7 +239,17 @@ export function rankingTable(comparison: ComparisonResult, testSet: string): Blo
   );
 }
 
-/** Pairwise McNemar tests of the clean condition on one test set. */
+/**
+ * Pairwise McNemar tests of the clean condition on one test set.
+ *
+ * @example
+ * ```ts
+ * import { pairwiseTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(pairwiseTable(comparison, "synthetic-test")?.kind);
+ * ```
+ */
 export function pairwiseTable(comparison: ComparisonResult, testSet: string): Block | null {
   const family = comparison.pairwise.find((f) =>
     f.testSet === testSet && f.factor === "clean" && f.classLabel === null
@@ -204,7 +284,17 @@ export function pairwiseTable(comparison: ComparisonResult, testSet: string): Bl
   );
 }
 
-/** Minimax model selection: each model's worst and best error over the chosen test sets. */
+/**
+ * Minimax model selection: each model's worst and best error over the chosen test sets.
+ *
+ * @example
+ * ```ts
+ * import { minimaxTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(minimaxTable(comparison).kind);
+ * ```
+ */
 export function minimaxTable(comparison: ComparisonResult): Block {
   const sets = comparison.minimax.testSets;
   return table(
@@ -219,7 +309,17 @@ export function minimaxTable(comparison: ComparisonResult): Block {
   );
 }
 
-/** Error overlap on the clean condition: how many models get each item wrong, ensemble, oracle. */
+/**
+ * Error overlap on the clean condition: how many models get each item wrong, ensemble, oracle.
+ *
+ * @example
+ * ```ts
+ * import { overlapBlocks } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(overlapBlocks(comparison, "synthetic-test").length);
+ * ```
+ */
 export function overlapBlocks(comparison: ComparisonResult, testSet: string): Block[] {
   const o = comparison.overlap.find((x) => x.kind === "clean" && x.testSet === testSet);
   if (!o) return [];
@@ -239,7 +339,17 @@ export function overlapBlocks(comparison: ComparisonResult, testSet: string): Bl
   ];
 }
 
-/** Test sets with source, checksum and size. */
+/**
+ * Test sets with source, checksum and size.
+ *
+ * @example
+ * ```ts
+ * import { testSetTable } from "./tables.ts";
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * console.log(testSetTable(evaluation).kind);
+ * ```
+ */
 export function testSetTable(evaluation: EvaluationResult): Block {
   return table(
     ["test set", "items evaluated", "items in set", "source", "sha256"],

@@ -20,7 +20,15 @@ export interface TidyRow {
   n: number;
 }
 
-/** Column names of `metrics.csv`, in order. */
+/**
+ * Column names of `metrics.csv`, in order.
+ *
+ * @example
+ * ```ts
+ * import { TIDY_COLUMNS } from "./tidy.ts";
+ * console.log(TIDY_COLUMNS.join(","));
+ * ```
+ */
 export const TIDY_COLUMNS = [
   "model",
   "test_set",
