@@ -102,7 +102,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
       command: ["kit", "train", ...flags].join(" "),
     },
   });
-  const test = await evaluateArrays(result.model, toTrainingArrays(sets.test), spec.classCount ?? 10);
+  const test = await evaluateArrays(
+    result.model,
+    toTrainingArrays(sets.test),
+    spec.classCount ?? 10,
+  );
   result.model.dispose();
   const runJson = `${runDir}/${RUN_JSON}`;
   const runRecord = await readJson<Record<string, unknown>>(runJson);
