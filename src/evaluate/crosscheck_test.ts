@@ -41,7 +41,7 @@ function near(actual: number, expected: number, what: string, tolerance = 1e-10)
   );
 }
 
-Deno.test("metrics, Wilson, exact McNemar and Holm equal sklearn/statsmodels", {
+Deno.test("metrics, Wilson, McNemar (exact, mid-p) and Holm equal sklearn/statsmodels/scipy", {
   ignore: !available,
 }, async () => {
   const random = new Random(20261122);
@@ -101,6 +101,8 @@ Deno.test("metrics, Wilson, exact McNemar and Holm equal sklearn/statsmodels", {
   mcnemarCases.forEach(([b, c], i) => {
     const expected = reference.mcnemarExact[i];
     near(mcnemar(b, c).pExact, expected, `mcnemar ${b},${c}`, 1e-12 + 1e-9 * expected);
+    const mid = reference.mcnemarMid[i];
+    near(mcnemar(b, c).pMid, mid, `mid-p ${b},${c}`, 1e-12 + 1e-9 * mid);
   });
   holm(pValues).forEach((p, i) => near(p, reference.holm[i], `holm ${i}`, 1e-14));
 });

@@ -1,4 +1,4 @@
-"""Reference numbers from scikit-learn and statsmodels for src/evaluate/crosscheck_test.ts.
+"""Reference numbers from scikit-learn, statsmodels and scipy for src/evaluate/crosscheck_test.ts.
 
 Reads a JSON request on stdin and writes the same quantities, computed by the reference
 libraries, as JSON on stdout. Run with Debian's Python (python3-sklearn, python3-statsmodels):
@@ -12,6 +12,7 @@ import json
 import sys
 
 import numpy as np
+from scipy.stats import binom
 from sklearn.metrics import classification_report, confusion_matrix
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
@@ -29,6 +30,11 @@ def main() -> None:
     wilson = [list(proportion_confint(k, n, alpha=0.05, method="wilson")) for k, n in request["wilson"]]
     # Only the discordant cells matter to the exact test; the concordant ones are arbitrary.
     exact = [mcnemar([[7, b], [c, 3]], exact=True).pvalue for b, c in request["mcnemar"]]
+    # Mid-p (Fagerland, Lydersen & Laake 2013): 2·P(X ≤ k) − P(X = k), X ~ Bin(b + c, ½).
+    mid = [
+        min(1.0, 2 * binom.cdf(min(b, c), b + c, 0.5) - binom.pmf(min(b, c), b + c, 0.5))
+        for b, c in request["mcnemar"]
+    ]
     holm = multipletests(request["holm"], method="holm")[1].tolist() if request["holm"] else []
     json.dump(
         {
@@ -36,6 +42,7 @@ def main() -> None:
             "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
             "wilson": wilson,
             "mcnemarExact": exact,
+            "mcnemarMid": [float(p) for p in mid],
             "holm": holm,
         },
         sys.stdout,
