@@ -17,7 +17,7 @@ import { type ReportInput, slug } from "./input.ts";
 import { DEFAULT_METADATA } from "./metadata.ts";
 import { modelCardBlocks } from "./model_card.ts";
 import { tidyCsv, tidyMetrics } from "./tidy.ts";
-import { type ReportFiles, writeFilesAtomic } from "./write.ts";
+import { refuseExisting, type ReportFiles, writeFilesAtomic } from "./write.ts";
 
 /** A built (not yet written) report. */
 export interface BuiltReport {
@@ -125,6 +125,8 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<{ dir: string; report: BuiltReport }> {
   const dir = join(options.root ?? "reports", input.runName);
+  // Refuse before rendering; writeFilesAtomic checks again at write time.
+  if (!options.force) await refuseExisting(dir);
   const report = await buildReport(input);
   await writeFilesAtomic(dir, report.files, { force: options.force });
   return { dir, report };

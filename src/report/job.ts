@@ -22,6 +22,7 @@ import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
 import { digitAt } from "../plots/digit_image.ts";
 import { writeReport } from "./build.ts";
+import { refuseExisting } from "./write.ts";
 import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
 import { loadMetadata } from "./metadata.ts";
 
@@ -222,15 +223,8 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   }
   const root = options.root ?? join(repoRoot(), "reports");
   const dir = join(root, options.runName);
-  if (!options.force) {
-    const exists = await Deno.stat(dir).then(() => true, () => false);
-    // Fail before hours of training, not after.
-    if (exists) {
-      throw new UsageError(
-        `${dir} already exists; pass --force to replace it or choose another --out`,
-      );
-    }
-  }
+  // Fail before hours of training, not after.
+  if (!options.force) await refuseExisting(dir);
   const metadata = await loadMetadata(options.metadataPath);
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones

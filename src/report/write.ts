@@ -22,6 +22,23 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
+ * Throws a {@link UsageError} when `dir` exists: reports are never overwritten silently.
+ *
+ * @example
+ * ```ts
+ * import { refuseExisting } from "./write.ts";
+ * await refuseExisting("/nonexistent/report"); // fine: nothing there
+ * ```
+ */
+export async function refuseExisting(dir: string): Promise<void> {
+  if (await exists(dir)) {
+    throw new UsageError(
+      `${dir} already exists; pass --force to replace it or choose another run name (--out)`,
+    );
+  }
+}
+
+/**
  * Writes `files` as the folder `dir`, atomically. Throws a {@link UsageError} when `dir`
  * exists and `force` is false.
  *
@@ -38,11 +55,7 @@ export async function writeFilesAtomic(
   files: ReportFiles,
   { force = false }: { force?: boolean } = {},
 ): Promise<void> {
-  if (!force && await exists(dir)) {
-    throw new UsageError(
-      `${dir} already exists; pass --force to replace it or choose another run name (--out)`,
-    );
-  }
+  if (!force) await refuseExisting(dir);
   const parent = dirname(dir);
   await Deno.mkdir(parent, { recursive: true });
   const stamp = `${Deno.pid}-${Date.now().toString(36)}`;
