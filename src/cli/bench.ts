@@ -45,7 +45,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
     tiny: { type: "boolean" },
   });
   const tiny = values.tiny ?? false;
-  const described = await describeBackends();
+  const threads = intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency;
+  // libtensorflow fixes its thread pools when it first loads: pass the count before that.
+  const described = await describeBackends("auto", { threads });
   const ready = described.backends.filter((b) => b.state === "ready").map((b) => b.name);
   const backends = values.backends
     ? values.backends.split(",").map((b) => b.trim() as BackendName)
@@ -58,7 +60,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const options: BenchOptions = {
     backends,
     rounds: intFlag("rounds", values.rounds, 1) ?? (tiny ? 1 : 3),
-    threads: intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency,
+    threads,
     trainModels: ["keras-mnist-convnet", "mdsist-cnn"],
     trainImages: intFlag("train-images", values["train-images"], 128) ?? (tiny ? 512 : 8192),
     batch: 128,
