@@ -233,18 +233,28 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const backend = await initBackend(parseBackendChoice(options.backend ?? "auto"));
 
   const trainStart = performance.now();
+  const say = options.progress === null
+    ? () => {}
+    : options.progress ?? ((text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text)));
   const trained = [];
-  for (const name of models) trained.push(await trainOne(name, profile, options, backend.name));
+  for (const [i, name] of models.entries()) {
+    say(`report: training ${name} (${i + 1}/${models.length}, ${profile.name} profile)\n`);
+    trained.push(await trainOne(name, profile, options, backend.name));
+  }
   const trainingSeconds = (performance.now() - trainStart) / 1000;
 
   const testSets: DigitDataset[] = [await loadMnist("test")];
   try {
     testSets.push((await loadEmnistDigitsSample()).sample);
   } catch (error) {
-    options.progress?.(
+    say(
       `report: EMNIST sample not found, evaluating on MNIST only (${(error as Error).message})\n`,
     );
   }
+  say(
+    `report: evaluating ${models.length} models on ${testSets.map((t) => t.name).join(", ")} ` +
+      `(suite ${suite.name})\n`,
+  );
   const evalStart = performance.now();
   const evalSeed = options.evalSeed ?? 0;
   const versions = Object.fromEntries(
@@ -274,6 +284,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const corruptions = [
     ...new Set(suite.conditions.filter((c) => c.kind === "corruption").map((c) => c.factor)),
   ];
+  say(`report: writing ${dir}\n`);
   const reportStart = performance.now();
   const wallSeconds: Record<string, number> = {
     training: trainingSeconds,
