@@ -61,11 +61,7 @@ export async function setupWasmBackend(options: WasmSetupOptions = {}): Promise<
   const initialise = () => tf.setBackend("wasm");
   const ok = threads > 1 ? await withThreadedWasm(threads, initialise) : await initialise();
   if (!ok) throw new Error(`tfjs wasm backend failed to initialise (threads: ${threads})`);
-  settlePthreadWorkers(
-    tf.engine().registry["wasm"] as unknown as Parameters<
-      typeof settlePthreadWorkers
-    >[0],
-  );
+  settlePthreadWorkers(tf.engine().registry["wasm"]);
   if (active != null && active !== "wasm") await tf.setBackend(active);
 }
 
@@ -80,7 +76,7 @@ function isWasmInitialised(): boolean {
  * @example
  * ```ts ignore
  * await setupWasmBackend();
- * console.log(wasmBackendInfo().threads); // 1
+ * console.log((await wasmBackendInfo()).threads); // 1
  * ```
  */
 export async function wasmBackendInfo(): Promise<WasmBackendInfo> {

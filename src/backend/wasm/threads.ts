@@ -124,8 +124,8 @@ interface PThreadLike {
  * settlePthreadWorkers(tf.engine().registry["wasm"]);
  * ```
  */
-export function settlePthreadWorkers(backend: { wasm?: { PThread?: PThreadLike } }): number {
-  const pthread = backend.wasm?.PThread;
+export function settlePthreadWorkers(backend: unknown): number {
+  const pthread = (backend as { wasm?: { PThread?: PThreadLike } } | undefined)?.wasm?.PThread;
   if (pthread === undefined) return 0;
   for (const worker of pthread.runningWorkers) worker.unref();
   // Only pthread_create takes from this list, and nothing creates threads after start-up.
