@@ -3,23 +3,22 @@
  *
  * @module
  */
+import type { EpochRecord } from "../train/history.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
-/** One epoch of a training history (the fields Keras' `History` records). */
-export interface EpochRecord {
-  /** 1-based epoch number. */
-  epoch: number;
-  loss: number;
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-}
+/**
+ * The fields of one epoch the curves need: a `src/train` history record fits as it is, and a
+ * hand-made `{ epoch, loss }` does too.
+ */
+export type EpochPoint =
+  & Pick<EpochRecord, "epoch" | "loss">
+  & Partial<Pick<EpochRecord, "accuracy" | "valLoss" | "valAccuracy">>;
 
 /** The history of one model. */
 export interface TrainingHistory {
   model: string;
-  epochs: EpochRecord[];
+  epochs: EpochPoint[];
 }
 
 /**

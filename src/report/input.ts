@@ -6,7 +6,7 @@
  */
 import type { ComparisonResult, EvaluationResult } from "../evaluate/types.ts";
 import type { ModelSummary } from "../models/summary.ts";
-import type { EpochRecord } from "../plots/training.ts";
+import type { EpochPoint } from "../plots/training.ts";
 import type { CardMetadata } from "./metadata.ts";
 
 /** A data set used for training or evaluation, as the card lists it. */
@@ -35,7 +35,7 @@ export interface ModelTraining {
   seed?: number;
   backend?: string;
   trainingSeconds?: number;
-  history?: EpochRecord[];
+  history?: EpochPoint[];
   /** Training and validation data. */
   data?: DataInfo[];
   /** Where the checkpoint lives. */
