@@ -9,6 +9,7 @@
  * nice -n 10 deno bench --allow-all bench/wasm_bench.ts                        # 1 thread
  * DIGITKIT_WASM_THREADS=2 nice -n 10 deno bench --allow-all bench/wasm_bench.ts
  * nice -n 10 deno run --allow-all bench/wasm_bench.ts [rounds=3]   # 1 and 2 threads, A B A B
+ * nice -n 10 deno run --allow-all bench/wasm_bench.ts --kernels     # per-kernel CPU table
  * ```
  *
  * Besides wall-clock images/s it reports images per CPU-second of the process: on cores shared
@@ -20,6 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import process from "node:process";
 import { setupWasmBackend, wasmBackendInfo } from "../src/backend/wasm/mod.ts";
+import { formatKernelCpuTable, profileKernelCpu } from "../src/backend/wasm/kernel_profile.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { randomTrainingBatch } from "../src/backend/throughput.ts";
 
@@ -100,9 +102,28 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+// `deno run … --kernels`: per-kernel CPU time of training steps, digitkit vs 4.22 kernels.
+if (import.meta.main && Deno.args.includes("--kernels")) {
+  await prepare();
+  const model = buildModel(getModelSpec("keras-mnist-convnet"), { seed: 1 });
+  model.compile({ optimizer: tf.train.adam(), loss: "categoricalCrossentropy" });
+  const [x, y] = randomTrainingBatch(BATCH, 1);
+  for (const kernels of ["digitkit", "4.22"] as const) {
+    useKernels(kernels);
+    await model.trainOnBatch(x, y);
+    const steps = 3;
+    const rows = await profileKernelCpu("wasm", async () => {
+      for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
+    });
+    for (const row of rows) row.cpuMs /= steps, row.calls /= steps;
+    console.log(`\n${kernels} kernels, 1 thread: CPU ms per training step (batch ${BATCH})\n`);
+    console.log(formatKernelCpuTable(rows, 12));
+  }
+}
+
 // `deno run` mode: alternate 1- and 2-thread processes and report medians of their rates.
-if (import.meta.main) {
-  const rounds = Number(Deno.args[0] ?? "3");
+if (import.meta.main && !Deno.args.includes("--kernels")) {
+  const rounds = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? "3");
   const rates: Record<string, number[]> = {};
   const cpuRates: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
