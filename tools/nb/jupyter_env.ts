@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../../src/util/errors.ts";
 
@@ -26,7 +26,8 @@ export const APT_PACKAGES: readonly string[] = [
 ];
 
 /**
- * Environment for Jupyter processes: the project kernelspec first on `JUPYTER_PATH`.
+ * Environment for Jupyter processes: the project kernelspec first on `JUPYTER_PATH`, and the
+ * running Deno first on `PATH` so the kernelspec's plain `deno` is the same Deno as the tools'.
  *
  * @example
  * ```ts
@@ -38,7 +39,8 @@ export function jupyterEnv(): Record<string, string> {
   const previous = Deno.env.get("JUPYTER_PATH");
   return {
     ...Deno.env.toObject(),
-    JUPYTER_PATH: previous ? `${JUPYTER_DIR}:${previous}` : JUPYTER_DIR,
+    JUPYTER_PATH: previous ? `${JUPYTER_DIR}${delimiter}${previous}` : JUPYTER_DIR,
+    PATH: [dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
     NO_COLOR: "1",
   };
 }
