@@ -104,7 +104,17 @@ export interface TrainResult {
   final: EpochRecord;
 }
 
-/** Thrown when the loss becomes NaN or infinite; names the epoch and batch. */
+/**
+ * Thrown when the loss becomes NaN or infinite; names the epoch and batch (a {@link UsageError},
+ * so the CLI prints it as one line).
+ *
+ * @example
+ * ```ts
+ * import { DivergedError } from "./train.ts";
+ * const e = new DivergedError(3, 17, "the last good checkpoint is runs/x/epoch-0002");
+ * console.log(e.message.startsWith("training diverged: the loss became NaN/Inf at epoch 3, batch 17"));
+ * ```
+ */
 export class DivergedError extends UsageError {
   constructor(readonly epoch: number, readonly batch: number, lastGood: string) {
     super(
