@@ -65,3 +65,39 @@ Deno.test("kit train rejects unknown models and recipes in one line", async () =
   assert.equal(badRecipe.code, 1);
   assert.match(badRecipe.stderr, /unknown recipe 'magic'/);
 });
+
+Deno.test("a killed kit train resumes from its last epoch and ends where a straight run ends", async () => {
+  const killed = await Deno.makeTempDir(), straight = await Deno.makeTempDir();
+  const base = ["train", "--model", "mlp", "--limit", "256", "--backend", "cpu", "--seed", "7"];
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "src/cli.ts", ...base, "--epochs", "200", "--out", killed],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let epoch = 0;
+  const deadline = Date.now() + 120_000;
+  while (epoch < 2) {
+    assert.ok(Date.now() < deadline, "the training child wrote no second checkpoint in 2 minutes");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      epoch = JSON.parse(await Deno.readTextFile(`${killed}/latest.json`)).epoch;
+    } catch {
+      // not written yet (or being renamed into place)
+    }
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  const latest = JSON.parse(await Deno.readTextFile(`${killed}/latest.json`));
+  const target = String(latest.epoch + 2);
+  const resumed = await kit(...base, "--epochs", target, "--out", killed, "--resume", "--json");
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(JSON.parse(resumed.stdout).epochs, latest.epoch + 2);
+  const full = await kit(...base, "--epochs", target, "--out", straight, "--json");
+  assert.equal(full.code, 0, full.stderr);
+  assert.deepEqual(
+    await Deno.readFile(`${killed}/weights.bin`),
+    await Deno.readFile(`${straight}/weights.bin`),
+    "kill + resume trains the same weights as one uninterrupted run",
+  );
+  for (const dir of [killed, straight]) await Deno.remove(dir, { recursive: true });
+});
