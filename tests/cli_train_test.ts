@@ -76,17 +76,20 @@ Deno.test("a killed kit train resumes from its last epoch and ends where a strai
   }).spawn();
   let epoch = 0;
   const deadline = Date.now() + 120_000;
-  while (epoch < 2) {
-    assert.ok(Date.now() < deadline, "the training child wrote no second checkpoint in 2 minutes");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    try {
-      epoch = JSON.parse(await Deno.readTextFile(`${killed}/latest.json`)).epoch;
-    } catch {
-      // not written yet (or being renamed into place)
+  try {
+    while (epoch < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      try {
+        epoch = JSON.parse(await Deno.readTextFile(`${killed}/latest.json`)).epoch;
+      } catch {
+        // not written yet (or being renamed into place)
+      }
     }
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
   }
-  child.kill("SIGKILL");
-  await child.status;
+  assert.ok(epoch >= 2, "the training child wrote no second checkpoint in 2 minutes");
   const latest = JSON.parse(await Deno.readTextFile(`${killed}/latest.json`));
   const target = String(latest.epoch + 2);
   const resumed = await kit(...base, "--epochs", target, "--out", killed, "--resume", "--json");
