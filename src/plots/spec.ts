@@ -31,8 +31,9 @@ export type VegaLiteSpec = { $schema: string; title?: unknown; [key: string]: un
 export const CHART_CONFIG = {
   font: "DejaVu Sans, sans-serif",
   view: { stroke: "#ddd" },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  // Model names like "kaggle-digit-recognizer" must not be cut to "kaggle-digit-recogn…".
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 },
   title: { fontSize: 14, anchor: "start", subtitleFontSize: 11, subtitleColor: "#555" },
 } as const;
 
