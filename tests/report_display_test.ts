@@ -1,0 +1,83 @@
+/**
+ * Charts in notebooks: runs a two-cell notebook in the project's Deno kernel (nbconvert
+ * --execute) and checks that a chart shows as the Vega-Lite v5 spec plus SVG, PNG and text,
+ * then that nbconvert's HTML export keeps a picture of it.
+ *
+ * Needs Debian's `jupyter-nbconvert` and `python3-ipykernel` (Jupyter client) and Deno on PATH.
+ * Set DIGITKIT_SKIP_JUPYTER=1 to skip on machines without Jupyter.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const skip = Deno.env.get("DIGITKIT_SKIP_JUPYTER") === "1";
+
+function notebook(cells: string[]) {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    cells: cells.map((source, i) => ({
+      id: `cell-${i}`,
+      cell_type: "code",
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
+  };
+}
+
+async function nbconvert(args: string[], cwd: string) {
+  const out = await new Deno.Command("/usr/bin/python3", {
+    args: ["-m", "jupyter", "nbconvert", ...args],
+    cwd,
+    env: { JUPYTER_PATH: `${ROOT}tools/jupyter`, PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+}
+
+Deno.test({
+  name: "a chart shows in the Deno kernel as v5 spec + SVG + PNG and survives nbconvert",
+  ignore: skip,
+  async fn() {
+    // Inside the repo so the kernel finds deno.json and its npm imports.
+    const dir = await Deno.makeTempDir({ dir: ROOT, prefix: ".report-display-" });
+    try {
+      const nb = notebook([
+        'import { reliabilitySpec, showChart } from "../src/plots/mod.ts";\n' +
+        'const spec = { ...reliabilitySpec([]), title: "Notebook chart" };',
+        "showChart(spec)",
+      ]);
+      await Deno.writeTextFile(`${dir}/chart.ipynb`, JSON.stringify(nb));
+      await nbconvert(["--to", "notebook", "--execute", "--inplace", "chart.ipynb"], dir);
+      const executed = JSON.parse(await Deno.readTextFile(`${dir}/chart.ipynb`));
+      const outputs = executed.cells[1].outputs;
+      assert.equal(outputs.length, 1);
+      const data = outputs[0].data;
+      assert.deepEqual(Object.keys(data).sort(), [
+        "application/vnd.vegalite.v5+json",
+        "image/png",
+        "image/svg+xml",
+        "text/plain",
+      ]);
+      assert.equal(
+        data["application/vnd.vegalite.v5+json"].$schema,
+        "https://vega.github.io/schema/vega-lite/v5.json",
+      );
+      assert.match([data["image/svg+xml"]].flat().join(""), /Notebook chart/);
+      assert.match([data["image/png"]].flat().join("").trim(), /^iVBORw0KGgo/);
+      assert.equal([data["text/plain"]].flat().join(""), "Notebook chart");
+      await nbconvert(["--to", "html", "chart.ipynb"], dir);
+      const html = await Deno.readTextFile(`${dir}/chart.html`);
+      assert.match(
+        html,
+        /<svg[^>]*class="marks"|data:image\/png;base64,iVBORw0KGgo/,
+        "chart picture in HTML",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
