@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ClassCorruptionMatrix, RobustnessSummary } from "../evaluate/types.ts";
+import type { ClassCorruptionMatrix, RobustnessSummary, SweepCurve } from "../evaluate/types.ts";
 import { factorName } from "./degradation.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
@@ -128,5 +128,35 @@ export function classCorruptionHeatmapSpec(matrix: ClassCorruptionMatrix): VegaL
     `Corruption × class: ${matrix.model} (${matrix.testSet})`,
     heatmap(cells, { row: "true class", column: "corruption", rows: matrix.classNames, columns }),
     "misclassification of each true class, averaged over severities",
+  );
+}
+
+/**
+ * Misclassification of each true class at each level of one sweep, for one model: which
+ * digits break first under noise or blur.
+ *
+ * @example
+ * ```ts
+ * import { sweepClassHeatmapSpec } from "./heatmaps.ts";
+ * const spec = sweepClassHeatmapSpec({ model: "mlp", testSet: "t", factor: "gaussian_blur",
+ *   unit: "σ (pixels)", levels: [0, 1], misclassification: [0.1, 0.2],
+ *   misclassificationCi: [], perClass: [[0.1, 0.3]] }, ["0"]);
+ * console.log(spec.$schema);
+ * ```
+ */
+export function sweepClassHeatmapSpec(curve: SweepCurve, classNames: string[]): VegaLiteSpec {
+  const columns = curve.levels.map(String);
+  const cells: Cell[] = curve.perClass.flatMap((row, c) =>
+    row.map((value, i) => ({ row: classNames[c] ?? String(c), column: columns[i], value }))
+  );
+  return chart(
+    `${factorName(curve.factor)} × class: ${curve.model} (${curve.testSet})`,
+    heatmap(cells, {
+      row: "true class",
+      column: `${factorName(curve.factor)}: ${curve.unit}`,
+      rows: classNames,
+      columns,
+    }),
+    "misclassification of each true class at each level",
   );
 }

@@ -11,7 +11,11 @@ import { trainingCurveRows, trainingCurvesSpec } from "./training.ts";
 import { perClassErrorRows, perClassErrorSpec } from "./per_class.ts";
 import { confusionSpec } from "./confusion.ts";
 import { degradationRows, degradationSpec } from "./degradation.ts";
-import { classCorruptionHeatmapSpec, corruptionModelHeatmapSpec } from "./heatmaps.ts";
+import {
+  classCorruptionHeatmapSpec,
+  corruptionModelHeatmapSpec,
+  sweepClassHeatmapSpec,
+} from "./heatmaps.ts";
 import { reliabilityRows, reliabilitySpec } from "./reliability.ts";
 import { errorRateComparisonSpec, pairwisePValueSpec } from "./comparison.ts";
 import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./spec.ts";
@@ -33,6 +37,7 @@ function allSpecs(): Record<string, VegaLiteSpec> {
     noise: degradationSpec(ev.sweeps.filter((s) => s.factor === "gaussian_noise"), MODELS),
     corruptionModel: corruptionModelHeatmapSpec(ev.robustness),
     corruptionClass: classCorruptionHeatmapSpec(ev.classByCorruption[0]),
+    sweepClass: sweepClassHeatmapSpec(ev.sweeps[0], clean[0].report.classes.map((c) => c.name)),
     reliability: reliabilitySpec(clean, MODELS),
     ranking: errorRateComparisonSpec(run.comparison.rankings[0], MODELS),
     pValues: pairwisePValueSpec(run.comparison.pairwise[0], "midp"),

@@ -9,7 +9,11 @@ import { trainingCurvesSpec } from "../plots/training.ts";
 import { perClassErrorSpec } from "../plots/per_class.ts";
 import { confusionSpec } from "../plots/confusion.ts";
 import { degradationSpec, factorName } from "../plots/degradation.ts";
-import { classCorruptionHeatmapSpec, corruptionModelHeatmapSpec } from "../plots/heatmaps.ts";
+import {
+  classCorruptionHeatmapSpec,
+  corruptionModelHeatmapSpec,
+  sweepClassHeatmapSpec,
+} from "../plots/heatmaps.ts";
 import { reliabilitySpec } from "../plots/reliability.ts";
 import { errorRateComparisonSpec, pairwisePValueSpec } from "../plots/comparison.ts";
 import { type GridCell, imageGridSpec } from "../plots/image_grid.ts";
@@ -289,6 +293,21 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
     });
     const gallery = misclassifiedFigure(input, clean);
     if (gallery) figures.push(gallery);
+  }
+  const classNames = clean?.report.classes.map((c) => c.name) ?? [];
+  for (const factor of ["gaussian_noise", "gaussian_blur"]) {
+    const curve = input.evaluation.sweeps.find((c) =>
+      c.model === model && c.testSet === testSet && c.factor === factor
+    );
+    if (curve && classNames.length) {
+      figures.push({
+        name: `${s}-${slug(factor)}-class`,
+        caption: `Misclassification of each class of ${model} along the ${
+          factor.replace("_", " ")
+        } sweep.`,
+        spec: sweepClassHeatmapSpec(curve, classNames),
+      });
+    }
   }
   const matrix = input.evaluation.classByCorruption.find((m) =>
     m.model === model && m.corruptions.length

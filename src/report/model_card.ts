@@ -123,6 +123,7 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
   if (sweeps.length) {
     blocks.push(h(3, "Noise and blur sweeps"));
     for (const s of sweeps) blocks.push(sweepTable([s]));
+    blocks.push(...figEnding("-noise-class"), ...figEnding("-blur-class"));
   }
   const robustness = ev.robustness.find((r) => r.model === model && r.corruptions.length);
   if (robustness) {
