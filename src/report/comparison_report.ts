@@ -9,14 +9,11 @@ import { count, percent, rateWithInterval } from "./format.ts";
 import { cleanResults, primaryTestSet, type ReportFigure } from "./figures.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
+import { minimaxTable, overlapBlocks, pairwiseTable, rankingTable } from "./comparison_tables.ts";
 import {
   calibrationTable,
   corruptionParameterTable,
-  minimaxTable,
   overallTable,
-  overlapBlocks,
-  pairwiseTable,
-  rankingTable,
   robustnessTable,
   sweepTable,
   testSetTable,
