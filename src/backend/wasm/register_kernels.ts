@@ -1,6 +1,15 @@
 /**
- * Registers digitkit's gradient kernels for the wasm backend, replacing or adding to
- * tfjs-backend-wasm 4.22's own. Replaced kernels stay reachable as fallbacks.
+ * Registers digitkit's training kernels for the wasm backend, adding to or replacing
+ * tfjs-backend-wasm 4.22's own:
+ *
+ * | kernel | action | why |
+ * |---|---|---|
+ * | Conv2DBackpropFilter | added | 4.22 has none, so Conv2D models could not train |
+ * | Conv2DBackpropInput | replaced | 4.22's scalar loop: ~7× slower (Keras CNN, layer 2) |
+ * | MaxPoolGrad | replaced | ~2–3× slower in 4.22 |
+ * | Sum | replaced | bias gradients (leading axes) ~3–4× slower in 4.22 |
+ *
+ * Replaced kernels that do not cover every case fall back to 4.22's version.
  *
  * @module
  */
@@ -17,7 +26,7 @@ type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 export interface CustomKernel {
   /** tfjs kernel name. */
   kernelName: string;
-  /** `added`: 4.22 lacks it; `replaced`: ours runs, 4.22's is the fallback. */
+  /** `added`: 4.22 lacks it; `replaced`: ours runs instead of 4.22's. */
   action: "added" | "replaced";
 }
 
