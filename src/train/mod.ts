@@ -25,6 +25,6 @@ export * from "./recipe_data.ts";
 export * from "./progress.ts";
 export * from "./schedule.ts";
 export { makeOptimizer, setLearningRate, TorchRMSprop } from "./optimizers.ts";
-export { crossEntropy, evaluateArrays, trainStep } from "./step.ts";
+export { evaluateArrays, trainStep } from "./step.ts";
 export { EpochBatches, toTrainingArrays } from "./batches.ts";
 export { fileHandler } from "./file_io.ts";
