@@ -10,7 +10,7 @@ Deno.test("profileKernelCpu counts wasm kernel calls and restores the kernels", 
   const before = tf.getKernel("Conv2D", "wasm");
   const x = tf.ones([2, 8, 8, 1]) as tf.Tensor4D, f = tf.ones([3, 3, 1, 2]) as tf.Tensor4D;
   const rows = await profileKernelCpu("wasm", () => {
-    for (let i = 0; i < 3; i++) tf.tidy(() => tf.relu(tf.conv2d(x, f, 1, "valid")).dataSync());
+    for (let i = 0; i < 3; i++) tf.tidy(() => void tf.relu(tf.conv2d(x, f, 1, "valid")).dataSync());
   });
   const conv = rows.find((r) => r.kernel === "Conv2D");
   assert.equal(conv?.calls, 3);

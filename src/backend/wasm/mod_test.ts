@@ -62,3 +62,31 @@ Deno.test("a small Conv2D/MaxPool/Dropout/Dense model trains on wasm with Adam",
   tf.dispose([xs, labels]);
   model.dispose();
 });
+
+/** CPU ticks per thread of this process whose name matches `pattern` (Linux /proc). */
+function threadTicks(pattern: RegExp): number {
+  let ticks = 0;
+  for (const entry of Deno.readDirSync("/proc/self/task")) {
+    const stat = Deno.readTextFileSync(`/proc/self/task/${entry.name}/stat`);
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (pattern.test(name)) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks;
+}
+
+Deno.test({
+  name: "on the threaded build, a pthread worker really shares the convolution work",
+  ignore: testThreads() < 2 || Deno.build.os !== "linux",
+  fn: async () => {
+    await setupWasmBackend({ threads: testThreads() });
+    await tf.setBackend("wasm");
+    const x = tf.randomNormal([64, 16, 16, 32]) as tf.Tensor4D;
+    const f = tf.randomNormal([3, 3, 32, 64]) as tf.Tensor4D;
+    // Emscripten names its pthread workers "worker-N".
+    const before = threadTicks(/^worker-/);
+    for (let i = 0; i < 40; i++) tf.tidy(() => void tf.conv2d(x, f, 1, "same").dataSync());
+    assert.ok(threadTicks(/^worker-/) > before, "no CPU time on any pthread worker");
+    tf.dispose([x, f]);
+  },
+});
