@@ -87,7 +87,7 @@ function markdownCell(text: string): string {
 function columnAlign(block: Extract<Block, { kind: "table" }>): ("left" | "right")[] {
   return block.header.map((_, c) =>
     block.align?.[c] ??
-      (block.rows.length > 0 && block.rows.every((r) => /^([-+−<]\s?)?[\d.,]+/.test(r[c] ?? ""))
+      (block.rows.length > 0 && block.rows.every((r) => !r[c] || /^([-+−<]\s?)?[\d.,]+/.test(r[c]))
         ? "right"
         : "left")
   );
