@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { installNodeUtilShim } from "./node_util_shim.ts";
+import { registerTensorflowKernels } from "./kernels.ts";
 
 /** Thread settings for libtensorflow; both are fixed once the backend has loaded. */
 export interface TensorflowThreadOptions {
@@ -156,6 +157,9 @@ export async function loadTensorflowBackend(
   }
   const backend = tf.findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } };
   if (!backend?.binding) throw new Error("tfjs-node loaded but registered no tensorflow backend");
+  // Faster Step (ReLU derivative) and MaxPoolGrad kernels: see kernels.ts. The variable keeps
+  // tfjs-node's own kernels, for before/after benchmarks.
+  if (Deno.env.get("DIGITKIT_STOCK_KERNELS") !== "1") registerTensorflowKernels();
   loaded = {
     libtensorflow: String(backend.binding.TF_Version ?? "unknown"),
     tfjsNode: tfNode.version["tfjs-node"] ?? "unknown",

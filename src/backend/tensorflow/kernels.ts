@@ -1,0 +1,131 @@
+/**
+ * Faster kernels for the `tensorflow` backend, replacing two of tfjs-node 4.22's that dominated a
+ * training step of the Keras CNN (profiled with `bench/profile.ts`, batch 128):
+ *
+ * - `Step` (the ReLU derivative inside the fused conv/matMul gradients): tfjs-node builds it from
+ *   six full-size ops (IsNan, Greater, Ones, Fill, Select, Select). For `alpha = 0` it equals
+ *   `Relu(Sign(x))` exactly, NaN included (Sign and Relu both pass NaN through): two ops,
+ *   ~9× faster on a 128×26×26×32 tensor.
+ * - `MaxPoolGrad`: libtensorflow's eager `MaxPoolGrad` is its slow generic CPU kernel (~17 ms on
+ *   128×26×26×32), while its oneDNN pooling kernels (`_MklNativeMaxPool` with a workspace of
+ *   argmax positions, then `_MklNativeMaxPoolGrad`) take ~1.7 ms for the same gradient, bit
+ *   for bit. These are libtensorflow's own oneDNN ops, reached from eager mode by asking for
+ *   their kernel label (`_kernel: "MklNameChangeOp"`), as its graph rewrite does.
+ *
+ * Every replacement falls back to tfjs-node's kernel outside the cases it handles (other alpha,
+ * dtypes, explicit padding, or a libtensorflow built without oneDNN).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The slice of tfjs-node's `NodeJSKernelBackend` these kernels use. */
+interface NodeBackend {
+  binding: Record<string, number>;
+  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.TensorInfo;
+  executeMultipleOutputs(
+    name: string,
+    attrs: OpAttr[],
+    inputs: tf.TensorInfo[],
+    outputs: number,
+  ): tf.TensorInfo[];
+}
+
+interface OpAttr {
+  name: string;
+  type: number;
+  value: unknown;
+}
+
+const BACKEND = "tensorflow";
+let registered = false;
+/** Set when a oneDNN op failed once, so later calls go straight to the fallback. */
+let oneDnnMissing = false;
+
+/**
+ * Replaces tfjs-node's `Step` and `MaxPoolGrad` kernels with the faster ones described in the
+ * module docs. Idempotent; call after tfjs-node has registered the `tensorflow` backend.
+ *
+ * @example
+ * ```ts ignore
+ * import * as tf from "@tensorflow/tfjs";
+ * import { registerTensorflowKernels } from "./kernels.ts";
+ * registerTensorflowKernels();
+ * console.log(tf.step(tf.tensor1d([-1, 0, 2])).dataSync()); // [0, 0, 1]
+ * ```
+ */
+export function registerTensorflowKernels(): void {
+  if (registered) return;
+  replaceKernel(tf.Step, (original) => (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { alpha } = args.attrs as unknown as tf.StepAttrs;
+    if (alpha !== 0 || x.dtype !== "float32") return original(args);
+    const backend = args.backend as unknown as NodeBackend;
+    const attrs = [floatType(backend)];
+    const sign = backend.executeSingleOutput("Sign", attrs, [x]);
+    const out = backend.executeSingleOutput("Relu", attrs, [sign]);
+    tf.dispose(sign as tf.Tensor);
+    return out;
+  });
+  replaceKernel(tf.MaxPoolGrad, (original) => (args) => {
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+    const padding = attrs.pad === "valid" ? "VALID" : attrs.pad === "same" ? "SAME" : null;
+    if (oneDnnMissing || padding === null || input.dtype !== "float32") return original(args);
+    const [filterHeight, filterWidth] = pair(attrs.filterSize);
+    const [strideHeight, strideWidth] = pair(attrs.strides);
+    const backend = args.backend as unknown as NodeBackend;
+    const b = backend.binding;
+    const opAttrs: OpAttr[] = [
+      floatType(backend),
+      { name: "ksize", type: b.TF_ATTR_INT, value: [1, filterHeight, filterWidth, 1] },
+      { name: "strides", type: b.TF_ATTR_INT, value: [1, strideHeight, strideWidth, 1] },
+      { name: "padding", type: b.TF_ATTR_STRING, value: padding },
+      { name: "data_format", type: b.TF_ATTR_STRING, value: "NHWC" },
+      { name: "workspace_enabled", type: b.TF_ATTR_BOOL, value: true },
+      { name: "_kernel", type: b.TF_ATTR_STRING, value: "MklNameChangeOp" },
+    ];
+    let pooled: tf.TensorInfo[];
+    try {
+      // The workspace (argmax positions) comes from the forward op; recomputing it costs less
+      // than a tenth of the generic gradient kernel.
+      pooled = backend.executeMultipleOutputs("_MklNativeMaxPool", opAttrs, [input], 2);
+    } catch {
+      oneDnnMissing = true;
+      return original(args);
+    }
+    const [output, workspace] = pooled;
+    const grad = backend.executeSingleOutput("_MklNativeMaxPoolGrad", opAttrs, [
+      input,
+      output,
+      dy,
+      workspace,
+    ]);
+    tf.dispose([output, workspace] as tf.Tensor[]);
+    return grad;
+  });
+  registered = true;
+}
+
+/** Whether {@link registerTensorflowKernels} has run in this process. */
+export function tensorflowKernelsRegistered(): boolean {
+  return registered;
+}
+
+function replaceKernel(
+  name: string,
+  make: (original: tf.KernelFunc) => tf.KernelFunc,
+): void {
+  const config = tf.getKernel(name, BACKEND);
+  if (!config) throw new Error(`tensorflow backend has no '${name}' kernel to replace`);
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({ ...config, kernelFunc: make(config.kernelFunc) });
+}
+
+function floatType(backend: NodeBackend): OpAttr {
+  return { name: "T", type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
+}
+
+function pair(v: number | [number, number]): [number, number] {
+  return typeof v === "number" ? [v, v] : v;
+}
