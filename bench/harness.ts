@@ -23,6 +23,7 @@ import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
 import { findTorch, type PeerResult, runPeer, type TorchPython } from "./peer.ts";
+import { profileTrainingStep, type StepProfile } from "./profile.ts";
 
 /** Sizes and choices of one benchmark run. */
 export interface BenchOptions {
@@ -71,6 +72,8 @@ export interface BenchReport {
   sgemmGflops: { ours: number; peer: number | null; used: number };
   computeFloor: Record<string, { trainingMflopPerImage: number; floorImagesPerSecond: number }>;
   figures: Figure[];
+  /** Per-kernel profile of one training step in the slowest training configuration. */
+  profile: StepProfile | null;
   options: Omit<BenchOptions, "log" | "torchCandidates">;
 }
 
@@ -272,6 +275,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   if (peerFiles) await Deno.remove(peerFiles.dir, { recursive: true });
+  const slowest = list.filter((f) => f.id.startsWith("train ") && f.backend)
+    .sort((a, b) => a.oursMedian - b.oursMedian)[0];
+  let profile: StepProfile | null = null;
+  if (slowest) {
+    const model = /^train (\S+)/.exec(slowest.id)![1];
+    log(`profiling one training step of ${model} on ${slowest.backend}`);
+    await initBackend(slowest.backend as BackendName, { threads: options.threads });
+    profile = await profileTrainingStep(model, options.batch);
+  }
   return {
     date: new Date().toISOString(),
     machine: {
@@ -284,6 +296,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     sgemmGflops: { ours: oursSgemm, peer: peerMedianSgemm, used },
     computeFloor,
     figures: list,
+    profile,
     options: strip(options),
   };
 }

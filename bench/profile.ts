@@ -115,7 +115,10 @@ export function profileTable(profile: StepProfile, top = 12): string {
   const pct = (ms: number) => `${Math.round((100 * ms) / Math.max(profile.kernelMs, 1e-9))}%`;
   const lines = [
     `per-kernel time of one training step: ${profile.model}, batch ${profile.batch}, ` +
-    `${profile.backend} (${profile.kernelMs.toFixed(1)} ms in kernels, ` +
+    `${profile.backend} (${
+      profile.kernelMs.toFixed(1)
+    } ms in kernels, counting fused ops and their ` +
+    `inner kernels both; ` +
     `${profile.wallMs.toFixed(1)} ms wall)`,
     "",
     "| kernel | ms | calls | share |",

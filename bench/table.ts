@@ -4,6 +4,7 @@
  * @module
  */
 import type { BenchReport } from "./harness.ts";
+import { profileTable } from "./profile.ts";
 
 function num(v: number | null | undefined, unit = ""): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
@@ -52,5 +53,6 @@ export function benchTable(report: BenchReport): string {
     );
   }
   if ("skipped" in report.torch) lines.push(`peer skipped: ${report.torch.skipped}`);
+  if (report.profile) lines.push("", profileTable(report.profile));
   return lines.join("\n");
 }

@@ -102,32 +102,56 @@ Deno.test({
 });
 
 Deno.test({
-  name: "tensorflow kernels: conv2d+relu (fused) gradients equal cpu",
+  name: "tensorflow kernels: fused conv2d (bias, relu/linear) and its gradients equal cpu",
   ignore: skip,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     await loadTensorflowBackend();
     const random = new Random(8);
-    const x = Float32Array.from({ length: 2 * 9 * 9 * 3 }, () => random.normal());
-    const w = Float32Array.from({ length: 3 * 3 * 3 * 4 }, () => random.normal() * 0.3);
-    const b = Float32Array.from({ length: 4 }, () => random.normal() * 0.1);
-    const { cpu, tensorflow } = await onBothBackends(() => {
-      const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
-        tf.sum(tf.square(tf.fused.conv2d({
-          x: xs as tf.Tensor4D,
-          filter: ws as tf.Tensor4D,
-          strides: 1,
-          pad: "valid",
-          bias: bs,
-          activation: "relu",
-        })));
-      return tf.grads(f)([
-        tf.tensor4d(x, [2, 9, 9, 3]),
-        tf.tensor4d(w, [3, 3, 3, 4]),
-        tf.tensor1d(b),
-      ]);
-    });
-    ["dx", "dw", "db"].forEach((name, i) => assertClose(name, tensorflow[i], cpu[i]));
+    const cases: [number, "valid" | "same", "relu" | "linear", boolean][] = [
+      [1, "valid", "relu", true],
+      [2, "same", "relu", true],
+      [1, "same", "linear", true],
+      [2, "valid", "relu", false],
+    ];
+    for (const [stride, pad, activation, withBias] of cases) {
+      const [n, h, w, cin, cout, k] = [
+        1 + random.int(3),
+        6 + random.int(6),
+        6 + random.int(6),
+        1 + random.int(4),
+        1 + random.int(6),
+        2 + random.int(2),
+      ];
+      const x = Float32Array.from({ length: n * h * w * cin }, () => random.normal());
+      const filter = Float32Array.from({ length: k * k * cin * cout }, () => random.normal() * 0.3);
+      const bias = Float32Array.from({ length: cout }, () => random.normal() * 0.1);
+      const { cpu, tensorflow } = await onBothBackends(() => {
+        const conv = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+          tf.fused.conv2d({
+            x: xs as tf.Tensor4D,
+            filter: ws as tf.Tensor4D,
+            strides: stride,
+            pad,
+            bias: withBias ? bs : undefined,
+            activation,
+          });
+        const inputs = [
+          tf.tensor4d(x, [n, h, w, cin]),
+          tf.tensor4d(filter, [k, k, cin, cout]),
+          tf.tensor1d(bias),
+        ];
+        // Without a bias the loss must not take it, or tf.grads finds no path to it.
+        const grads = withBias
+          ? tf.grads((xs, ws, bs) => tf.sum(tf.square(conv(xs, ws, bs))))(inputs)
+          : tf.grads((xs, ws) => tf.sum(tf.square(conv(xs, ws, inputs[2]))))(inputs.slice(0, 2));
+        return [conv(inputs[0], inputs[1], inputs[2]), ...grads];
+      });
+      const label = `conv ${[n, h, w, cin]} k${k}→${cout} s${stride} ${pad} ${activation}`;
+      ["y", "dx", "dw", "db"].slice(0, cpu.length).forEach((name, i) =>
+        assertClose(`${label} ${name}`, tensorflow[i], cpu[i])
+      );
+    }
   },
 });
