@@ -24,7 +24,7 @@ MNIST-C corruptions, calibration, MNIST → EMNIST sample), compares them (McNem
 minimax, CE/mCE) and writes reports/<run>/: report.md, card-<model>.md, report.html (offline),
 figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yaml.
 
-  --profile quick|full   quick (default): 1 epoch on ≤6,000 training digits per model and the
+  --profile quick|full   quick (default): 1 epoch on ≤12,000 training digits per model and the
                          default suite on the first 300 digits of each test set (minutes);
                          full: the cards' recipes on all data, default suite on all test
                          digits (hours)

@@ -66,7 +66,7 @@ export interface ReportProfile {
  * ```
  */
 export const PROFILES: Record<string, ReportProfile> = {
-  quick: { name: "quick", epochs: 1, trainLimit: 6000, suite: "default", evalLimit: 300 },
+  quick: { name: "quick", epochs: 1, trainLimit: 12000, suite: "default", evalLimit: 300 },
   full: { name: "full", suite: "default" },
 };
 
