@@ -15,7 +15,11 @@
  * - `FusedConv2D` (every Keras conv layer with a bias): tfjs-node runs Conv2D, a broadcasting
  *   Add and the activation; oneDNN's `_MklNativeConv2DWithBias` adds the bias inside the
  *   convolution, leaving only the ReLU as a second op. (`_FusedConv2D`, which would fuse the
- *   ReLU too, takes a list-of-strings attribute tfjs-node's binding cannot pass.)
+ *   ReLU too, takes a list-of-strings attribute tfjs-node's binding cannot pass.) tfjs only
+ *   fuses outside gradient recording, so this speeds up inference, not training.
+ * - The gradient of `Relu` (training runs conv, bias Add and Relu unfused): tfjs computes
+ *   `dy · Cast(Step(x))`, three or more full-size ops; libtensorflow's `ReluGrad` is one. Unlike
+ *   tfjs it gives 0 rather than NaN where x is NaN (the loss is NaN by then and training stops).
  *
  * Every replacement falls back to tfjs-node's kernel outside the cases it handles (other alpha,
  * dtypes, explicit padding, or a libtensorflow built without oneDNN).
@@ -48,8 +52,8 @@ let registered = false;
 let oneDnnMissing = false;
 
 /**
- * Replaces tfjs-node's `Step`, `MaxPool`, `MaxPoolGrad` and `FusedConv2D` kernels with the
- * faster ones described in the module docs. Idempotent; call after tfjs-node has registered the `tensorflow` backend.
+ * Replaces tfjs-node's `Step`, `MaxPool`, `MaxPoolGrad` and `FusedConv2D` kernels and the
+ * `Relu` gradient with the faster ones described in the module docs. Idempotent; call after tfjs-node has registered the `tensorflow` backend.
  *
  * @example
  * ```ts ignore
@@ -135,7 +139,36 @@ export function registerTensorflowKernels(): void {
     tf.dispose(withBias as tf.Tensor);
     return out;
   });
+  replaceReluGradient();
   registered = true;
+}
+
+/** tfjs kernel running libtensorflow's `ReluGrad`, for the Relu gradient below. */
+const RELU_GRAD = "DigitkitReluGrad";
+
+function replaceReluGradient(): void {
+  tf.registerKernel({
+    kernelName: RELU_GRAD,
+    backendName: BACKEND,
+    kernelFunc: ({ inputs, backend }) => {
+      const node = backend as unknown as NodeBackend;
+      return node.executeSingleOutput("ReluGrad", [floatType(node)], [
+        inputs.dy as tf.TensorInfo,
+        inputs.x as tf.TensorInfo,
+      ]);
+    },
+  });
+  const stock = tf.getGradient(tf.Relu);
+  tf.registerGradient({
+    ...stock,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      if (tf.getBackend() !== BACKEND || x.dtype !== "float32" || Array.isArray(dy)) {
+        return stock.gradFunc(dy, saved, attrs);
+      }
+      return { x: () => tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor };
+    },
+  });
 }
 
 /** Whether {@link registerTensorflowKernels} has run in this process. */

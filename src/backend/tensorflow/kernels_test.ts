@@ -58,6 +58,27 @@ Deno.test({
 });
 
 Deno.test({
+  name: "tensorflow kernels: Relu gradient equals cpu (random values, 0 and ±Inf)",
+  ignore: skip,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await loadTensorflowBackend();
+    const random = new Random(12);
+    const shape = [2 + random.int(4), 3 + random.int(5), 1 + random.int(6)];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = Float32Array.from({ length: size }, () => random.normal());
+    x.set([0, -0, Infinity, -Infinity], 0);
+    const weights = Float32Array.from({ length: size }, () => random.normal());
+    const { cpu, tensorflow } = await onBothBackends(() => {
+      const w = tf.tensor(weights, shape);
+      return [tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), w)))(tf.tensor(x, shape))];
+    });
+    assertClose(`relu gradient ${shape}`, tensorflow[0], cpu[0]);
+  },
+});
+
+Deno.test({
   name: "tensorflow kernels: max-pool gradient equals cpu on random shapes, with ties",
   ignore: skip,
   sanitizeResources: false,
