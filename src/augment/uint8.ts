@@ -14,7 +14,10 @@
  * console.log(fromUint8(new Uint8Array([0, 255]))); // Float32Array(2) [ 0, 1 ]
  * ```
  */
-export function fromUint8(pixels: Uint8Array, out = new Float32Array(pixels.length)): Float32Array {
+export function fromUint8(
+  pixels: Uint8Array,
+  out: Float32Array = new Float32Array(pixels.length),
+): Float32Array {
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
   return out;
 }
@@ -28,7 +31,10 @@ export function fromUint8(pixels: Uint8Array, out = new Float32Array(pixels.leng
  * console.log(toUint8(new Float32Array([0, 0.5, 1.2]))); // Uint8Array(3) [ 0, 128, 255 ]
  * ```
  */
-export function toUint8(images: Float32Array, out = new Uint8Array(images.length)): Uint8Array {
+export function toUint8(
+  images: Float32Array,
+  out: Uint8Array = new Uint8Array(images.length),
+): Uint8Array {
   for (let i = 0; i < images.length; i++) {
     const v = Math.round(images[i] * 255);
     out[i] = v < 0 ? 0 : v > 255 ? 255 : v;

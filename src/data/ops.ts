@@ -88,7 +88,7 @@ export function subset(
  */
 export function concatDatasets(
   datasets: DigitDataset[],
-  name = datasets.map((d) => d.name).join("+"),
+  name: string = datasets.map((d) => d.name).join("+"),
 ): DigitDataset {
   if (datasets.length === 0) throw new UsageError("concatDatasets needs at least one dataset");
   const classNames = datasets[0].classNames;

@@ -18,7 +18,9 @@ import type { MinimaxEntry, MinimaxSelection, OverlapCounts } from "./types.ts";
  * console.log(s.selected); // "b"
  * ```
  */
-export function minimax(errors: Readonly<Record<string, Readonly<Record<string, number>>>>) {
+export function minimax(
+  errors: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): MinimaxSelection {
   const entries: MinimaxEntry[] = Object.entries(errors).map(([model, byTestSet]) => {
     const sets = Object.entries(byTestSet);
     if (sets.length === 0) throw new RangeError(`model ${model} has no test set errors`);

@@ -33,6 +33,15 @@ export function factorName(factor: string): string {
   return FACTOR_NAMES[factor] ?? factor.replaceAll("_", " ");
 }
 
+/** One point of a degradation curve: a model's misclassification at one level, with its interval. */
+export interface DegradationRow {
+  model: string;
+  level: number;
+  rate: number;
+  lower: number;
+  upper: number;
+}
+
 /**
  * Tidy rows behind {@link degradationSpec}.
  *
@@ -44,7 +53,7 @@ export function factorName(factor: string): string {
  * console.log(degradationRows(evaluation.sweeps.slice(0, 1))[0].level); // 0
  * ```
  */
-export function degradationRows(curves: SweepCurve[]) {
+export function degradationRows(curves: SweepCurve[]): DegradationRow[] {
   return curves.flatMap((c) =>
     c.levels.map((level, i) => ({
       model: c.model,

@@ -7,6 +7,17 @@ import type { ConditionResult } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
+/** One bar of the per-class chart: a model's misclassification of one true class. */
+export interface PerClassErrorRow {
+  model: string;
+  class: string;
+  rate: number;
+  lower: number;
+  upper: number;
+  n: number;
+  wrong: number;
+}
+
 /**
  * Tidy rows behind {@link perClassErrorSpec}.
  *
@@ -18,7 +29,7 @@ import { chart, round, type VegaLiteSpec } from "./spec.ts";
  * console.log(perClassErrorRows(evaluation.conditions.slice(0, 1)).length); // 10
  * ```
  */
-export function perClassErrorRows(results: ConditionResult[]) {
+export function perClassErrorRows(results: ConditionResult[]): PerClassErrorRow[] {
   return results.flatMap((r) =>
     r.report.classes.filter((c) => c.misclassification !== null).map((c) => ({
       model: r.model,

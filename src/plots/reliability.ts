@@ -8,6 +8,16 @@ import type { ConditionResult } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
+/** One reliability bin of one model: mean confidence against accuracy, with the model's ECE. */
+export interface ReliabilityRow {
+  model: string;
+  confidence: number;
+  accuracy: number;
+  bin: string;
+  n: number;
+  ece: number;
+}
+
 /**
  * Tidy rows behind {@link reliabilitySpec} (empty bins are left out).
  *
@@ -19,7 +29,7 @@ import { chart, round, type VegaLiteSpec } from "./spec.ts";
  * console.log(reliabilityRows(evaluation.conditions.slice(0, 1))[0].model); // "a"
  * ```
  */
-export function reliabilityRows(results: ConditionResult[]) {
+export function reliabilityRows(results: ConditionResult[]): ReliabilityRow[] {
   return results.flatMap((r) =>
     r.calibration.reliability.filter((b) => b.count > 0).map((b) => ({
       model: r.model,

@@ -21,6 +21,15 @@ export interface TrainingHistory {
   epochs: EpochPoint[];
 }
 
+/** One point of a training curve. */
+export interface TrainingCurveRow {
+  model: string;
+  epoch: number;
+  metric: string;
+  split: string;
+  value: number;
+}
+
 /**
  * Tidy rows behind {@link trainingCurvesSpec}: one per model × epoch × metric × split.
  *
@@ -31,8 +40,8 @@ export interface TrainingHistory {
  * console.log(rows[0].metric); // "loss"
  * ```
  */
-export function trainingCurveRows(histories: TrainingHistory[]) {
-  const rows: { model: string; epoch: number; metric: string; split: string; value: number }[] = [];
+export function trainingCurveRows(histories: TrainingHistory[]): TrainingCurveRow[] {
+  const rows: TrainingCurveRow[] = [];
   const push = (model: string, epoch: number, metric: string, split: string, v?: number) => {
     if (v !== undefined && Number.isFinite(v)) {
       rows.push({ model, epoch, metric, split, value: round(v, 5) });
