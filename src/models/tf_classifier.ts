@@ -7,11 +7,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Classifier } from "./classifier.ts";
 
-/** Images per forward pass: big enough to amortise dispatch, small enough for little memory. */
-const PREDICT_BATCH = 500;
+/**
+ * Images per forward pass: big enough to amortise dispatch (1000 ran ~10% faster than 500 on
+ * the tensorflow backend), small enough for little memory (~90 MB per conv activation).
+ */
+const PREDICT_BATCH = 1000;
 
 /**
- * A classifier over `model`, predicting in batches of 500.
+ * A classifier over `model`, predicting in batches of 1000.
  *
  * @example
  * ```ts
