@@ -72,7 +72,7 @@ export interface BenchReport {
   sgemmGflops: { ours: number; peer: number | null; used: number };
   computeFloor: Record<string, { trainingMflopPerImage: number; floorImagesPerSecond: number }>;
   figures: Figure[];
-  /** Per-kernel profile of one training step in the slowest training configuration. */
+  /** Per-kernel profile of one training step in the configuration furthest from its floor. */
   profile: StepProfile | null;
   options: Omit<BenchOptions, "log" | "torchCandidates">;
 }
@@ -276,7 +276,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   }
   if (peerFiles) await Deno.remove(peerFiles.dir, { recursive: true });
   const slowest = list.filter((f) => f.id.startsWith("train ") && f.backend)
-    .sort((a, b) => a.oursMedian - b.oursMedian)[0];
+    .sort((a, b) => (a.floorFraction ?? a.oursMedian) - (b.floorFraction ?? b.oursMedian))[0];
   let profile: StepProfile | null = null;
   if (slowest) {
     const model = /^train (\S+)/.exec(slowest.id)![1];

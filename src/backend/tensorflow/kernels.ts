@@ -2,7 +2,7 @@
  * Faster kernels for the `tensorflow` backend, replacing tfjs-node 4.22's where they dominated a
  * training step of the Keras CNN (profiled with `bench/profile.ts`, batch 128):
  *
- * - `Step` (the ReLU derivative inside the fused conv/matMul gradients): tfjs-node builds it from
+ * - `Step` (`tf.step`, the ReLU derivative of tfjs' fused-op gradients): tfjs-node builds it from
  *   six full-size ops (IsNan, Greater, Ones, Fill, Select, Select). For `alpha = 0` it equals
  *   `Relu(Sign(x))` exactly, NaN included (Sign and Relu both pass NaN through): two ops,
  *   ~9× faster on a 128×26×26×32 tensor.
@@ -53,7 +53,8 @@ let oneDnnMissing = false;
 
 /**
  * Replaces tfjs-node's `Step`, `MaxPool`, `MaxPoolGrad` and `FusedConv2D` kernels and the
- * `Relu` gradient with the faster ones described in the module docs. Idempotent; call after tfjs-node has registered the `tensorflow` backend.
+ * `Relu` gradient with the faster ones described in the module docs. Idempotent; call after
+ * tfjs-node has registered the `tensorflow` backend.
  *
  * @example
  * ```ts ignore
