@@ -1,8 +1,9 @@
 /**
  * `deno task test [--skip-notebooks] [deno test args...]` — every suite, one summary line.
  *
- * Runs `deno test --allow-all` (unit tests beside the code and `tests/`), then executes every
- * notebook headless with its quick parameters, and ends with exactly one line
+ * Runs `deno test --allow-all --doc` (unit tests beside the code, `tests/`, and every JSDoc
+ * example), then executes every notebook headless with its quick parameters, and ends with
+ * exactly one line
  * `N passed, N failed` (deno test's tests plus one per notebook). Exits 1 if anything failed.
  *
  * @module
@@ -38,7 +39,7 @@ export function parseDenoTestSummary(output: string): TestCounts | null {
 /** Runs deno test, echoing its output as it comes, and returns its counts. */
 async function runDenoTest(args: string[]): Promise<TestCounts> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", ...args],
+    args: ["test", "--allow-all", "--doc", ...args],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

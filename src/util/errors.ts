@@ -34,8 +34,9 @@ export class InputError extends Error {
  *
  * @example
  * ```ts
- * import { UsageError } from "./errors.ts";
- * throw new UsageError("--epochs must be a positive integer, got -1");
+ * import { isUserError, UsageError } from "./errors.ts";
+ * const e = new UsageError("--epochs must be a positive integer, got -1");
+ * console.log(isUserError(e), e.message); // true --epochs must be a positive integer, got -1
  * ```
  */
 export class UsageError extends Error {
@@ -45,7 +46,15 @@ export class UsageError extends Error {
   }
 }
 
-/** True for errors whose message is the whole story for the user. */
+/**
+ * True for errors whose message is the whole story for the user.
+ *
+ * @example
+ * ```ts
+ * import { isUserError, UsageError } from "./errors.ts";
+ * console.log(isUserError(new UsageError("bad flag")), isUserError(new TypeError("bug"))); // true false
+ * ```
+ */
 export function isUserError(error: unknown): error is InputError | UsageError {
   return error instanceof InputError || error instanceof UsageError;
 }
