@@ -29,6 +29,8 @@ export interface TerminalProgressOptions {
 export function terminalProgress(options: TerminalProgressOptions = {}): TrainCallbacks {
   let bar: ProgressBar | null = null;
   let epochs = 0, batches = 0;
+  // Bars are made at an epoch's first report, some batches in: rates count from the epoch start.
+  let epochStart = performance.now();
   const write = options.write === undefined
     ? (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text))
     : options.write;
@@ -41,6 +43,7 @@ export function terminalProgress(options: TerminalProgressOptions = {}): TrainCa
     onTrainStart(info) {
       epochs = info.epochs;
       batches = info.batches;
+      epochStart = performance.now();
     },
     onBatch(p) {
       // One bar per epoch, created at its first report and closed by onEpochEnd.
@@ -51,6 +54,7 @@ export function terminalProgress(options: TerminalProgressOptions = {}): TrainCa
           unit: "batch",
           write,
           interactive: options.interactive,
+          startedAt: epochStart,
         });
       }
       bar.update(p.batch, { ...fields(p), "run ETA": formatDuration(p.etaSeconds) });
@@ -58,6 +62,7 @@ export function terminalProgress(options: TerminalProgressOptions = {}): TrainCa
     onEpochEnd(r) {
       bar?.done({ ...fields(r), val_loss: r.valLoss, val_acc: r.valAccuracy });
       bar = null;
+      epochStart = performance.now();
       if (r.epoch === epochs && write) write(`trained ${epochs} epochs\n`);
     },
   };

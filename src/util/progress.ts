@@ -17,6 +17,8 @@ export interface ProgressOptions {
   write?: ((text: string) => void) | null;
   /** Whether to redraw in place; defaults to stderr being a terminal. */
   interactive?: boolean;
+  /** `performance.now()` when the work began, if before the bar was made (for the rate). */
+  startedAt?: number;
 }
 
 /**
@@ -32,8 +34,8 @@ export interface ProgressOptions {
  */
 export class ProgressBar {
   #opts: Required<ProgressOptions>;
-  #start = performance.now();
-  #lastDraw = 0;
+  #start: number;
+  #lastDraw = -Infinity; // the first update always draws
   #done = 0;
   #fields: Record<string, number | string> = {};
 
@@ -45,6 +47,7 @@ export class ProgressBar {
       interactive: Deno.stderr.isTerminal(),
       ...options,
     } as Required<ProgressOptions>;
+    this.#start = options.startedAt ?? performance.now();
   }
 
   /** Units done per second so far. */
