@@ -22,22 +22,17 @@ import { modelClassifier } from "../src/models/tf_classifier.ts";
 import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
-import { findTorch, type PeerResult, runPeer, type TorchPython } from "./peer.ts";
+import { findTorch, type PeerResult, runPeer, type TorchPython, type Workload } from "./peer.ts";
 import { profileTrainingStep, type StepProfile } from "./profile.ts";
 
-/** Sizes and choices of one benchmark run. */
-export interface BenchOptions {
+/**
+ * Sizes and choices of one benchmark run; our training figure times the second of two epochs
+ * of `trainImages` images (the first warms up).
+ */
+export interface BenchOptions extends Workload {
   backends: BackendName[];
   /** Alternating rounds (ours then peer); medians are taken over them. */
   rounds: number;
-  threads: number;
-  trainModels: string[];
-  /** Images per measured training epoch (the second of two; the first warms up). */
-  trainImages: number;
-  batch: number;
-  inferModel: string;
-  inferImages: number;
-  inferBatch: number;
   /** Test images for the corruption-suite timing (10,000 = the full MNIST test set). */
   suiteImages: number;
   suite: string;

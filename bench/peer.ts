@@ -91,18 +91,23 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Sizes of one peer run; equal to ours so the ratio compares like with like. */
-export interface PeerRun {
-  imagesFile: string;
-  labelsFile: string;
-  count: number;
+/** The workload both sides run, so the ratio compares like with like. */
+export interface Workload {
   threads: number;
   trainModels: string[];
+  /** Images per measured training run. */
   trainImages: number;
   batch: number;
   inferModel: string;
   inferImages: number;
   inferBatch: number;
+}
+
+/** One peer run: the workload over the images and labels our side wrote. */
+export interface PeerRun extends Workload {
+  imagesFile: string;
+  labelsFile: string;
+  count: number;
 }
 
 /**

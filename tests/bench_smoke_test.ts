@@ -31,6 +31,9 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
   }
   assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage > 14.6);
   assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage < 14.7);
+  // The per-kernel profile of the slowest configuration is part of the output.
+  assert.ok(report.profile.rows.length > 0, "empty kernel profile");
+  assert.ok(report.profile.rows.every((r: { ms: number }) => r.ms >= 0));
   // The peer was forced absent: it must be skipped with a reason, not crash.
   assert.match(report.torch.skipped ?? "", /torch/);
   await Deno.stat(report.file);
