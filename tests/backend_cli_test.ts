@@ -1,20 +1,10 @@
 /** `kit backend --json` end to end: the native backend is built, available and auto-selected. */
 import assert from "node:assert/strict";
+import { runKit } from "./helpers/kit.ts";
 
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";
 
-async function kit(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "src/cli.ts", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const kit = (...args: string[]) => runKit(args);
 
 Deno.test({
   name: "kit backend --json reports tensorflow available and selected by auto",

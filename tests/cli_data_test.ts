@@ -10,19 +10,9 @@ import { encodeKaggleCsv } from "../src/data/kaggle_write.ts";
 import { kaggleHeader } from "../src/data/kaggle_csv.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { stratifiedSample } from "../src/data/split.ts";
+import { runKit } from "./helpers/kit.ts";
 
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
-
-async function kitData(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", CLI, "data", ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+const kitData = (...args: string[]) => runKit(["data", ...args]);
 
 Deno.test("kit data --dataset mnist --json prints counts per split and class, checksum, time", async () => {
   const { code, stdout } = await kitData(

@@ -11,16 +11,9 @@ import { resolveSuite } from "../src/evaluate/suites.ts";
 import { codedClassifier, codedDigits, shiftLabels } from "../src/evaluate/testing.ts";
 import type { ComparisonResult, EvaluationResult } from "../src/evaluate/types.ts";
 import { loadMnist } from "../src/data/mnist.ts";
+import { runKit } from "./helpers/kit.ts";
 
-async function kit(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "src/cli.ts", "eval", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+const kit = (...args: string[]) => runKit(["eval", ...args]);
 
 /** Parses predictions.csv into rows of its columns. */
 function readCsv(text: string): Record<string, string>[] {

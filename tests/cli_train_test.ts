@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
+import { runKit } from "./helpers/kit.ts";
 
-async function kit(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "src/cli.ts", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+const kit = (...args: string[]) => runKit(args);
 
 Deno.test("kit models --json lists every model with params, layers and default recipe", async () => {
   const { code, stdout } = await kit("models", "--json");

@@ -5,22 +5,9 @@
  */
 import assert from "node:assert/strict";
 import Papa from "papaparse";
+import { runKit } from "./helpers/kit.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function kit(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "src/cli.ts", "report", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+const kit = (args: string[]) => runKit(["report", ...args]);
 
 const TINY = [
   "--models",
