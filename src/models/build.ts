@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { nativeDropout } from "../backend/tensorflow/dropout.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import {
@@ -150,7 +151,8 @@ function tfLayersFor(
       ];
     }
     case "dropout":
-      return [tf.layers.dropout({ name, rate: layer.rate })];
+      // tfjs' Dropout, with its mask drawn natively on the tensorflow backend.
+      return [nativeDropout({ name, rate: layer.rate })];
     case "batch-norm":
       return [tf.layers.batchNormalization({
         name,
