@@ -6,7 +6,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { nativeDropout } from "../backend/tensorflow/dropout.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import {
@@ -151,8 +150,7 @@ function tfLayersFor(
       ];
     }
     case "dropout":
-      // tfjs' Dropout, with its mask drawn natively on the tensorflow backend.
-      return [nativeDropout({ name, rate: layer.rate })];
+      return [tf.layers.dropout({ name, rate: layer.rate })];
     case "batch-norm":
       return [tf.layers.batchNormalization({
         name,
