@@ -1,5 +1,6 @@
 /**
- * Optimizers of the recipes: tfjs' Adam and SGD, and an RMSprop with PyTorch's semantics
+ * Optimizers of the recipes: Adam ({@link FlatAdam}: tfjs' arithmetic in fewer ops), tfjs' SGD,
+ * and an RMSprop with PyTorch's semantics
  * (`torch.optim.RMSprop`: ε added after the square root, coupled L2 weight decay), because
  * tfjs' RMSprop puts ε inside the root and has no weight decay. All expose their state through
  * `getWeights()/setWeights()` so checkpoints can resume them.
@@ -7,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { FlatAdam } from "./flat_adam.ts";
 import type { OptimizerSpec } from "./recipes.ts";
 
 /** A named tensor as optimizers exchange their state. */
@@ -140,7 +142,7 @@ function slot(name: string, like: tf.Variable): Slot {
 export function makeOptimizer(spec: OptimizerSpec): tf.Optimizer {
   switch (spec.kind) {
     case "adam":
-      return tf.train.adam(
+      return new FlatAdam(
         spec.learningRate,
         spec.beta1 ?? 0.9,
         spec.beta2 ?? 0.999,
