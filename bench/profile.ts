@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
+import { makeOptimizer } from "../src/train/optimizers.ts";
 import { trainStep } from "../src/train/step.ts";
 import { Random } from "../src/util/random.ts";
 
@@ -50,7 +51,7 @@ export async function profileTrainingStep(
 ): Promise<StepProfile> {
   const spec = getModelSpec(modelName);
   const model = buildModel(spec);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
   const rng = new Random(3);
   const images = new Float32Array(batch * 784);
   for (let i = 0; i < images.length; i++) images[i] = rng.next();
