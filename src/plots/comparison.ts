@@ -36,6 +36,12 @@ export function errorRateComparisonSpec(
   const order = ranking.rows.map((r) => r.model);
   const y = { field: "model", type: "nominal", sort: order, title: "model" };
   const condition = ranking.kind === "clean" ? "clean" : `${ranking.factor} ${ranking.level}`;
+  const color = {
+    field: "model",
+    type: "nominal",
+    scale: modelColorScale(models),
+    legend: null,
+  } as const;
   const tooltip = [
     { field: "model" },
     { field: "rank", type: "quantitative" },
@@ -64,12 +70,7 @@ export function errorRateComparisonSpec(
               scale: { zero: true },
             },
             x2: { field: "upper" },
-            color: {
-              field: "model",
-              type: "nominal",
-              scale: modelColorScale(models),
-              legend: null,
-            },
+            color,
             tooltip,
           },
         },
@@ -77,12 +78,7 @@ export function errorRateComparisonSpec(
           mark: { type: "point", filled: true, size: 70 },
           encoding: {
             x: { field: "rate", type: "quantitative" },
-            color: {
-              field: "model",
-              type: "nominal",
-              scale: modelColorScale(models),
-              legend: null,
-            },
+            color,
             tooltip,
           },
         },
