@@ -87,7 +87,14 @@ export function degradationSpec(
 ): VegaLiteSpec {
   const first = curves[0];
   const factor = first ? factorName(first.factor) : "sweep";
-  const color = { field: "model", type: "nominal", title: "model", scale: modelColorScale(models) };
+  const color = {
+    field: "model",
+    type: "nominal",
+    title: "model",
+    scale: modelColorScale(models),
+    // The bands' low opacity would otherwise fade the legend swatches too.
+    legend: { symbolOpacity: 1 },
+  };
   const x = { field: "level", type: "quantitative", title: `${factor}: ${first?.unit ?? "level"}` };
   const tooltip = [
     { field: "model" },

@@ -156,3 +156,11 @@ Deno.test("tidy rows behind the charts carry values, intervals and n", () => {
     value: 1,
   }]);
 });
+
+Deno.test("degradation legend swatches are opaque although the bands are faint", async () => {
+  const svg = await renderSvg(allSpecs().noise);
+  const legend = svg.slice(svg.indexOf('class="mark-symbol role-legend-symbol'));
+  const swatch = /<path[^>]*>/.exec(legend)?.[0] ?? "";
+  assert.ok(swatch.length > 0, "legend has symbols");
+  assert.doesNotMatch(swatch, /opacity="0\.2"/);
+});
