@@ -77,7 +77,6 @@ export function trainingCurvesSpec(
   models: readonly string[] = histories.map((h) => h.model),
 ): VegaLiteSpec {
   const panel = (metric: string, title: string, format?: string) => ({
-    title: metric === "loss" ? "Loss" : "Accuracy",
     width: 280,
     height: 200,
     transform: [{ filter: { field: "metric", equal: metric } }],
