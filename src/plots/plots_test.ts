@@ -164,3 +164,13 @@ Deno.test("degradation legend swatches are opaque although the bands are faint",
   assert.ok(swatch.length > 0, "legend has symbols");
   assert.doesNotMatch(swatch, /opacity="0\.2"/);
 });
+
+Deno.test("reliability legend names each model with its ECE; point size follows bin counts", async () => {
+  const spec = allSpecs().reliability;
+  const svg = await renderSvg(spec);
+  for (const r of clean) {
+    const label = `${r.model} (${(100 * r.calibration.ece).toFixed(2)}%)`;
+    assert.ok(svg.includes(label), `legend label '${label}'`);
+  }
+  assert.ok(svg.includes("items in bin"), "a size legend explains the point areas");
+});

@@ -55,7 +55,6 @@ export function reliabilitySpec(
   results: ConditionResult[],
   models: readonly string[] = results.map((r) => r.model),
 ): VegaLiteSpec {
-  const ece = results.map((r) => `${r.model} ${(100 * r.calibration.ece).toFixed(2)}%`).join(", ");
   const axis = (title: string) => ({
     type: "quantitative",
     title,
@@ -77,26 +76,57 @@ export function reliabilitySpec(
       },
       {
         data: { values: reliabilityRows(results) },
-        mark: { type: "line", point: true },
         encoding: {
           x: { field: "confidence", type: "quantitative" },
           y: { field: "accuracy", type: "quantitative" },
           color: {
             field: "model",
             type: "nominal",
-            title: "model",
+            title: "model (ECE)",
             scale: modelColorScale(models),
+            legend: { labelExpr: eceLabelExpression(results) },
           },
-          tooltip: [
-            { field: "model" },
-            { field: "bin", title: "confidence bin" },
-            { field: "confidence", type: "quantitative", title: "mean confidence", format: ".2%" },
-            { field: "accuracy", type: "quantitative", format: ".2%" },
-            { field: "n", type: "quantitative", title: "items" },
-            { field: "ece", type: "quantitative", title: "ECE (15 bins)", format: ".2%" },
-          ],
         },
+        layer: [
+          { mark: { type: "line", strokeWidth: 1.5 } },
+          {
+            // Point area ∝ items in the bin: sparse bins (the wild swings) are drawn small.
+            mark: { type: "point", filled: true, opacity: 0.85 },
+            encoding: {
+              size: {
+                field: "n",
+                type: "quantitative",
+                title: "items in bin",
+                scale: { type: "sqrt", zero: false, range: [12, 260] },
+              },
+              tooltip: [
+                { field: "model" },
+                { field: "bin", title: "confidence bin" },
+                {
+                  field: "confidence",
+                  type: "quantitative",
+                  title: "mean confidence",
+                  format: ".2%",
+                },
+                { field: "accuracy", type: "quantitative", format: ".2%" },
+                { field: "n", type: "quantitative", title: "items" },
+                { field: "ece", type: "quantitative", title: "ECE (15 bins)", format: ".2%" },
+              ],
+            },
+          },
+        ],
       },
     ],
-  }, `ECE: ${ece}`);
+  }, "point area: items in the bin; ECE: expected calibration error, 15 bins");
+}
+
+/** A Vega expression labelling each model's legend entry with its ECE. */
+function eceLabelExpression(results: ConditionResult[]): string {
+  return results.reduceRight(
+    (rest, r) =>
+      `datum.label === ${JSON.stringify(r.model)} ? ${
+        JSON.stringify(`${r.model} (${(100 * r.calibration.ece).toFixed(2)}%)`)
+      } : ${rest}`,
+    "datum.label",
+  );
 }
