@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { FusedBatchNormalization } from "./batch_norm_layer.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import {
@@ -152,7 +153,7 @@ function tfLayersFor(
     case "dropout":
       return [tf.layers.dropout({ name, rate: layer.rate })];
     case "batch-norm":
-      return [tf.layers.batchNormalization({
+      return [new FusedBatchNormalization({
         name,
         momentum: layer.momentum ?? 0.99,
         epsilon: layer.epsilon ?? 1e-3,

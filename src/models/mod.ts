@@ -15,6 +15,7 @@
  */
 export * from "./spec.ts";
 export * from "./build.ts";
+export { FusedBatchNormalization } from "./batch_norm_layer.ts";
 export * from "./cards.ts";
 export * from "./baselines.ts";
 export * from "./zoo.ts";

@@ -21,30 +21,16 @@
  *   `dy · Cast(Step(x))`, three or more full-size ops; libtensorflow's `ReluGrad` is one. Unlike
  *   tfjs it gives 0 rather than NaN where x is NaN (the loss is NaN by then and training stops).
  *
+ * - Training-mode batch normalisation: two libtensorflow ops instead of ~20 (batch_norm.ts).
+ *
  * Every replacement falls back to tfjs-node's kernel outside the cases it handles (other alpha,
  * dtypes, explicit padding, or a libtensorflow built without oneDNN).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-
-/** The slice of tfjs-node's `NodeJSKernelBackend` these kernels use. */
-interface NodeBackend {
-  binding: Record<string, number>;
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-  executeMultipleOutputs(
-    name: string,
-    attrs: OpAttr[],
-    inputs: tf.TensorInfo[],
-    outputs: number,
-  ): tf.TensorInfo[];
-}
-
-interface OpAttr {
-  name: string;
-  type: number;
-  value: unknown;
-}
+import { floatType, type NodeBackend, type OpAttr } from "./node_backend.ts";
+import { registerBatchNormKernels } from "./batch_norm.ts";
 
 const BACKEND = "tensorflow";
 let registered = false;
@@ -141,6 +127,7 @@ export function registerTensorflowKernels(): void {
     return out;
   });
   replaceReluGradient();
+  registerBatchNormKernels();
   registered = true;
 }
 
@@ -225,10 +212,6 @@ function oneDnnPoolAttrs(
 /** Selects libtensorflow's oneDNN kernel of an `_MklNative*` op, as its graph rewrite does. */
 function mklLabel(backend: NodeBackend): OpAttr {
   return { name: "_kernel", type: backend.binding.TF_ATTR_STRING, value: "MklNameChangeOp" };
-}
-
-function floatType(backend: NodeBackend): OpAttr {
-  return { name: "T", type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
 }
 
 function pair(v: number | [number, number]): [number, number] {
