@@ -23,6 +23,8 @@ export interface NotebookProgressOptions {
   display?: DisplayFn;
   /** Output id; a fresh one per call by default. */
   displayId?: string;
+  /** Shown before the progress line, e.g. the model's name when several train in one cell. */
+  title?: string;
 }
 
 /**
@@ -47,7 +49,8 @@ export function notebookProgress(options: NotebookProgressOptions = {}): TrainCa
     lastDraw = performance.now();
     const update = shown;
     shown = true;
-    return display(renderProgress(current, history), { raw: true, display_id: displayId, update });
+    const bundle = renderProgress(current, history, options.title);
+    return display(bundle, { raw: true, display_id: displayId, update });
   };
   return {
     onTrainStart() {
@@ -71,19 +74,22 @@ export function notebookProgress(options: NotebookProgressOptions = {}): TrainCa
  * ```ts
  * import { renderProgress } from "./notebook_progress.ts";
  * console.log(renderProgress(null, [])["text/plain"]); // "starting…"
+ * console.log(renderProgress(null, [], "mlp")["text/plain"]); // "mlp: starting…"
  * ```
  */
 export function renderProgress(
   current: BatchProgress | null,
   history: EpochRecord[],
+  title?: string,
 ): Record<string, string> {
-  const line = current
+  const status = current
     ? `epoch ${current.epoch}/${current.epochs}  batch ${current.batch}/${current.batches}  ` +
       `loss ${current.loss.toFixed(4)}  acc ${current.accuracy.toFixed(4)}  ` +
       `${Math.round(current.imagesPerSecond)} img/s  ETA ${formatDuration(current.etaSeconds)}`
     : history.length > 0
     ? `finished epoch ${history.at(-1)!.epoch}`
     : "starting…";
+  const line = title ? `${title}: ${status}` : status;
   const fraction = current ? current.batch / current.batches : history.length > 0 ? 1 : 0;
   const table = history.length > 0 ? formatHistory(history) : "";
   const html = `<div style="font-family:monospace">` +

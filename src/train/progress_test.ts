@@ -46,3 +46,26 @@ Deno.test("terminal and notebook progress follow a training run", async () => {
   assert.match(calls.at(-1)!.text, /finished epoch 2\nepoch\s+loss\s+acc\s+val_loss[\s\S]*\n\s+2 /);
   assert.ok(calls.some((c) => /epoch 2\/2 {2}batch 3\/4 .* img\/s {2}ETA/.test(c.text)));
 });
+
+Deno.test("notebook progress names its model when given a title", () => {
+  const shown: string[] = [];
+  const hooks = notebookProgress({
+    title: "lenet-5",
+    display: (b) => void shown.push(b["text/plain"]),
+  });
+  hooks.onTrainStart?.({ epochs: 1, batches: 3, startEpoch: 1 });
+  hooks.onBatch?.(
+    {
+      epoch: 1,
+      epochs: 1,
+      batch: 3,
+      batches: 3,
+      loss: 0.5,
+      accuracy: 0.75,
+      imagesPerSecond: 100,
+      etaSeconds: 0,
+    } as Parameters<NonNullable<typeof hooks.onBatch>>[0],
+  );
+  assert.equal(shown[0], "lenet-5: starting…");
+  assert.match(shown[1], /^lenet-5: epoch 1\/1 {2}batch 3\/3 {2}loss 0\.5000/);
+});
