@@ -11,6 +11,7 @@ import { trainingCurveRows, trainingCurvesSpec } from "./training.ts";
 import { perClassErrorRows, perClassErrorSpec } from "./per_class.ts";
 import { confusionSpec } from "./confusion.ts";
 import { degradationRows, degradationSpec } from "./degradation.ts";
+import { errorOverlapSpec } from "./overlap.ts";
 import {
   classCorruptionHeatmapSpec,
   corruptionModelHeatmapSpec,
@@ -41,6 +42,7 @@ function allSpecs(): Record<string, VegaLiteSpec> {
     reliability: reliabilitySpec(clean, MODELS),
     ranking: errorRateComparisonSpec(run.comparison.rankings[0], MODELS),
     pValues: pairwisePValueSpec(run.comparison.pairwise[0], "midp"),
+    overlap: errorOverlapSpec(run.comparison.overlap[0]),
     grid: imageGridSpec([{ pixels: digitAt(run.images, 0), row: "0", column: "1" }], {
       title: "Samples",
       rowTitle: "class",
@@ -173,4 +175,16 @@ Deno.test("reliability legend names each model with its ECE; point size follows 
     assert.ok(svg.includes(label), `legend label '${label}'`);
   }
   assert.ok(svg.includes("items in bin"), "a size legend explains the point areas");
+});
+
+Deno.test("error overlap prints every pair's shared errors and the ensemble line", async () => {
+  const overlap = run.comparison.overlap[0];
+  const svg = await renderSvg(errorOverlapSpec(overlap));
+  assert.ok(svg.includes("plurality-vote ensemble"), "subtitle names the ensemble");
+  const start = svg.indexOf('class="mark-text role-mark');
+  const group = svg.slice(start, svg.indexOf("</g>", start));
+  const printed = [...group.matchAll(/>([^<]*)<\/text>/g)].map((t) => Number(t[1]));
+  const expected = overlap.shared.flat();
+  assert.deepEqual(printed.toSorted((a, b) => a - b), expected.toSorted((a, b) => a - b));
+  assert.ok(expected.some((v) => v > 0), "the synthetic models do make errors");
 });

@@ -50,7 +50,7 @@ export const CHART_CONFIG = {
 export function chart(
   title: string,
   body: Record<string, unknown>,
-  subtitle?: string,
+  subtitle?: string | string[],
 ): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,

@@ -112,7 +112,9 @@ export function comparisonBlocks(
     );
     if (cmp) {
       const overlap = overlapBlocks(cmp, t.name);
-      if (overlap.length) blocks.push(h(3, "Error overlap"), ...overlap);
+      if (overlap.length) {
+        blocks.push(h(3, "Error overlap"), ...overlap, ...figuresStarting(figures, `overlap-${s}`));
+      }
     }
   }
   if (cmp && cmp.minimax.entries.length) {

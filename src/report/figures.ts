@@ -16,6 +16,7 @@ import {
 } from "../plots/heatmaps.ts";
 import { reliabilitySpec } from "../plots/reliability.ts";
 import { errorRateComparisonSpec, pairwisePValueSpec } from "../plots/comparison.ts";
+import { errorOverlapSpec } from "../plots/overlap.ts";
 import { type GridCell, imageGridSpec } from "../plots/image_grid.ts";
 import { digitAt } from "../plots/digit_image.ts";
 import { type ReportInput, slug } from "./input.ts";
@@ -195,6 +196,17 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
       caption: `Reliability diagram on ${testSet} (15 confidence bins; empty bins omitted).`,
       spec: reliabilitySpec(clean, models),
     });
+    const overlap = input.comparison?.overlap.find((o) =>
+      o.kind === "clean" && o.testSet === testSet
+    );
+    if (overlap && overlap.models.length > 1) {
+      figures.push({
+        name: `overlap-${s}`,
+        caption: `Items misclassified by both models of each pair on ${testSet}, coloured by ` +
+          "the Jaccard overlap of their errors.",
+        spec: errorOverlapSpec(overlap),
+      });
+    }
   }
   const factors = [...new Set(ev.sweeps.map((s) => `${s.testSet}\u0000${s.factor}`))];
   for (const key of factors) {
