@@ -126,16 +126,7 @@ export function pairwisePValueSpec(family: PairwiseFamily, method: McNemarMethod
     data: { values },
     width: { step: 56 },
     height: { step: 28 },
-    encoding: {
-      x: {
-        field: "column",
-        type: "nominal",
-        sort: models,
-        title: "model B",
-        axis: { orient: "top", labelAngle: -30, labelAlign: "left" },
-      },
-      y: { field: "row", type: "nominal", sort: models, title: "model A" },
-    },
+    encoding: modelMatrixEncoding(models, "model A", "model B"),
     layer: [
       {
         mark: "rect",
@@ -165,4 +156,31 @@ export function pairwisePValueSpec(family: PairwiseFamily, method: McNemarMethod
       },
     ],
   }, `McNemar ${method === "midp" ? "mid-p" : "exact"} test, Holm-adjusted across pairs`);
+}
+
+/**
+ * The x/y encoding of a model × model matrix chart: `row` and `column` fields in the given
+ * model order, column labels on top.
+ *
+ * @example
+ * ```ts
+ * import { modelMatrixEncoding } from "./comparison.ts";
+ * console.log(modelMatrixEncoding(["a", "b"], "model A", "model B").y.title); // "model A"
+ * ```
+ */
+export function modelMatrixEncoding(
+  models: readonly string[],
+  rowTitle: string | null,
+  columnTitle: string | null,
+) {
+  return {
+    x: {
+      field: "column",
+      type: "nominal",
+      sort: models,
+      title: columnTitle,
+      axis: { orient: "top", labelAngle: -30, labelAlign: "left" },
+    },
+    y: { field: "row", type: "nominal", sort: models, title: rowTitle },
+  };
 }

@@ -23,3 +23,4 @@ export * from "./degradation.ts";
 export * from "./heatmaps.ts";
 export * from "./reliability.ts";
 export * from "./comparison.ts";
+export * from "./overlap.ts";

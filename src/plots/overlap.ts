@@ -6,6 +6,7 @@
  * @module
  */
 import type { ErrorOverlap } from "../evaluate/comparison_types.ts";
+import { modelMatrixEncoding } from "./comparison.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
 
 /** One cell of {@link errorOverlapSpec}. */
@@ -66,16 +67,7 @@ export function errorOverlapSpec(overlap: ErrorOverlap): VegaLiteSpec {
     data: { values: overlapCells(overlap) },
     width: { step: 56 },
     height: { step: 28 },
-    encoding: {
-      x: {
-        field: "column",
-        type: "nominal",
-        sort: overlap.models,
-        title: null,
-        axis: { orient: "top", labelAngle: -30, labelAlign: "left" },
-      },
-      y: { field: "row", type: "nominal", sort: overlap.models, title: null },
-    },
+    encoding: modelMatrixEncoding(overlap.models, null, null),
     layer: [
       {
         mark: "rect",
