@@ -81,6 +81,12 @@ export interface Recipe {
   keep: "best-val-loss" | "last";
   /** Label smoothing of the cross-entropy (0 = none). */
   labelSmoothing?: number;
+  /**
+   * Clean training images from which batch-norm statistics are recomputed after every epoch,
+   * before validation and the checkpoint (0 or absent: keep the moving averages; see
+   * `batch_norm_stats.ts`).
+   */
+  batchNormRecalibration?: number;
   /** Known differences from the source. */
   notes?: string;
 }

@@ -19,6 +19,7 @@ import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
+import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { EpochBatches, toTrainingArrays } from "./batches.ts";
 import {
   type CheckpointState,
@@ -245,6 +246,9 @@ export async function train(
         if (pending.length >= syncEvery || b === batches.batchCount - 1) await flush(b + 1);
       }
       const trainSeconds = (performance.now() - epochStart) / 1000;
+      if (recipe.batchNormRecalibration) {
+        recalibrateBatchNorm(model, trainArrays, recipe.batchNormRecalibration);
+      }
       const val = valArrays
         ? await evaluateArrays(model, valArrays, classCount)
         : { loss: NaN, accuracy: NaN };
