@@ -208,7 +208,8 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
     },
     {
       name: "strong-cnn",
-      description: "Strong CNN: Adam one-cycle (max 3e-3), batch 128, 30 epochs, augmentation",
+      description:
+        "Strong CNN: Adam one-cycle (max 3e-3), batch 128, 30 epochs, augmentation, BN recalibration",
       source: "kit recipe after Deotte's Kaggle MNIST models (rotate/zoom/shift augmentation)",
       optimizer: { kind: "adam", learningRate: 1e-3 },
       schedule: { kind: "one-cycle", maxLearningRate: 3e-3, pctStart: 0.25 },
@@ -219,6 +220,9 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
       splitSeed: 42,
       augmentation: augmentPreset("modern-cnn"),
       labelSmoothing: 0.05,
+      // Moving averages lag the weights at one-cycle's peak learning rate: validation accuracy
+      // swung 0.99 → 0.56 → 0.97 between epochs; recomputed statistics fixed it (0.963 → 0.994).
+      batchNormRecalibration: 10_000,
       keep: "best-val-loss",
     },
   ] satisfies Recipe[]).map((r) => [r.name, r]),

@@ -55,6 +55,7 @@ Deno.test("card recipes match their cards", () => {
   const beyond = getRecipe("beyond-mnist");
   assert.deepEqual([beyond.batchSize, beyond.epochs, beyond.data], [32, 50, "mnist+emnist-digits"]);
   assert.equal(getRecipe("strong-cnn").schedule.kind, "one-cycle");
+  assert.equal(getRecipe("strong-cnn").batchNormRecalibration, 10_000);
 });
 
 Deno.test("getRecipe copies and rejects unknown names", () => {
