@@ -12,8 +12,9 @@ import type { Pipeline } from "./pipeline.ts";
  * - `none`: no augmentation.
  * - `adaptive-pool`: the 3-conv adaptive-pool card, random rotation ±10° and translation ±10%.
  * - `beyond-mnist`: the Beyond-MNIST card's "shift, rotation, resize, noise".
- * - `modern-cnn`: a stronger mix for the state-of-the-art-class CNN (affine with shear, elastic
- *   distortion on a third of the images, random erasing).
+ * - `modern-cnn`: the strong CNN's, after Deotte's Kaggle MNIST models: rotation ±10°, zoom
+ *   ±10%, shift ±10%. (A heavier mix, `elastic-erase`, cost clean accuracy: 99.56% vs ≥ 99.6%.)
+ * - `elastic-erase`: affine with shear, elastic distortion on 30% of the images, random erasing.
  */
 export const AUGMENT_PRESETS: Readonly<Record<string, Pipeline>> = {
   "none": [],
@@ -22,7 +23,8 @@ export const AUGMENT_PRESETS: Readonly<Record<string, Pipeline>> = {
     { op: "affine", rotate: 10, translate: 0.1, scale: 0.1 },
     { op: "gaussianNoise", sigma: [0, 0.1], p: 0.5 },
   ],
-  "modern-cnn": [
+  "modern-cnn": [{ op: "affine", rotate: 10, translate: 0.1, scale: 0.1 }],
+  "elastic-erase": [
     { op: "affine", rotate: 12, translate: 0.1, scale: 0.12, shear: 10 },
     { op: "elastic", alpha: 34, sigma: 4, p: 0.3 },
     { op: "erase", area: [0.02, 0.15], value: 0, p: 0.3 },
