@@ -9,10 +9,12 @@ Deno.test("setupWasmBackend registers the gradient kernels and reports threads",
   await setupWasmBackend(); // idempotent
   const info = await wasmBackendInfo();
   assert.deepEqual(info.customKernels.map((k) => k.kernelName).sort(), [
+    "BatchMatMul",
     "Conv2DBackpropFilter",
     "Conv2DBackpropInput",
     "MaxPoolGrad",
     "Sum",
+    "_FusedMatMul",
   ]);
   assert.equal(
     info.customKernels.find((k) => k.kernelName === "Conv2DBackpropFilter")?.action,

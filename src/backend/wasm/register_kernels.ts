@@ -8,6 +8,7 @@
  * | Conv2DBackpropInput | replaced | 4.22's scalar loop: ~7× slower (Keras CNN, layer 2) |
  * | MaxPoolGrad | replaced | ~2–3× slower in 4.22 |
  * | Sum | replaced | bias gradients (leading axes) ~3–4× slower in 4.22 |
+ * | BatchMatMul, _FusedMatMul | replaced | transposed operands (Dense gradients) ~25× slower |
  *
  * Replaced kernels that do not cover every case fall back to 4.22's version.
  *
@@ -18,6 +19,7 @@ import { conv2DBackpropFilter } from "./conv2d_backprop_filter.ts";
 import { makeConv2DBackpropInput } from "./conv2d_backprop_input.ts";
 import { maxPoolGrad } from "./max_pool_grad.ts";
 import { makeSum } from "./sum.ts";
+import { makeTransposeFirstMatMul } from "./batch_mat_mul.ts";
 import type { KernelArgs } from "./kernel_call.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
@@ -81,5 +83,8 @@ export function registerWasmGradientKernels(): CustomKernel[] {
   );
   register("MaxPoolGrad", () => maxPoolGrad);
   register("Sum", (fallback) => makeSum(requireFallback("Sum", fallback)));
+  for (const name of ["BatchMatMul", "_FusedMatMul"]) {
+    register(name, (fallback) => makeTransposeFirstMatMul(requireFallback(name, fallback)));
+  }
   return registered.map((k) => ({ ...k }));
 }
