@@ -153,11 +153,13 @@ function tfLayersFor(
     case "dropout":
       return [tf.layers.dropout({ name, rate: layer.rate })];
     case "batch-norm":
-      return [new FusedBatchNormalization({
-        name,
-        momentum: layer.momentum ?? 0.99,
-        epsilon: layer.epsilon ?? 1e-3,
-      })];
+      return [
+        new FusedBatchNormalization({
+          name,
+          momentum: layer.momentum ?? 0.99,
+          epsilon: layer.epsilon ?? 1e-3,
+        }),
+      ];
     case "activation":
       return [tf.layers.activation({ name, activation: layer.activation })];
     case "flatten":
