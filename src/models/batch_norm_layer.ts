@@ -50,7 +50,10 @@ export class FusedBatchNormalization extends Stock {
   /** The stock class name, so model.json stays the standard Keras format. */
   static className = "BatchNormalization";
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) {
+  override call(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: Record<string, unknown>,
+  ): tf.Tensor | tf.Tensor[] {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     const lastAxis = this.axis === -1 || this.axis === input.rank - 1;
     if (kwargs.training === true && input.rank === 4 && lastAxis && this.center && this.scale) {

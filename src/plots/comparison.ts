@@ -172,7 +172,7 @@ export function modelMatrixEncoding(
   models: readonly string[],
   rowTitle: string | null,
   columnTitle: string | null,
-) {
+): { x: Record<string, unknown>; y: Record<string, unknown> & { title: string | null } } {
   return {
     x: {
       field: "column",
