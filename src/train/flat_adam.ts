@@ -198,8 +198,16 @@ export class FlatAdam extends tf.Optimizer {
   }
 }
 
-/** `base`ⁿ as repeated float32 multiplications, the way the optimizer accumulates β₁ᵗ and β₂ᵗ. */
-function float32Power(base: number, exponent: number): number {
+/**
+ * `base`ⁿ as repeated float32 multiplications, the way the optimizer accumulates β₁ᵗ and β₂ᵗ.
+ *
+ * @example
+ * ```ts
+ * import { float32Power } from "./flat_adam.ts";
+ * console.log(float32Power(0.5, 3)); // 0.125
+ * ```
+ */
+export function float32Power(base: number, exponent: number): number {
   const factor = Math.fround(base);
   let power = factor;
   for (let i = 1; i < exponent; i++) power = Math.fround(power * factor);

@@ -28,10 +28,11 @@ import {
   saveFinishedRun,
 } from "./checkpoint.ts";
 import { bestEpoch, type EpochRecord } from "./history.ts";
-import { makeOptimizer, setLearningRate, withWeightDecay } from "./optimizers.ts";
+import { type EngineChoice, makeStepEngine, type PendingStep } from "./engines.ts";
+import { makeOptimizer, withWeightDecay } from "./optimizers.ts";
 import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
-import { evaluateArrays, type StepResult, trainStep } from "./step.ts";
+import { evaluateArrays } from "./step.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
@@ -86,6 +87,11 @@ export interface TrainOptions extends TrainCallbacks {
   callbacks?: TrainCallbacks[];
   /** Extra fields for `run.json` (e.g. the data preset). */
   runInfo?: Record<string, unknown>;
+  /**
+   * How steps run: `graph` (one libtensorflow graph per step; tensorflow backend, Adam),
+   * `eager` (tfjs op by op, everywhere) or `auto` (default: `graph` wherever it applies).
+   */
+  engine?: EngineChoice;
 }
 
 /** What {@link train} returns. */
@@ -103,6 +109,8 @@ export interface TrainResult {
   wallSeconds: number;
   /** Final metrics of the kept epoch. */
   final: EpochRecord;
+  /** The engine that ran the steps (see {@link TrainOptions.engine}). */
+  engine: "graph" | "eager";
 }
 
 /**
@@ -171,14 +179,20 @@ export async function train(
   }
   const rng = new Random(start.rng);
   const history = start.history;
-  const dropouts = model.layers.filter((l) => l.getClassName() === "Dropout") as unknown as {
-    seed?: number;
-  }[];
+  const dropoutCount = model.layers.filter((l) => l.getClassName() === "Dropout").length;
   const stepOptions = {
     classCount,
     labelSmoothing: recipe.labelSmoothing,
     weightDecay: withWeightDecay(recipe.optimizer),
   };
+  let engine;
+  try {
+    engine = makeStepEngine(model, optimizer, stepOptions, options.engine);
+  } catch (error) {
+    model.dispose();
+    optimizer.dispose();
+    throw error;
+  }
   const syncEvery = Math.max(1, options.syncEvery ?? 10);
   const keepBest = recipe.keep === "best-val-loss";
   let best: { epoch: number; weights: tf.Tensor[] } | null = null;
@@ -194,14 +208,12 @@ export async function train(
     for (let epoch = history.length + 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       batches.shuffle(rng);
+      await engine.beginEpoch();
       let lossSum = 0, correctSum = 0, seen = 0, learningRate = 0;
-      let pending: StepResult[] = [];
+      let pending: PendingStep[] = [];
       const flush = async (batchIndex: number) => {
-        const stacked = tf.tidy(() => tf.stack(pending.flatMap((p) => [p.loss, p.correct])));
-        const values = await stacked.data();
-        stacked.dispose();
+        const values = await engine.collect(pending);
         const first = batchIndex - pending.length + 1;
-        tf.dispose(pending.flatMap((p) => [p.loss, p.correct]));
         pending = [];
         for (let k = 0; k < values.length / 2; k++) {
           if (!Number.isFinite(values[2 * k])) {
@@ -238,13 +250,13 @@ export async function train(
           totalSteps,
           batches.batchCount,
         );
-        setLearningRate(optimizer, learningRate);
-        for (const d of dropouts) d.seed = rng.nextUint32();
+        const dropoutSeeds = Array.from({ length: dropoutCount }, () => rng.nextUint32());
         let batch = batches.batch(b);
         if (augment) batch = { ...batch, images: augment(batch.images, batch.count, rng) };
-        pending.push(trainStep(model, optimizer, batch, stepOptions));
+        pending.push(engine.step(batch, learningRate, dropoutSeeds));
         if (pending.length >= syncEvery || b === batches.batchCount - 1) await flush(b + 1);
       }
+      await engine.endEpoch();
       const trainSeconds = (performance.now() - epochStart) / 1000;
       if (recipe.batchNormRecalibration) {
         recalibrateBatchNorm(model, trainArrays, recipe.batchNormRecalibration);
@@ -287,6 +299,7 @@ export async function train(
     if (best) tf.dispose(best.weights);
     throw error;
   } finally {
+    engine.dispose();
     optimizer.dispose();
   }
   const keptEpoch = await keepWeights(model, history, best, keepBest, options.runDir);
@@ -298,6 +311,7 @@ export async function train(
     runDir: options.runDir,
     wallSeconds: (performance.now() - started) / 1000,
     final: history[keptEpoch - 1],
+    engine: engine.kind,
   };
   if (options.runDir) {
     await saveFinishedRun(options.runDir, model, {
@@ -307,6 +321,7 @@ export async function train(
       recipe: { ...recipe, epochs },
       seed,
       backend: tf.getBackend(),
+      engine: engine.kind,
       versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, v8: Deno.version.v8 },
       dataChecksum,
       data: {
