@@ -21,6 +21,7 @@ import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { modelClassifier } from "../src/models/tf_classifier.ts";
 import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
+import type { EngineChoice } from "../src/train/engines.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
 import { findTorch, type PeerResult, runPeer, type TorchPython, type Workload } from "./peer.ts";
 import { profileTrainingStep, type StepProfile } from "./profile.ts";
@@ -36,6 +37,8 @@ export interface BenchOptions extends Workload {
   /** Test images for the corruption-suite timing (10,000 = the full MNIST test set). */
   suiteImages: number;
   suite: string;
+  /** Training engines measured on the tensorflow backend (others run `eager` only). */
+  engines: ("graph" | "eager")[];
   /** Python interpreters to look for torch in, fastest candidates first. */
   torchCandidates: string[];
   /** Where progress lines go (stderr by default). */
@@ -84,6 +87,7 @@ async function trainImagesPerSecond(
   data: ReturnType<typeof subset>,
   batch: number,
   augmentation: string | null,
+  engine: EngineChoice,
 ): Promise<number> {
   const spec = getModelSpec(modelName);
   const recipe = {
@@ -97,6 +101,7 @@ async function trainImagesPerSecond(
   const result = await train(spec, { train: data }, recipe, {
     epochs: 2,
     seed: 1,
+    engine,
     augment: pipeline
       ? (images, count, rng) => applyPipeline(images, count, pipeline, rng)
       : undefined,
@@ -182,17 +187,24 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   for (let round = 1; round <= options.rounds; round++) {
     for (const backend of options.backends) {
       await initBackend(backend, { threads: options.threads });
+      // The graph engine exists on tensorflow only; eager runs there too, for the comparison.
+      const engines = backend === "tensorflow" ? options.engines : ["eager" as const];
       for (const model of options.trainModels) {
-        for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
-          const id = `train ${model}${aug ? " +aug" : ""}`;
-          log(`round ${round}: ${id} on ${backend}`);
-          const f = get(
-            `${id} [${backend}]`,
-            `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}`,
-            "img/s",
-            backend,
-          );
-          f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug));
+        for (const engine of engines) {
+          for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
+            if (aug && engine === "eager" && engines.length > 1) continue;
+            const id = `train ${model}${aug ? " +aug" : ""}`;
+            const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+            log(`round ${round}: ${id} on ${where}`);
+            const f = get(
+              `${id} [${where}]`,
+              `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}, ` +
+                `${engine} engine`,
+              "img/s",
+              backend,
+            );
+            f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
+          }
         }
       }
       log(`round ${round}: infer ${options.inferModel} on ${backend}`);

@@ -29,13 +29,14 @@ export function benchTable(report: BenchReport): string {
     `${report.machine.memoryGiB} GiB, ${report.threads} threads on both sides; ` +
     `medians of ${report.options.rounds} alternating round(s)`,
     "",
-    `| figure | backend | digitkit | ${peer} | ratio | of floor |`,
+    `| figure | backend (engine) | digitkit | ${peer} | ratio | of floor |`,
     "|---|---|---:|---:|---:|---:|",
   ];
   for (const f of report.figures) {
     const unit = f.unit === "s" ? " s" : ` ${f.unit}`;
     lines.push(
-      `| ${f.id.replace(/ \[.*\]$/, "")} | ${f.backend ?? "—"} | ${num(f.oursMedian, unit)} | ` +
+      `| ${f.id.replace(/ \[.*\]$/, "")} | ${/\[(.*)\]$/.exec(f.id)?.[1] ?? "—"} | ` +
+        `${num(f.oursMedian, unit)} | ` +
         `${num(f.peerMedian, f.peerMedian === null ? "" : unit)} | ` +
         `${f.ratio === null ? "—" : num(f.ratio, "×")} | ` +
         `${f.floorFraction === undefined ? "—" : num(100 * f.floorFraction, "%")} |`,

@@ -17,9 +17,11 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
   const ids = report.figures.map((f: { id: string }) => f.id);
   for (
     const id of [
-      "train keras-mnist-convnet [tensorflow]",
-      "train keras-mnist-convnet +aug [tensorflow]",
-      "train mdsist-cnn [tensorflow]",
+      "train keras-mnist-convnet [tensorflow, graph]",
+      "train keras-mnist-convnet +aug [tensorflow, graph]",
+      "train keras-mnist-convnet [tensorflow, eager]",
+      "train mdsist-cnn [tensorflow, graph]",
+      "train mdsist-cnn [tensorflow, eager]",
       "infer keras-mnist-convnet [tensorflow]",
       "mnist load",
       "kaggle csv parse",

@@ -24,6 +24,7 @@ torch found: $DIGITKIT_TORCH_PYTHON, .tools/torch-venv, python3, /usr/bin/python
 reports/bench/<date>.json.
 
   --backends LIST     comma-separated (default: every available backend but cpu)
+  --engines LIST      training engines on tensorflow: graph,eager (default both)
   --rounds N          alternating rounds, medians reported (default 3)
   --threads N         threads on both sides (default: cores)
   --train-images N    images per measured epoch (default 8192)
@@ -36,6 +37,7 @@ reports/bench/<date>.json.
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
     backends: { type: "string" },
+    engines: { type: "string" },
     rounds: { type: "string" },
     threads: { type: "string" },
     "train-images": { type: "string" },
@@ -57,8 +59,15 @@ export async function run(flags: string[]): Promise<CommandResult> {
     if (!ready.includes(b)) throw new UsageError(`backend '${b}' is not available here`);
   }
   if (backends.length === 0) throw new UsageError("no fast backend available: run deno task setup");
+  const engines = (values.engines ?? "graph,eager").split(",").map((e) => e.trim());
+  for (const e of engines) {
+    if (e !== "graph" && e !== "eager") {
+      throw new UsageError(`--engines: unknown engine '${e}' (expected graph or eager)`);
+    }
+  }
   const options: BenchOptions = {
     backends,
+    engines: engines as BenchOptions["engines"],
     rounds: intFlag("rounds", values.rounds, 1) ?? (tiny ? 1 : 3),
     threads,
     trainModels: ["keras-mnist-convnet", "mdsist-cnn"],

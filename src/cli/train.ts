@@ -24,6 +24,7 @@ import { readJson, writeJsonAtomic } from "../train/file_io.ts";
 import { RUN_JSON } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import { train } from "../train/train.ts";
+import { parseEngineChoice } from "../train/engines.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
@@ -31,7 +32,8 @@ import type { CommandResult } from "./commands.ts";
 export const help =
   `usage: deno task kit train --model NAME [--recipe NAME] [--epochs N] [--limit N]
                             [--seed S] [--out DIR] [--resume] [--emnist-dir DIR]
-                            [--backend auto|tensorflow|wasm|cpu] [--threads N] [--json]
+                            [--backend auto|tensorflow|wasm|cpu] [--threads N]
+                            [--engine auto|graph|eager] [--json]
 
 Trains a model of 'kit models' with a recipe (default: the model's own), on the recipe's data
 and split preset, showing a progress bar on stderr. Every epoch is checkpointed atomically in
@@ -50,7 +52,10 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
   --emnist-dir DIR official EMNIST files, for recipes that train on EMNIST digits
   --backend B      TensorFlow.js backend (default auto: tensorflow > wasm > cpu)
   --threads N      backend threads
-  --json           one JSON object: {runDir, model, recipe, backend, seed, epochs, keptEpoch,
+  --engine E       how steps run: graph (the whole step as one libtensorflow graph; tensorflow
+                   backend, Adam recipes), eager (tfjs op by op) or auto (default: graph
+                   where it applies)
+  --json           one JSON object: {runDir, model, recipe, backend, engine, seed, epochs, keptEpoch,
                    final: {loss, accuracy, valLoss, valAccuracy, …}, test: {loss, accuracy,
                    count}, wallSeconds, history}`;
 
@@ -75,6 +80,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     "emnist-dir": { type: "string" },
     backend: { type: "string" },
     threads: { type: "string" },
+    engine: { type: "string" },
   });
   if (!values.model) {
     throw new UsageError("--model is required (see 'deno task kit models')");
@@ -88,12 +94,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const backend = await initBackend(parseBackendChoice(values.backend), {
     threads: intFlag("threads", values.threads, 1),
   });
+  const engine = parseEngineChoice(values.engine);
   const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
   const result = await train(spec, sets, recipe, {
     seed,
     epochs,
     runDir,
     resume: values.resume ?? false,
+    engine,
     callbacks: [terminalProgress()],
     runInfo: {
       split: recipe.split,
@@ -116,6 +124,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     model: spec.name,
     recipe: recipe.name,
     backend: backend.name,
+    engine: result.engine,
     seed,
     epochs: result.history.length,
     keptEpoch: result.keptEpoch,
@@ -132,7 +141,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
   };
   const text = `${formatHistory(result.history)}\n` +
     `kept epoch ${result.keptEpoch}; test accuracy ${test.accuracy.toFixed(4)}, loss ` +
-    `${test.loss.toFixed(4)} on ${sets.test.count} images (${backend.name}, ` +
+    `${
+      test.loss.toFixed(4)
+    } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ` +
     `${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
   return { json, text };
 }

@@ -28,6 +28,23 @@ import { type StepOptions, type StepResult, trainStep } from "./step.ts";
 /** Which engine runs the training steps; `auto` picks `graph` wherever it applies. */
 export type EngineChoice = "auto" | "graph" | "eager";
 
+/**
+ * Reads an `--engine` flag value (`auto` when absent).
+ *
+ * @example
+ * ```ts
+ * import { parseEngineChoice } from "./engines.ts";
+ * console.log(parseEngineChoice("graph")); // "graph"
+ * ```
+ */
+export function parseEngineChoice(value: string | undefined): EngineChoice {
+  const choice = value ?? "auto";
+  if (choice !== "auto" && choice !== "graph" && choice !== "eager") {
+    throw new UsageError(`--engine: expected auto, graph or eager, got '${value}'`);
+  }
+  return choice;
+}
+
 /** Loss and correct count of one step: device scalars (eager) or numbers (graph). */
 export type PendingStep = StepResult | { loss: number; correct: number };
 
