@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { parseEngineChoice } from "../train/engines.ts";
 import { runReportJob, SEED_ARCHITECTURES } from "../report/job.ts";
 import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
@@ -39,6 +40,8 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
   --seed N               training seed (default 1)
   --eval-seed N          corruption/sweep seed (default 0)
   --backend NAME         auto | tensorflow | wasm | cpu (default auto)
+  --engine NAME          training steps: auto | graph | eager (default auto: graph where it
+                         applies, i.e. tensorflow backend and Adam recipes)
   --metadata FILE        YAML/JSON with the cards' qualitative text (see card-metadata.yaml)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
   --json                 print the summary as one JSON object`;
@@ -62,6 +65,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     seed: { type: "string" },
     "eval-seed": { type: "string" },
     backend: { type: "string" },
+    engine: { type: "string" },
     metadata: { type: "string" },
     "emnist-dir": { type: "string" },
   });
@@ -86,6 +90,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     seed: intFlag("seed", values.seed, 0),
     evalSeed: intFlag("eval-seed", values["eval-seed"], 0),
     backend: values.backend,
+    engine: parseEngineChoice(values.engine),
     metadataPath: values.metadata,
     emnistDir: values["emnist-dir"],
     command: ["deno task report", ...flags].join(" "),

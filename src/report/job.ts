@@ -18,6 +18,7 @@ import { summarizeModel } from "../models/summary.ts";
 import { getRecipe } from "../train/recipes.ts";
 import { loadRecipeData } from "../train/recipe_data.ts";
 import { train } from "../train/train.ts";
+import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
 import { digitAt } from "../plots/digit_image.ts";
@@ -85,6 +86,8 @@ export interface ReportJobOptions {
   seed?: number;
   evalSeed?: number;
   backend?: string;
+  /** Training engine (`auto`: the graph engine wherever it applies). */
+  engine?: EngineChoice;
   /** Card metadata YAML/JSON file. */
   metadataPath?: string;
   /** Folder holding report folders (default `<repo>/reports`). */
@@ -165,6 +168,7 @@ async function trainOne(
   const result = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
     seed,
     epochs,
+    engine: options.engine,
     callbacks: progress,
   });
   const classifier = {
@@ -195,7 +199,7 @@ async function trainOne(
         ...(note ? { profile: note } : {}),
       },
       seed,
-      backend,
+      backend: `${backend}, ${result.engine} engine`,
       trainingSeconds: result.wallSeconds,
       history: result.history,
       data: [dataInfo(sets.train, "train"), dataInfo(sets.validation, "validation")],

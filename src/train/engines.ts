@@ -45,8 +45,11 @@ export function parseEngineChoice(value: string | undefined): EngineChoice {
   return choice;
 }
 
-/** Loss and correct count of one step: device scalars (eager) or numbers (graph). */
-export type PendingStep = StepResult | { loss: number; correct: number };
+/**
+ * Loss and correct count of one step: device scalars (eager), or a promise of numbers (graph:
+ * the step runs on a worker thread while the loop prepares the next batch).
+ */
+export type PendingStep = StepResult | Promise<{ loss: number; correct: number }>;
 
 /** Executes training steps for one model and optimizer. */
 export interface StepEngine {
@@ -241,27 +244,26 @@ class GraphEngine implements StepEngine {
   }
 
   step(batch: Batch, learningRate: number, dropoutSeeds: number[]): PendingStep {
-    const result = this.#graph.step(batch.images, batch.labels, batch.count, {
+    const scalars = {
       learningRate,
       oneMinusBeta1Power: 1 - this.#beta1Power,
       oneMinusBeta2Power: 1 - this.#beta2Power,
       dropoutSeeds,
-    });
+    };
+    const result = this.#graph.step(batch.images, batch.labels, batch.count, scalars);
     this.#iterations++;
     this.#beta1Power = Math.fround(this.#beta1Power * Math.fround(this.optimizer.beta1));
     this.#beta2Power = Math.fround(this.#beta2Power * Math.fround(this.optimizer.beta2));
     return result;
   }
 
-  collect(pending: PendingStep[]): Promise<Float32Array> {
-    const values = (pending as { loss: number; correct: number }[]).flatMap((p) => [
-      p.loss,
-      p.correct,
-    ]);
-    return Promise.resolve(new Float32Array(values));
+  async collect(pending: PendingStep[]): Promise<Float32Array> {
+    const steps = await Promise.all(pending as Promise<{ loss: number; correct: number }>[]);
+    return new Float32Array(steps.flatMap((p) => [p.loss, p.correct]));
   }
 
   async endEpoch(): Promise<void> {
+    await this.#graph.whenIdle();
     const state = this.#graph.read();
     const weights = this.model.trainableWeights;
     const shaped = (data: Float32Array, w: tf.LayerVariable) =>

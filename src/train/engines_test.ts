@@ -109,7 +109,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "graph engine: dropout masks are seeded (same seeds, same step) and scale kept units",
+  name: "graph engine: dropout masks are seeded (same seed, same loss; another seed, another loss)",
   ignore: skip,
   async fn() {
     await loadTensorflowBackend();

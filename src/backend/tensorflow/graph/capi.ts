@@ -13,6 +13,21 @@ import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { tensorflowBindingPath } from "../mod.ts";
 
+const SESSION_RUN_PARAMETERS = [
+  "pointer", // session
+  "pointer", // run options
+  "buffer", // input TF_Outputs
+  "buffer", // input tensors
+  "i32",
+  "buffer", // output TF_Outputs
+  "buffer", // output tensors (filled)
+  "i32",
+  "buffer", // target operations
+  "i32",
+  "pointer", // run metadata
+  "pointer", // status
+] as const;
+
 const SYMBOLS = {
   TF_NewStatus: { parameters: [], result: "pointer" },
   TF_DeleteStatus: { parameters: ["pointer"], result: "void" },
@@ -43,22 +58,13 @@ const SYMBOLS = {
   TF_NewSession: { parameters: ["pointer", "pointer", "pointer"], result: "pointer" },
   TF_CloseSession: { parameters: ["pointer", "pointer"], result: "void" },
   TF_DeleteSession: { parameters: ["pointer", "pointer"], result: "void" },
-  TF_SessionRun: {
-    parameters: [
-      "pointer", // session
-      "pointer", // run options
-      "buffer", // input TF_Outputs
-      "buffer", // input tensors
-      "i32",
-      "buffer", // output TF_Outputs
-      "buffer", // output tensors (filled)
-      "i32",
-      "buffer", // target operations
-      "i32",
-      "pointer", // run metadata
-      "pointer", // status
-    ],
+  TF_SessionRun: { parameters: SESSION_RUN_PARAMETERS, result: "void" },
+  // The same function on a worker thread (a Promise), so JavaScript can prepare the next batch.
+  TF_SessionRunNonblocking: {
+    name: "TF_SessionRun",
+    parameters: SESSION_RUN_PARAMETERS,
     result: "void",
+    nonblocking: true,
   },
   TF_AllocateTensor: { parameters: ["i32", "buffer", "i32", "usize"], result: "pointer" },
   TF_DeleteTensor: { parameters: ["pointer"], result: "void" },
@@ -192,13 +198,42 @@ export function withStatus<T>(what: string, body: (status: Deno.PointerObject) =
   const status = c.TF_NewStatus()!;
   try {
     const result = body(status);
-    const code = c.TF_GetCode(status);
-    if (code !== 0) {
-      const message = Deno.UnsafePointerView.getCString(c.TF_Message(status)!);
-      throw new Error(`libtensorflow: ${what}: ${message} (code ${code})`);
-    }
+    throwIfFailed(what, status);
     return result;
   } finally {
     c.TF_DeleteStatus(status);
+  }
+}
+
+/**
+ * {@link withStatus} for a call that returns a Promise (a nonblocking FFI call): the status
+ * lives until the call has finished.
+ *
+ * @example
+ * ```ts ignore
+ * import { tensorflowCApi, withStatusAsync } from "./capi.ts";
+ * await withStatusAsync("run", (status) => Promise.resolve());
+ * ```
+ */
+export async function withStatusAsync(
+  what: string,
+  body: (status: Deno.PointerObject) => Promise<void>,
+): Promise<void> {
+  const c = tensorflowCApi();
+  const status = c.TF_NewStatus()!;
+  try {
+    await body(status);
+    throwIfFailed(what, status);
+  } finally {
+    c.TF_DeleteStatus(status);
+  }
+}
+
+function throwIfFailed(what: string, status: Deno.PointerObject): void {
+  const c = tensorflowCApi();
+  const code = c.TF_GetCode(status);
+  if (code !== 0) {
+    const message = Deno.UnsafePointerView.getCString(c.TF_Message(status)!);
+    throw new Error(`libtensorflow: ${what}: ${message} (code ${code})`);
   }
 }

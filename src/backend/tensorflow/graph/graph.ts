@@ -14,6 +14,7 @@ import {
   readOutputs,
   tensorflowCApi,
   withStatus,
+  withStatusAsync,
 } from "./capi.ts";
 
 /** An attribute value of a graph operation. */
@@ -257,6 +258,9 @@ export function configProto(threads: { intraOp: number; interOp: number }): Uint
  */
 export class Session {
   readonly handle: Deno.PointerObject;
+  /** Settles when the last {@link runAsync} has finished. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #inFlight = 0;
 
   constructor(readonly graph: Graph, threads: { intraOp: number; interOp: number }) {
     const c = tensorflowCApi();
@@ -279,48 +283,101 @@ export class Session {
     fetches: Output[],
     targets: Deno.PointerObject[] = [],
   ): Float32Array[] {
+    if (this.#inFlight > 0) throw new Error("session run: a nonblocking run is in flight");
+    const call = this.#prepare(feeds, fetches, targets);
+    try {
+      withStatus("session run", (status) => tensorflowCApi().TF_SessionRun(...call.args(status)));
+      return call.results();
+    } finally {
+      call.free();
+    }
+  }
+
+  /**
+   * {@link run} on a worker thread. The feeds are copied before this returns, so the caller
+   * may reuse its arrays at once; runs start in call order, each after the previous one ended
+   * (steps update the same variables).
+   */
+  runAsync(
+    feeds: [Output, HostTensor][],
+    fetches: Output[],
+    targets: Deno.PointerObject[] = [],
+  ): Promise<Float32Array[]> {
+    const call = this.#prepare(feeds, fetches, targets);
+    const previous = this.#queue;
+    this.#inFlight++;
+    const done = (async () => {
+      try {
+        await previous;
+        await withStatusAsync(
+          "session run",
+          (status) => tensorflowCApi().TF_SessionRunNonblocking(...call.args(status)),
+        );
+        return call.results();
+      } finally {
+        call.free();
+        this.#inFlight--;
+      }
+    })();
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  /** Copies the feeds into TF tensors and lays out the C arrays of one `TF_SessionRun`. */
+  #prepare(feeds: [Output, HostTensor][], fetches: Output[], targets: Deno.PointerObject[]) {
     const c = tensorflowCApi();
     const inputs = feeds.map(([, value]) => toTfTensor(value));
+    const pointers = (list: Deno.PointerObject[]) =>
+      new BigUint64Array(list.map((p) => BigInt(Deno.UnsafePointer.value(p))));
+    const inputHandles = pointers(inputs);
+    const targetHandles = pointers(targets);
+    const inputOutputs = outputsBuffer(feeds.map(([o]) => o));
+    const fetchOutputs = outputsBuffer(fetches);
     const results = new BigUint64Array(fetches.length);
-    try {
-      const inputHandles = new BigUint64Array(
-        inputs.map((t) => BigInt(Deno.UnsafePointer.value(t))),
-      );
-      const targetHandles = new BigUint64Array(
-        targets.map((t) => BigInt(Deno.UnsafePointer.value(t))),
-      );
-      withStatus("session run", (status) =>
-        c.TF_SessionRun(
+    return {
+      args: (status: Deno.PointerObject) =>
+        [
           this.handle,
           null,
-          outputsBuffer(feeds.map(([o]) => o)),
+          inputOutputs,
           inputHandles,
           feeds.length,
-          outputsBuffer(fetches),
+          fetchOutputs,
           results,
           fetches.length,
           targetHandles,
           targets.length,
           null,
           status,
-        ));
-      return Array.from(results, (value) => {
-        const handle = Deno.UnsafePointer.create(value)!;
-        try {
-          return fromTfTensor(handle);
-        } finally {
-          c.TF_DeleteTensor(handle);
-        }
-      });
-    } finally {
-      for (const t of inputs) c.TF_DeleteTensor(t);
-    }
+        ] as const,
+      results: () =>
+        Array.from(results, (value) => {
+          const handle = Deno.UnsafePointer.create(value)!;
+          try {
+            return fromTfTensor(handle);
+          } finally {
+            c.TF_DeleteTensor(handle);
+          }
+        }),
+      free: () => {
+        for (const t of inputs) c.TF_DeleteTensor(t);
+      },
+    };
   }
 
-  /** Closes and frees the session. */
+  /** Resolves when every {@link runAsync} started so far has finished. */
+  whenIdle(): Promise<void> {
+    return this.#queue.then(() => {});
+  }
+
+  /** Closes and frees the session, once runs still in flight have finished. */
   dispose(): void {
-    const c = tensorflowCApi();
-    withStatus("close session", (s) => c.TF_CloseSession(this.handle, s));
-    withStatus("delete session", (s) => c.TF_DeleteSession(this.handle, s));
+    const close = () => {
+      const c = tensorflowCApi();
+      withStatus("close session", (s) => c.TF_CloseSession(this.handle, s));
+      withStatus("delete session", (s) => c.TF_DeleteSession(this.handle, s));
+    };
+    if (this.#inFlight === 0) close();
+    else this.#queue = this.#queue.then(close);
   }
 }

@@ -223,7 +223,11 @@ export class TrainingGraph {
     };
   }
 
-  /** One training step on `count` images (NHWC floats in [0, 1]) and their labels. */
+  /**
+   * One training step on `count` images (NHWC floats in [0, 1]) and their labels, run on a
+   * worker thread after the steps started before it. The inputs are copied before this
+   * returns.
+   */
   step(
     images: Float32Array,
     labels: Int32Array,
@@ -234,7 +238,7 @@ export class TrainingGraph {
       oneMinusBeta2Power: number;
       dropoutSeeds: number[];
     },
-  ): GraphStepResult {
+  ): Promise<GraphStepResult> {
     if (scalars.dropoutSeeds.length !== this.#dropoutSeeds.length) {
       throw new Error(`step: expected ${this.#dropoutSeeds.length} dropout seeds`);
     }
@@ -255,14 +259,19 @@ export class TrainingGraph {
         data: new BigInt64Array([BigInt(scalars.dropoutSeeds[i]), 0n]),
       }]),
     ];
-    const [loss, correct] = this.#session.run(feeds, [this.#loss, this.#correct], [this.#update]);
-    return { loss: loss[0], correct: correct[0] };
+    return this.#session.runAsync(feeds, [this.#loss, this.#correct], [this.#update])
+      .then(([loss, correct]) => ({ loss: loss[0], correct: correct[0] }));
   }
 
-  /** Frees the session and the graph. */
+  /** Resolves when every step started so far has finished. */
+  whenIdle(): Promise<void> {
+    return this.#session.whenIdle();
+  }
+
+  /** Frees the session and the graph (after steps still running). */
   dispose(): void {
     this.#session.dispose();
-    this.#graph.dispose();
+    this.#session.whenIdle().then(() => this.#graph.dispose());
   }
 
   #variable(name: string, shape: number[]): Variable {
