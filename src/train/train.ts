@@ -5,10 +5,12 @@
  * same stream. Per-batch losses stay on the device and are read every `syncEvery` batches.
  *
  * Determinism: with the same seed, data and backend, `cpu` and `wasm` give bit-identical
- * weights (tested), and so did `tensorflow` with 2 intra-op threads on the project machines
- * (tested in-process; two separate CLI runs also produced identical `weights.bin`). libtensorflow
- * does not promise it: another thread count, CPU or oneDNN build may change float summation
- * order, so on `tensorflow` only same-machine, same-thread-count runs are expected to match.
+ * weights (tested), and so does `tensorflow` with 2 intra-op threads on the project machines,
+ * on both engines (tested in-process, resume included; two separate CLI runs also produced
+ * identical `weights.bin`). libtensorflow does not promise it: another thread count, CPU or
+ * oneDNN build may change float summation order, so on `tensorflow` only same-machine,
+ * same-thread-count runs are expected to match. The `graph` and `eager` engines agree to float
+ * round-off, not bit for bit (dropout masks come from different generators).
  *
  * @module
  */
