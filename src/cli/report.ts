@@ -41,7 +41,7 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
   --eval-seed N          corruption/sweep seed (default 0)
   --backend NAME         auto | tensorflow | wasm | cpu (default auto)
   --engine NAME          training steps: auto | graph | eager (default auto: graph where it
-                         applies, i.e. tensorflow backend and Adam recipes)
+                         applies: tensorflow backend, Adam and RMSprop recipes)
   --metadata FILE        YAML/JSON with the cards' qualitative text (see card-metadata.yaml)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
   --json                 print the summary as one JSON object`;

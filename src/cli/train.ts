@@ -53,7 +53,7 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
   --backend B      TensorFlow.js backend (default auto: tensorflow > wasm > cpu)
   --threads N      backend threads
   --engine E       how steps run: graph (the whole step as one libtensorflow graph; tensorflow
-                   backend, Adam recipes), eager (tfjs op by op) or auto (default: graph
+                   backend, Adam and RMSprop recipes), eager (tfjs op by op) or auto (default: graph
                    where it applies)
   --json           one JSON object: {runDir, model, recipe, backend, engine, seed, epochs, keptEpoch,
                    final: {loss, accuracy, valLoss, valAccuracy, …}, test: {loss, accuracy,

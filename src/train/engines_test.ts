@@ -12,7 +12,7 @@ import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { makeStepEngine, type StepEngine } from "./engines.ts";
 import { makeOptimizer } from "./optimizers.ts";
-import { getRecipe, type Recipe } from "./recipes.ts";
+import { getRecipe, type OptimizerSpec, type Recipe } from "./recipes.ts";
 import { barDigits } from "./testing_data.ts";
 import { train } from "./train.ts";
 
@@ -49,9 +49,14 @@ function batchOf(seed: number, count: number) {
 }
 
 /** Runs `steps` steps with a fresh model and optimizer; returns losses and the final state. */
-async function runSteps(spec: ModelSpec, choice: "graph" | "eager", steps: number) {
+async function runSteps(
+  spec: ModelSpec,
+  choice: "graph" | "eager",
+  steps: number,
+  optimizerSpec: OptimizerSpec = ADAM,
+) {
   const model = buildModel(spec, { seed: 3 });
-  const optimizer = makeOptimizer(ADAM);
+  const optimizer = makeOptimizer(optimizerSpec);
   const engine: StepEngine = makeStepEngine(model, optimizer, {
     classCount: 10,
     labelSmoothing: 0.1,
@@ -60,7 +65,7 @@ async function runSteps(spec: ModelSpec, choice: "graph" | "eager", steps: numbe
   const losses: number[] = [];
   await engine.beginEpoch();
   for (let s = 0; s < steps; s++) {
-    const pending = [engine.step(batchOf(s, 32), ADAM.learningRate, [s + 1])];
+    const pending = [engine.step(batchOf(s, 32), optimizerSpec.learningRate, [s + 1])];
     const values = await engine.collect(pending);
     losses.push(values[0]);
   }
@@ -110,6 +115,33 @@ Deno.test({
 });
 
 Deno.test({
+  name: "graph engine: RMSprop (PyTorch semantics, weight decay, momentum) equals eager",
+  ignore: skip,
+  async fn() {
+    await loadTensorflowBackend();
+    await tf.setBackend("tensorflow");
+    const rmsprop: OptimizerSpec = {
+      kind: "rmsprop",
+      learningRate: 1e-3,
+      alpha: 0.9,
+      epsilon: 1e-8,
+      weightDecay: 1e-2,
+      momentum: 0.5,
+    };
+    const eager = await runSteps(SMALL, "eager", 4, rmsprop);
+    const graph = await runSteps(SMALL, "graph", 4, rmsprop);
+    assertClose("loss", graph.losses, eager.losses, 1e-4);
+    graph.weights.forEach((w, i) => assertClose(`weight ${i}`, w, eager.weights[i], 1e-3));
+    assert.equal(graph.iterations, 4);
+    // iteration count, square averages and momentum buffers: 1 + 2 per trainable weight
+    assert.equal(graph.moments.length, eager.moments.length);
+    graph.moments.forEach((m, i) =>
+      assertClose(`optimizer weight ${i}`, m, eager.moments[i], 1e-3)
+    );
+  },
+});
+
+Deno.test({
   name: "graph engine: dropout masks are seeded (same seed, same loss; another seed, another loss)",
   ignore: skip,
   async fn() {
@@ -136,8 +168,7 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "engine choice: auto falls back to eager off tensorflow or without Adam; graph says why not",
+  name: "engine choice: auto falls back to eager off tensorflow or with SGD; graph says why not",
   ignore: skip,
   async fn() {
     await loadTensorflowBackend();
@@ -148,7 +179,7 @@ Deno.test({
     assert.equal(makeStepEngine(model, optimizer, { classCount: 10 }).kind, "eager");
     assert.throws(
       () => makeStepEngine(model, optimizer, { classCount: 10 }, "graph"),
-      (e: Error) => e instanceof UsageError && /only Adam/.test(e.message),
+      (e: Error) => e instanceof UsageError && /only Adam and RMSprop/.test(e.message),
     );
     await tf.setBackend("cpu");
     const adam = makeOptimizer(ADAM);

@@ -90,7 +90,7 @@ export interface TrainOptions extends TrainCallbacks {
   /** Extra fields for `run.json` (e.g. the data preset). */
   runInfo?: Record<string, unknown>;
   /**
-   * How steps run: `graph` (one libtensorflow graph per step; tensorflow backend, Adam),
+   * How steps run: `graph` (one libtensorflow graph per step; tensorflow backend, Adam or RMSprop),
    * `eager` (tfjs op by op, everywhere) or `auto` (default: `graph` wherever it applies).
    */
   engine?: EngineChoice;

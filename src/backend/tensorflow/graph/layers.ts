@@ -1,0 +1,235 @@
+/**
+ * The ops of each tfjs-layers layer the training graph compiles, in training mode, with the
+ * same arithmetic as tfjs-layers (and the kit's fused batch norm): weights come from the
+ * {@link LayerContext}, which owns the variables.
+ *
+ * @module
+ */
+import { DataType, type Output } from "./capi.ts";
+import type { Attr, Graph } from "./graph.ts";
+
+const F32: Attr = { type: DataType.float };
+
+/** Why a layer cannot be compiled, or undefined when it can. */
+export function unsupportedLayer(layer: GraphLayer): string | undefined {
+  const c = layer.config;
+  switch (layer.className) {
+    case "Rescaling":
+    case "ZeroPadding2D":
+    case "MaxPooling2D":
+    case "AveragePooling2D":
+    case "Flatten":
+    case "GlobalAveragePooling2D":
+      return undefined;
+    case "Dropout":
+      return c.noiseShape == null ? undefined : "Dropout with a noise shape";
+    case "Conv2D": {
+      const dilation = c.dilationRate as number[] | number | undefined;
+      const dilated = Array.isArray(dilation)
+        ? dilation.some((d) => d !== 1)
+        : (dilation ?? 1) !== 1;
+      if (dilated) return "dilated Conv2D";
+      return activationOp(c.activation as string) === null
+        ? `activation ${c.activation}`
+        : undefined;
+    }
+    case "Dense":
+    case "Activation":
+      return activationOp(c.activation as string) === null
+        ? `activation ${c.activation}`
+        : undefined;
+    case "BatchNormalization":
+      return c.center === false || c.scale === false
+        ? "BatchNormalization without center/scale"
+        : undefined;
+    default:
+      return `layer ${layer.className}`;
+  }
+}
+
+function activationOp(name: string | undefined): string | null | undefined {
+  switch (name ?? "linear") {
+    case "linear":
+      return undefined;
+    case "relu":
+      return "Relu";
+    case "tanh":
+      return "Tanh";
+    case "sigmoid":
+      return "Sigmoid";
+    case "elu":
+      return "Elu";
+    case "selu":
+      return "Selu";
+    case "softmax":
+      return "Softmax";
+    default:
+      return null;
+  }
+}
+
+const pair = (v: unknown): [number, number] =>
+  Array.isArray(v) ? [Number(v[0]), Number(v[1] ?? v[0])] : [Number(v), Number(v)];
+
+/** One layer as tfjs-layers reports it: class name, config, weight shapes in order. */
+export interface GraphLayer {
+  className: string;
+  config: Record<string, unknown>;
+  /** Trainable weights, in the model's `trainableWeights` order. */
+  weights: { name: string; shape: number[] }[];
+  /** Output shape without the batch dimension's `null` (e.g. `[null, 1600]` → `[-1, 1600]`). */
+  outputShape: number[];
+  /** Non-trainable state the layer updates in training (batch norm moving mean, variance). */
+  state: { name: string; shape: number[] }[];
+}
+
+/** What layers need from the graph that owns their variables. */
+export interface LayerContext {
+  graph: Graph;
+  /** The current value of `layer.weights[index]` (a trainable variable with optimizer slots). */
+  trainable(layer: GraphLayer, index: number): Output;
+  /** A per-step seed input (int64 [2]) for one Dropout layer. */
+  dropoutSeed(): Output;
+  /** A non-trainable variable that each step sets to `update(current value)`. */
+  state(name: string, shape: number[], update: (current: Output) => Output): void;
+}
+
+function activation(ctx: LayerContext, name: unknown, h: Output): Output {
+  const op = activationOp(name as string | undefined);
+  return op ? ctx.graph.op(op, [h], { T: F32 })[0] : h;
+}
+
+/**
+ * Adds `layer`'s training-mode ops on input `h` and returns its output.
+ *
+ * @example
+ * ```ts ignore
+ * import { layerOps } from "./layers.ts";
+ * const y = layerOps(context, { className: "Flatten", config: {}, outputShape: [-1, 784],
+ *   weights: [], state: [] }, x);
+ * ```
+ */
+export function layerOps(ctx: LayerContext, layer: GraphLayer, h: Output): Output {
+  const g = ctx.graph;
+  const c = layer.config;
+  const T = { T: F32 };
+  switch (layer.className) {
+    case "Rescaling": {
+      const scaled = g.op("Mul", [h, g.constant([Number(c.scale)], [])], T)[0];
+      return g.op("AddV2", [scaled, g.constant([Number(c.offset)], [])], T)[0];
+    }
+    case "ZeroPadding2D": {
+      const [[top, bottom], [left, right]] = c.padding as number[][];
+      const paddings = g.constant([0, 0, top, bottom, left, right, 0, 0], [4, 2], "int32");
+      return g.op("Pad", [h, paddings], { ...T, Tpaddings: { type: DataType.int32 } })[0];
+    }
+    case "Conv2D": {
+      const [sh, sw] = pair(c.strides);
+      const kernel = ctx.trainable(layer, 0);
+      let y = g.op("Conv2D", [h, kernel], {
+        ...T,
+        strides: { ints: [1, sh, sw, 1] },
+        padding: { string: String(c.padding).toUpperCase() },
+        data_format: { string: "NHWC" },
+      })[0];
+      if (c.useBias !== false) {
+        y = g.op("BiasAdd", [y, ctx.trainable(layer, 1)], {
+          ...T,
+          data_format: { string: "NHWC" },
+        })[0];
+      }
+      return activation(ctx, c.activation, y);
+    }
+    case "Dense": {
+      let y = g.op("MatMul", [h, ctx.trainable(layer, 0)], T)[0];
+      if (c.useBias !== false) y = g.op("BiasAdd", [y, ctx.trainable(layer, 1)], T)[0];
+      return activation(ctx, c.activation, y);
+    }
+    case "Activation":
+      return activation(ctx, c.activation, h);
+    case "MaxPooling2D":
+    case "AveragePooling2D": {
+      const [ph, pw] = pair(c.poolSize);
+      const [sh, sw] = pair(c.strides ?? c.poolSize);
+      return g.op(layer.className === "MaxPooling2D" ? "MaxPool" : "AvgPool", [h], {
+        ...T,
+        ksize: { ints: [1, ph, pw, 1] },
+        strides: { ints: [1, sh, sw, 1] },
+        padding: { string: String(c.padding ?? "valid").toUpperCase() },
+        data_format: { string: "NHWC" },
+      })[0];
+    }
+    case "Flatten": {
+      return g.op("Reshape", [h, flatShape(ctx, layer)], {
+        ...T,
+        Tshape: { type: DataType.int32 },
+      })[0];
+    }
+    case "GlobalAveragePooling2D":
+      return g.op("Mean", [h, g.constant([1, 2], [2], "int32")], {
+        ...T,
+        Tidx: { type: DataType.int32 },
+        keep_dims: { bool: false },
+      })[0];
+    case "Dropout":
+      return dropout(ctx, h, Number(c.rate));
+    case "BatchNormalization":
+      return batchNorm(ctx, layer, h);
+  }
+  throw new Error(`unreachable: ${layer.className}`);
+}
+
+function flatShape(ctx: LayerContext, layer: GraphLayer): Output {
+  const size = layer.outputShape.slice(1).reduce((a, b) => a * b, 1);
+  return ctx.graph.constant([-1, size], [2], "int32");
+}
+
+/** tfjs' dropout: x · floor(U[0,1) + keep) / keep, with a seed fed per step. */
+function dropout(ctx: LayerContext, h: Output, rate: number): Output {
+  const g = ctx.graph;
+  const T = { T: F32 };
+  // Every Dropout layer takes a seed, so callers need not know which rates are 0.
+  const seed = ctx.dropoutSeed();
+  if (rate === 0) return h;
+  const shape = g.op("Shape", [h], { ...T, out_type: { type: DataType.int32 } })[0];
+  const uniform = g.op("StatelessRandomUniform", [shape, seed], {
+    dtype: F32,
+    T: { type: DataType.int32 },
+    Tseed: { type: DataType.int64 },
+  })[0];
+  const keep = 1 - rate;
+  const kept = g.op("Floor", [g.op("AddV2", [uniform, g.constant([keep], [])], T)[0]], T)[0];
+  const mask = g.op("RealDiv", [kept, g.constant([keep], [])], T)[0];
+  return g.op("Mul", [h, mask], T)[0];
+}
+
+/** Training-mode FusedBatchNormV3 and the layer's moving-average update. */
+function batchNorm(ctx: LayerContext, layer: GraphLayer, h: Output): Output {
+  const g = ctx.graph;
+  const c = layer.config;
+  const gamma = ctx.trainable(layer, 0);
+  const beta = ctx.trainable(layer, 1);
+  const empty = g.constant([], [0]);
+  const outputs = g.op("FusedBatchNormV3", [h, gamma, beta, empty, empty], {
+    T: F32,
+    U: F32,
+    epsilon: { float: Number(c.epsilon) },
+    exponential_avg_factor: { float: 1 },
+    data_format: { string: "NHWC" },
+    is_training: { bool: true },
+  }, { outputs: 6 });
+  const momentum = Number(c.momentum);
+  // Reserve spaces 1 and 2 hold the batch mean and biased variance on CPU (see batch_norm.ts).
+  // The same update as the kit's layer: moving ← moving − (moving − batch)·(1 − momentum).
+  layer.state.forEach((s, i) => {
+    const batch = g.op("StopGradient", [outputs[3 + i]], { T: F32 })[0];
+    ctx.state(s.name, s.shape, (moving) => {
+      const delta = g.op("Mul", [
+        g.op("Sub", [moving, batch], { T: F32 })[0],
+        g.constant([1 - momentum], []),
+      ], { T: F32 })[0];
+      return g.op("Sub", [moving, delta], { T: F32 })[0];
+    });
+  });
+  return outputs[0];
+}
