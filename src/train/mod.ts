@@ -26,5 +26,13 @@ export * from "./progress.ts";
 export * from "./schedule.ts";
 export { makeOptimizer, setLearningRate, TorchRMSprop } from "./optimizers.ts";
 export { evaluateArrays, trainStep } from "./step.ts";
+export {
+  type EngineChoice,
+  graphUnavailableReason,
+  makeStepEngine,
+  parseEngineChoice,
+  type PendingStep,
+  type StepEngine,
+} from "./engines.ts";
 export { EpochBatches, toTrainingArrays } from "./batches.ts";
 export { fileHandler } from "./file_io.ts";
