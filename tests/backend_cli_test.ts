@@ -20,13 +20,17 @@ Deno.test({
     assert.equal(report.versions.tfjs, "4.22.0");
     assert.equal(report.versions.deno, Deno.version.deno);
     assert.ok(Number.isInteger(report.threads) && report.threads >= 1);
+    assert.equal(report.trainingEngine.engine, "graph");
   },
 });
 
 Deno.test("kit backend --backend cpu selects cpu and warns loudly on stderr", async () => {
   const { code, stdout, stderr } = await kit("backend", "--backend", "cpu", "--json");
   assert.equal(code, 0, stderr);
-  assert.equal(JSON.parse(stdout).selected, "cpu");
+  const report = JSON.parse(stdout);
+  assert.equal(report.selected, "cpu");
+  assert.equal(report.trainingEngine.engine, "eager");
+  assert.match(report.trainingEngine.reason, /cpu backend runs tfjs ops only/);
   assert.match(stderr, /WARNING: TensorFlow\.js runs on the pure-JavaScript 'cpu' backend/);
 });
 

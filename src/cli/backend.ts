@@ -13,6 +13,7 @@
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 import { describeBackends, parseBackendChoice } from "../backend/mod.ts";
+import { graphApiMissingReason } from "../backend/tensorflow/graph/capi.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task kit backend [--backend auto|tensorflow|wasm|cpu] [--threads N]
@@ -20,7 +21,8 @@ export const help = `usage: deno task kit backend [--backend auto|tensorflow|was
 
 Loads every TensorFlow.js backend to see which work, selects one (default: auto, the fastest
 available: tensorflow > wasm > cpu) and prints them with tfjs/Deno/libtensorflow versions and
-threads. --threads sets intra-op threads (tensorflow) or XNNPACK threads (wasm); tensorflow also
+threads, and which training engine \`kit train\` uses with it (graph: one libtensorflow graph per
+step, on tensorflow; eager: tfjs op by op). --threads sets intra-op threads (tensorflow) or XNNPACK threads (wasm); tensorflow also
 honours TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS from the environment.`;
 
 /**
@@ -45,6 +47,12 @@ export async function run(flags: string[]): Promise<CommandResult> {
     interOpThreads: intFlag("inter-op-threads", values["inter-op-threads"], 1),
   });
   const { selected } = description;
+  const graphMissing = selected.name === "tensorflow"
+    ? graphApiMissingReason()
+    : `the ${selected.name} backend runs tfjs ops only`;
+  const trainingEngine = graphMissing === undefined
+    ? { engine: "graph", note: "Adam and RMSprop recipes; SGD runs eager" }
+    : { engine: "eager", reason: graphMissing };
   const json = {
     selected: selected.name,
     auto: description.auto,
@@ -53,6 +61,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     versions: selected.versions,
     threads: selected.threads,
     ...(selected.tensorflowThreads ? { tensorflowThreads: selected.tensorflowThreads } : {}),
+    trainingEngine,
   };
   const lines = description.backends.map((b) =>
     `  ${b.name === selected.name ? "*" : " "} ${b.name.padEnd(10)} ${b.state}` +
@@ -60,6 +69,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   );
   const versions = Object.entries(selected.versions).map(([k, v]) => `${k} ${v}`).join(", ");
   const text = `backends (* = selected, auto picks ${description.auto}):\n${lines.join("\n")}\n` +
-    `versions: ${versions}\nthreads: ${selected.threads}`;
+    `versions: ${versions}\nthreads: ${selected.threads}\n` +
+    `training engine: ${trainingEngine.engine} (${trainingEngine.note ?? trainingEngine.reason})`;
   return { json, text };
 }

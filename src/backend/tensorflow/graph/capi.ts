@@ -119,6 +119,28 @@ export function tensorflowCApi(): TensorflowCApi {
   return library.symbols;
 }
 
+/**
+ * Why the graph C API cannot be used here, or undefined when libtensorflow opened and made a
+ * graph. Loads the library (once).
+ *
+ * @example
+ * ```ts
+ * import { graphApiMissingReason } from "./capi.ts";
+ * console.log(graphApiMissingReason() ?? "graph API ready");
+ * ```
+ */
+export function graphApiMissingReason(): string | undefined {
+  try {
+    const c = tensorflowCApi();
+    const graph = c.TF_NewGraph();
+    if (graph === null) return "TF_NewGraph returned null";
+    c.TF_DeleteGraph(graph);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split("\n")[0];
+  }
+}
+
 const encoder = new TextEncoder();
 
 /**
