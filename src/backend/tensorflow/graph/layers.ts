@@ -10,9 +10,21 @@ import type { Attr, Graph } from "./graph.ts";
 
 const F32: Attr = { type: DataType.float };
 
-/** Why a layer cannot be compiled, or undefined when it can. */
+/**
+ * Why a layer cannot be compiled, or undefined when it can.
+ *
+ * @example
+ * ```ts
+ * import { unsupportedLayer } from "./layers.ts";
+ * const lstm = { className: "LSTM", config: {}, weights: [], outputShape: [-1, 8], state: [] };
+ * console.log(unsupportedLayer(lstm)); // "layer LSTM"
+ * ```
+ */
 export function unsupportedLayer(layer: GraphLayer): string | undefined {
   const c = layer.config;
+  if (c.dataFormat !== undefined && c.dataFormat !== "channelsLast") {
+    return `${layer.className} with data format ${c.dataFormat}`;
+  }
   switch (layer.className) {
     case "Rescaling":
     case "ZeroPadding2D":
@@ -34,13 +46,20 @@ export function unsupportedLayer(layer: GraphLayer): string | undefined {
         : undefined;
     }
     case "Dense":
+      if (layer.outputShape.length !== 2) return "Dense on an input of rank > 2";
+      return activationOp(c.activation as string) === null
+        ? `activation ${c.activation}`
+        : undefined;
     case "Activation":
       return activationOp(c.activation as string) === null
         ? `activation ${c.activation}`
         : undefined;
     case "BatchNormalization":
-      return c.center === false || c.scale === false
-        ? "BatchNormalization without center/scale"
+      if (c.axis !== undefined && c.axis !== -1 && c.axis !== 3) {
+        return `BatchNormalization over axis ${c.axis}`;
+      }
+      return c.center === false || c.scale === false || layer.outputShape.length !== 4
+        ? "BatchNormalization other than center+scale over NHWC channels"
         : undefined;
     default:
       return `layer ${layer.className}`;
