@@ -21,7 +21,7 @@ import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { modelClassifier } from "../src/models/tf_classifier.ts";
 import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
-import type { EngineChoice } from "../src/train/engines.ts";
+import type { EngineChoice, Precision } from "../src/train/engines.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
 import { findTorch, type PeerResult, runPeer, type TorchPython, type Workload } from "./peer.ts";
 import { profileTrainingStep, type StepProfile } from "./profile.ts";
@@ -88,6 +88,7 @@ async function trainImagesPerSecond(
   batch: number,
   augmentation: string | null,
   engine: EngineChoice,
+  precision: Precision = "float32",
 ): Promise<number> {
   const spec = getModelSpec(modelName);
   const recipe = {
@@ -102,6 +103,7 @@ async function trainImagesPerSecond(
     epochs: 2,
     seed: 1,
     engine,
+    precision,
     augment: pipeline
       ? (images, count, rng) => applyPipeline(images, count, pipeline, rng)
       : undefined,
@@ -206,6 +208,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
           }
         }
+        const graph = backend === "tensorflow" && options.engines.includes("graph");
+        if (graph && options.bf16Models.includes(model)) {
+          log(`round ${round}: train ${model} bf16 on tensorflow, graph`);
+          get(
+            `train ${model} bf16 [tensorflow, graph]`,
+            `training, batch ${options.batch}, Adam, bfloat16 mixed precision, graph engine`,
+            "img/s",
+            backend,
+          ).ours.push(
+            await trainImagesPerSecond(model, benchSet, options.batch, null, "graph", "bfloat16"),
+          );
+        }
       }
       log(`round ${round}: infer ${options.inferModel} on ${backend}`);
       get(
@@ -229,6 +243,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         count: benchSet.count,
         threads: options.threads,
         trainModels: options.trainModels,
+        bf16Models: options.bf16Models,
         trainImages: options.trainImages,
         batch: options.batch,
         inferModel: options.inferModel,
@@ -276,7 +291,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (f.peerMedian !== null) {
       f.ratio = f.unit === "s" ? f.peerMedian / f.oursMedian : f.oursMedian / f.peerMedian;
     }
-    const trainedModel = /^train (\S+)/.exec(f.id)?.[1];
+    // The floor is float32 sgemm's: it says nothing of a bfloat16 run.
+    const trainedModel = f.id.includes(" bf16 ") ? undefined : /^train (\S+)/.exec(f.id)?.[1];
     if (trainedModel && computeFloor[trainedModel]) {
       f.floorFraction = f.oursMedian / computeFloor[trainedModel].floorImagesPerSecond;
     }
@@ -321,6 +337,8 @@ function attachPeer(figures: Map<string, Figure>, peer: PeerResult): void {
   for (const f of figures.values()) {
     const train = /^train (\S+) \[/.exec(f.id);
     if (train && peer.train[train[1]] !== undefined) f.peer.push(peer.train[train[1]]);
+    const bf16 = /^train (\S+) bf16 \[/.exec(f.id);
+    if (bf16 && peer.train_bf16?.[bf16[1]] !== undefined) f.peer.push(peer.train_bf16[bf16[1]]);
     const infer = /^infer (\S+) \[/.exec(f.id);
     if (infer && peer.infer[infer[1]] !== undefined) f.peer.push(peer.infer[infer[1]]);
   }

@@ -18,6 +18,8 @@ export interface PeerResult {
   torch: string;
   threads: number;
   train: Record<string, number>;
+  /** Training under `torch.autocast("cpu", dtype=torch.bfloat16)`. */
+  train_bf16: Record<string, number>;
   infer: Record<string, number>;
   sgemm_gflops: number;
 }
@@ -95,6 +97,8 @@ function compareVersions(a: string, b: string): number {
 export interface Workload {
   threads: number;
   trainModels: string[];
+  /** Models also trained in bfloat16 mixed precision (empty without bfloat16 instructions). */
+  bf16Models: string[];
   /** Images per measured training run. */
   trainImages: number;
   batch: number;
@@ -133,6 +137,8 @@ export async function runPeer(torch: TorchPython, run: PeerRun): Promise<PeerRes
     String(run.threads),
     "--train-models",
     run.trainModels.join(","),
+    "--bf16-models",
+    run.bf16Models.join(","),
     "--train-images",
     String(run.trainImages),
     "--batch",

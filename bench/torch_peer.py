@@ -4,7 +4,8 @@ Reads raw uint8 images (N×28×28) and labels (N) written by the Deno side, so b
 same bytes. Prints one JSON object on stdout with images/s for each measured figure.
 
 Usage: python torch_peer.py --images F --labels F --count N --threads T \
-           --train-models keras-mnist-convnet,mdsist-cnn --train-images 4096 --batch 128 \
+           --train-models keras-mnist-convnet,mdsist-cnn --bf16-models keras-mnist-convnet \
+           --train-images 4096 --batch 128 \
            --infer-images 10000 --infer-batch 1000 --repeats 1
 """
 
@@ -39,7 +40,7 @@ def mdsist_cnn() -> nn.Module:
 MODELS = {"keras-mnist-convnet": keras_mnist_convnet, "mdsist-cnn": mdsist_cnn}
 
 
-def train_images_per_second(name, x, y, batch, count):
+def train_images_per_second(name, x, y, batch, count, bf16=False):
     torch.manual_seed(0)
     model = MODELS[name]()
     model.train()
@@ -50,7 +51,9 @@ def train_images_per_second(name, x, y, batch, count):
     def step(start):
         idx = torch.arange(start, start + batch) % n
         optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x[idx]), y[idx])
+        # bf16: PyTorch's CPU mixed precision (oneDNN bfloat16 kernels, float32 weights).
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
         optimizer.step()
 
@@ -82,6 +85,7 @@ def main():
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--train-models", default="keras-mnist-convnet,mdsist-cnn")
+    p.add_argument("--bf16-models", default="")
     p.add_argument("--train-images", type=int, default=4096)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--infer-model", default="keras-mnist-convnet")
@@ -98,6 +102,10 @@ def main():
     result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "train": {}}
     for name in filter(None, a.train_models.split(",")):
         result["train"][name] = train_images_per_second(name, x, y, a.batch, a.train_images)
+    result["train_bf16"] = {
+        name: train_images_per_second(name, x, y, a.batch, a.train_images, bf16=True)
+        for name in filter(None, a.bf16_models.split(","))
+    }
     result["infer"] = {
         a.infer_model: infer_images_per_second(a.infer_model, x, a.infer_batch, a.infer_images)
     }

@@ -3,6 +3,7 @@
  * figure, and writes its JSON. Speeds are never asserted (benchmarks are not timed tests).
  */
 import assert from "node:assert/strict";
+import { bfloat16MissingReason } from "../src/backend/tensorflow/graph/graph.ts";
 
 Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.json", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -28,6 +29,9 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
       "eval suite quick [tensorflow]",
     ]
   ) assert.ok(ids.includes(id), `missing figure ${id} in ${ids}`);
+  // Both sides in bfloat16 mixed precision, where the CPU has the instructions.
+  const bf16 = "train keras-mnist-convnet bf16 [tensorflow, graph]";
+  assert.equal(ids.includes(bf16), bfloat16MissingReason() === undefined, `${bf16} in ${ids}`);
   for (const f of report.figures) {
     assert.ok(f.oursMedian > 0 && Number.isFinite(f.oursMedian), `${f.id}: ${f.oursMedian}`);
   }

@@ -9,6 +9,7 @@ import { torchCandidates } from "../../bench/peer.ts";
 import { benchTable } from "../../bench/table.ts";
 import { type BackendName, BACKENDS_BY_SPEED } from "../backend/select.ts";
 import { describeBackends } from "../backend/mod.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
 import { repoRoot } from "../data/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import { writeJsonAtomic } from "../train/file_io.ts";
@@ -18,8 +19,9 @@ import { intFlag, parseFlags } from "./args.ts";
 /** `--help` text. */
 export const help = `usage: deno task bench [flags] [--json]
 
-Measures training and inference images/s, the corruption-suite time, MNIST load and Kaggle CSV
-parse times on each available backend, alternating with the same figures in PyTorch (newest
+Measures training and inference images/s (float32 on every engine; bfloat16 mixed precision on
+the graph engine too, beside PyTorch's bf16 autocast, where the CPU has AMX or AVX512-BF16), the
+corruption-suite time, MNIST load and Kaggle CSV parse times on each available backend, alternating with the same figures in PyTorch (newest
 torch found: $DIGITKIT_TORCH_PYTHON, .tools/torch-venv, python3, /usr/bin/python3). Writes
 reports/bench/<date>.json.
 
@@ -71,6 +73,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
     rounds: intFlag("rounds", values.rounds, 1) ?? (tiny ? 1 : 3),
     threads,
     trainModels: ["keras-mnist-convnet", "mdsist-cnn"],
+    // Both sides' bfloat16 mixed precision, where the CPU has the instructions for it.
+    bf16Models: backends.includes("tensorflow") && bfloat16MissingReason() === undefined
+      ? ["keras-mnist-convnet"]
+      : [],
     trainImages: intFlag("train-images", values["train-images"], 128) ?? (tiny ? 512 : 8192),
     batch: 128,
     inferModel: "keras-mnist-convnet",

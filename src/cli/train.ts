@@ -24,7 +24,7 @@ import { readJson, writeJsonAtomic } from "../train/file_io.ts";
 import { RUN_JSON } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
 import { train } from "../train/train.ts";
-import { parseEngineChoice } from "../train/engines.ts";
+import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
@@ -33,7 +33,8 @@ export const help =
   `usage: deno task kit train --model NAME [--recipe NAME] [--epochs N] [--limit N]
                             [--seed S] [--out DIR] [--resume] [--emnist-dir DIR]
                             [--backend auto|tensorflow|wasm|cpu] [--threads N]
-                            [--engine auto|graph|eager] [--json]
+                            [--engine auto|graph|eager] [--precision float32|bfloat16]
+                            [--json]
 
 Trains a model of 'kit models' with a recipe (default: the model's own), on the recipe's data
 and split preset, showing a progress bar on stderr. Every epoch is checkpointed atomically in
@@ -55,6 +56,9 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
   --engine E       how steps run: graph (the whole step as one libtensorflow graph; tensorflow
                    backend, Adam and RMSprop recipes), eager (tfjs op by op) or auto (default: graph
                    where it applies)
+  --precision P    float32 (default) or bfloat16: mixed precision on the graph engine
+                   (convolutions and matrix products in bfloat16 on CPUs with AMX or
+                   AVX512-BF16; weights, optimizer state and checkpoints stay float32)
   --json           one JSON object: {runDir, model, recipe, backend, engine, seed, epochs, keptEpoch,
                    final: {loss, accuracy, valLoss, valAccuracy, …}, test: {loss, accuracy,
                    count}, wallSeconds, history}`;
@@ -81,6 +85,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     backend: { type: "string" },
     threads: { type: "string" },
     engine: { type: "string" },
+    precision: { type: "string" },
   });
   if (!values.model) {
     throw new UsageError("--model is required (see 'deno task kit models')");
@@ -95,6 +100,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     threads: intFlag("threads", values.threads, 1),
   });
   const engine = parseEngineChoice(values.engine);
+  const precision = parsePrecision(values.precision);
   const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
   const result = await train(spec, sets, recipe, {
     seed,
@@ -102,6 +108,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     runDir,
     resume: values.resume ?? false,
     engine,
+    precision,
     callbacks: [terminalProgress()],
     runInfo: {
       split: recipe.split,
@@ -125,6 +132,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     recipe: recipe.name,
     backend: backend.name,
     engine: result.engine,
+    precision: result.precision,
     seed,
     epochs: result.history.length,
     keptEpoch: result.keptEpoch,
@@ -143,7 +151,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     `kept epoch ${result.keptEpoch}; test accuracy ${test.accuracy.toFixed(4)}, loss ` +
     `${
       test.loss.toFixed(4)
-    } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ` +
+    } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ${result.precision}, ` +
     `${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
   return { json, text };
 }

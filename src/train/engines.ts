@@ -16,9 +16,11 @@ import * as tf from "@tensorflow/tfjs";
 import {
   type GraphLayer,
   type GraphOptimizer,
+  type Precision,
   TrainingGraph,
   unsupportedLayer,
 } from "../backend/tensorflow/graph/training_graph.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
 import { slotNames } from "../backend/tensorflow/graph/updates.ts";
 import { loadedTensorflowBackend } from "../backend/tensorflow/mod.ts";
 import { UsageError } from "../util/errors.ts";
@@ -29,6 +31,8 @@ import { type StepOptions, type StepResult, trainStep } from "./step.ts";
 
 /** Which engine runs the training steps; `auto` picks `graph` wherever it applies. */
 export type EngineChoice = "auto" | "graph" | "eager";
+
+export type { Precision } from "../backend/tensorflow/graph/training_graph.ts";
 
 /**
  * Reads an `--engine` flag value (`auto` when absent).
@@ -92,15 +96,40 @@ export function makeStepEngine(
   optimizer: tf.Optimizer,
   stepOptions: StepOptions,
   choice: EngineChoice = "auto",
+  precision: Precision = "float32",
 ): StepEngine {
+  if (precision === "bfloat16") {
+    const reason = choice === "eager"
+      ? "the eager engine computes in float32"
+      : graphUnavailableReason(model, optimizer, stepOptions) ?? bfloat16MissingReason();
+    if (reason) throw new UsageError(`--precision bfloat16 cannot run: ${reason}`);
+  }
   if (choice !== "eager") {
     const reason = graphUnavailableReason(model, optimizer, stepOptions);
     if (reason === undefined) {
-      return new GraphEngine(model, optimizer, stepOptions);
+      return new GraphEngine(model, optimizer, stepOptions, precision);
     }
     if (choice === "graph") throw new UsageError(`--engine graph cannot run: ${reason}`);
   }
   return new EagerEngine(model, optimizer, stepOptions);
+}
+
+/**
+ * Reads a `--precision` flag value (`float32` when absent; `bf16` is accepted for
+ * `bfloat16`).
+ *
+ * @example
+ * ```ts
+ * import { parsePrecision } from "./engines.ts";
+ * console.log(parsePrecision("bf16")); // "bfloat16"
+ * ```
+ */
+export function parsePrecision(value: string | undefined): Precision {
+  const choice = value === "bf16" ? "bfloat16" : value ?? "float32";
+  if (choice !== "float32" && choice !== "bfloat16") {
+    throw new UsageError(`--precision: expected float32 or bfloat16, got '${value}'`);
+  }
+  return choice;
 }
 
 /**
@@ -215,6 +244,7 @@ class GraphEngine implements StepEngine {
     readonly model: tf.LayersModel,
     readonly optimizer: tf.Optimizer,
     stepOptions: StepOptions,
+    readonly precision: Precision,
   ) {
     const threads = loadedTensorflowBackend()!.threads;
     this.#optimizer = graphOptimizer(optimizer)!;
@@ -223,6 +253,7 @@ class GraphEngine implements StepEngine {
       labelSmoothing: stepOptions.labelSmoothing,
       optimizer: this.#optimizer,
       threads: { intraOp: threads.intraOp, interOp: 1 },
+      precision,
     });
   }
 

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorflowBackend } from "../backend/tensorflow/mod.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
 import { buildModel } from "../models/build.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import type { ModelSpec } from "../models/spec.ts";
@@ -269,6 +270,41 @@ Deno.test({
     assert.equal(run.engine, "graph");
     for (const result of [straight, again, resumed]) result.model.dispose();
     for (const dir of [straightDir, resumedDir]) await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "bfloat16 mixed precision: learns as float32 does (to bf16 round-off); eager refuses it",
+  ignore: skip || bfloat16MissingReason() !== undefined,
+  async fn() {
+    await loadTensorflowBackend();
+    await tf.setBackend("tensorflow");
+    const data = {
+      train: barDigits(256, 1, "bars-train"),
+      validation: barDigits(64, 2, "bars-val"),
+    };
+    const recipe: Recipe = { ...getRecipe("baseline-adam"), batchSize: 32, keep: "last" };
+    const spec = getModelSpec("keras-mnist-convnet");
+    const runs = [];
+    for (const precision of ["float32", "bfloat16"] as const) {
+      const result = await train(spec, data, recipe, { epochs: 3, seed: 4, precision });
+      assert.equal(result.precision, precision);
+      runs.push(result.history.map((r) => r.loss));
+      result.model.dispose();
+    }
+    const [f32, bf16] = runs;
+    assert.notDeepEqual(bf16, f32, "the bfloat16 rewrite changed nothing");
+    bf16.forEach((loss, i) => {
+      assert.ok(
+        Math.abs(loss - f32[i]) < 0.05 * f32[i] + 0.02,
+        `epoch ${i + 1}: ${loss} vs ${f32[i]}`,
+      );
+    });
+    assert.ok(bf16[2] < bf16[0], `bfloat16 loss fell: ${bf16}`);
+    await assert.rejects(
+      () => train(spec, data, recipe, { epochs: 1, engine: "eager", precision: "bfloat16" }),
+      /bfloat16 cannot run: the eager engine computes in float32/,
+    );
   },
 });
 

@@ -30,7 +30,7 @@ import {
   saveFinishedRun,
 } from "./checkpoint.ts";
 import { bestEpoch, type EpochRecord } from "./history.ts";
-import { type EngineChoice, makeStepEngine, type PendingStep } from "./engines.ts";
+import { type EngineChoice, makeStepEngine, type PendingStep, type Precision } from "./engines.ts";
 import { makeOptimizer, withWeightDecay } from "./optimizers.ts";
 import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
@@ -94,6 +94,12 @@ export interface TrainOptions extends TrainCallbacks {
    * `eager` (tfjs op by op, everywhere) or `auto` (default: `graph` wherever it applies).
    */
   engine?: EngineChoice;
+  /**
+   * `bfloat16`: mixed precision on the graph engine (convolutions and matrix products in
+   * bfloat16 on AMX/AVX512-BF16 CPUs, weights and optimizer state in float32); `float32`
+   * (default) everywhere else.
+   */
+  precision?: Precision;
 }
 
 /** What {@link train} returns. */
@@ -113,6 +119,8 @@ export interface TrainResult {
   final: EpochRecord;
   /** The engine that ran the steps (see {@link TrainOptions.engine}). */
   engine: "graph" | "eager";
+  /** Arithmetic of the steps (see {@link TrainOptions.precision}). */
+  precision: Precision;
 }
 
 /**
@@ -182,6 +190,7 @@ export async function train(
   const rng = new Random(start.rng);
   const history = start.history;
   const dropoutCount = model.layers.filter((l) => l.getClassName() === "Dropout").length;
+  const precision = options.precision ?? "float32";
   const stepOptions = {
     classCount,
     labelSmoothing: recipe.labelSmoothing,
@@ -189,7 +198,7 @@ export async function train(
   };
   let engine;
   try {
-    engine = makeStepEngine(model, optimizer, stepOptions, options.engine);
+    engine = makeStepEngine(model, optimizer, stepOptions, options.engine, precision);
   } catch (error) {
     model.dispose();
     optimizer.dispose();
@@ -314,6 +323,7 @@ export async function train(
     wallSeconds: (performance.now() - started) / 1000,
     final: history[keptEpoch - 1],
     engine: engine.kind,
+    precision,
   };
   if (options.runDir) {
     await saveFinishedRun(options.runDir, model, {
@@ -324,6 +334,7 @@ export async function train(
       seed,
       backend: tf.getBackend(),
       engine: engine.kind,
+      precision,
       versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, v8: Deno.version.v8 },
       dataChecksum,
       data: {

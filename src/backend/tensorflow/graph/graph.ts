@@ -221,8 +221,45 @@ function setAttr(desc: Deno.PointerObject, key: string, value: Attr): Deno.Point
   return [];
 }
 
+/** How a {@link Session} runs: thread pools, and optionally bfloat16 mixed precision. */
+export interface SessionOptions {
+  intraOp: number;
+  interOp: number;
+  /**
+   * Grappler's oneDNN bfloat16 rewrite (`auto_mixed_precision_onednn_bfloat16`): matrix
+   * products and convolutions in bfloat16 (AMX / AVX512-BF16), variables kept in float32.
+   */
+  bfloat16?: boolean;
+}
+
 /**
- * Session options as a serialised `ConfigProto`: thread pool sizes (fields 2 and 5).
+ * Why this CPU cannot run bfloat16 mixed precision (no AVX512-BF16 or AMX-BF16 in
+ * `/proc/cpuinfo`), or undefined when it can. Without them grappler's rewrite would silently
+ * leave the graph in float32.
+ *
+ * @example
+ * ```ts
+ * import { bfloat16MissingReason } from "./graph.ts";
+ * console.log(bfloat16MissingReason() ?? "bfloat16 instructions present");
+ * ```
+ */
+export function bfloat16MissingReason(): string | undefined {
+  let flags: string;
+  try {
+    flags = Deno.readTextFileSync("/proc/cpuinfo").match(/^flags\s*:(.*)$/m)?.[1] ?? "";
+  } catch {
+    return "cannot read /proc/cpuinfo to look for bfloat16 instructions";
+  }
+  const features = new Set(flags.trim().split(/\s+/));
+  return features.has("avx512_bf16") || features.has("amx_bf16")
+    ? undefined
+    : "this CPU has neither AVX512-BF16 nor AMX-BF16 instructions";
+}
+
+/**
+ * Session options as a serialised `ConfigProto`: thread pool sizes (fields 2 and 5) and, for
+ * bfloat16, `graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 = ON`
+ * (fields 10, 10, 25).
  *
  * @example
  * ```ts
@@ -230,7 +267,7 @@ function setAttr(desc: Deno.PointerObject, key: string, value: Attr): Deno.Point
  * console.log(configProto({ intraOp: 2, interOp: 1 })); // Uint8Array(4) [ 16, 2, 40, 1 ]
  * ```
  */
-export function configProto(threads: { intraOp: number; interOp: number }): Uint8Array {
+export function configProto(options: SessionOptions): Uint8Array {
   const varint = (n: number) => {
     const out: number[] = [];
     while (n > 0x7f) {
@@ -240,7 +277,15 @@ export function configProto(threads: { intraOp: number; interOp: number }): Uint
     out.push(n);
     return out;
   };
-  return new Uint8Array([0x10, ...varint(threads.intraOp), 0x28, ...varint(threads.interOp)]);
+  const rewriter = [0xc8, 0x01, 0x01]; // field 25, varint: Toggle ON
+  const graphOptions = [0x52, rewriter.length, ...rewriter]; // field 10: rewrite_options
+  return new Uint8Array([
+    0x10,
+    ...varint(options.intraOp),
+    0x28,
+    ...varint(options.interOp),
+    ...(options.bfloat16 ? [0x52, graphOptions.length, ...graphOptions] : []), // graph_options
+  ]);
 }
 
 /**
@@ -262,18 +307,18 @@ export class Session {
   #queue: Promise<unknown> = Promise.resolve();
   #inFlight = 0;
 
-  constructor(readonly graph: Graph, threads: { intraOp: number; interOp: number }) {
+  constructor(readonly graph: Graph, options: SessionOptions) {
     const c = tensorflowCApi();
-    const options = c.TF_NewSessionOptions()!;
+    const handle = c.TF_NewSessionOptions()!;
     try {
-      const config = configProto(threads);
+      const config = configProto(options) as Uint8Array<ArrayBuffer>;
       withStatus(
         "session config",
-        (s) => c.TF_SetConfig(options, config as Uint8Array<ArrayBuffer>, BigInt(config.length), s),
+        (s) => c.TF_SetConfig(handle, config, BigInt(config.length), s),
       );
-      this.handle = withStatus("new session", (s) => c.TF_NewSession(graph.handle, options, s))!;
+      this.handle = withStatus("new session", (s) => c.TF_NewSession(graph.handle, handle, s))!;
     } finally {
-      c.TF_DeleteSessionOptions(options);
+      c.TF_DeleteSessionOptions(handle);
     }
   }
 

@@ -39,7 +39,12 @@ export interface TrainingGraphOptions {
   labelSmoothing?: number;
   optimizer: GraphOptimizer;
   threads: { intraOp: number; interOp: number };
+  /** bfloat16 mixed precision (see `SessionOptions` in graph.ts); float32 by default. */
+  precision?: Precision;
 }
+
+/** Arithmetic of the compiled step. */
+export type Precision = "float32" | "bfloat16";
 
 /** Loss and correct count of one step, as plain numbers. */
 export interface GraphStepResult {
@@ -158,7 +163,10 @@ export class TrainingGraph {
       name: "train_step",
       control: [...updates, ...this.#stateUpdates],
     });
-    this.#session = new Session(g, options.threads);
+    this.#session = new Session(g, {
+      ...options.threads,
+      bfloat16: options.precision === "bfloat16",
+    });
   }
 
   /** Number of dropout layers (one seed each per step). */
