@@ -42,6 +42,12 @@ const SMALL: ModelSpec = {
   ],
 };
 
+/** Bar digits and a fast Adam recipe for the train() runs below. */
+const BARS = {
+  data: { train: barDigits(256, 1, "bars-train"), validation: barDigits(64, 2, "bars-val") },
+  recipe: { ...getRecipe("baseline-adam"), batchSize: 32, keep: "last" } as Recipe,
+};
+
 function batchOf(seed: number, count: number) {
   const rng = new Random(seed);
   const images = new Float32Array(count * 784).map(() => rng.next());
@@ -245,12 +251,8 @@ Deno.test({
   async fn() {
     await loadTensorflowBackend();
     await tf.setBackend("tensorflow");
-    const data = {
-      train: barDigits(256, 1, "bars-train"),
-      validation: barDigits(64, 2, "bars-val"),
-    };
-    const recipe: Recipe = { ...getRecipe("baseline-adam"), batchSize: 32, keep: "last" };
     const spec = getModelSpec("keras-mnist-convnet"); // dropout 0.5: seeds must be replayed
+    const { data, recipe } = BARS;
     const straightDir = await Deno.makeTempDir(), resumedDir = await Deno.makeTempDir();
     const straight = await train(spec, data, recipe, { epochs: 3, seed: 4, runDir: straightDir });
     const again = await train(spec, data, recipe, { epochs: 3, seed: 4 });
@@ -279,12 +281,8 @@ Deno.test({
   async fn() {
     await loadTensorflowBackend();
     await tf.setBackend("tensorflow");
-    const data = {
-      train: barDigits(256, 1, "bars-train"),
-      validation: barDigits(64, 2, "bars-val"),
-    };
-    const recipe: Recipe = { ...getRecipe("baseline-adam"), batchSize: 32, keep: "last" };
     const spec = getModelSpec("keras-mnist-convnet");
+    const { data, recipe } = BARS;
     const runs = [];
     for (const precision of ["float32", "bfloat16"] as const) {
       const result = await train(spec, data, recipe, { epochs: 3, seed: 4, precision });
