@@ -70,8 +70,6 @@ const SYMBOLS = {
   TF_DeleteTensor: { parameters: ["pointer"], result: "void" },
   TF_TensorData: { parameters: ["pointer"], result: "pointer" },
   TF_TensorByteSize: { parameters: ["pointer"], result: "usize" },
-  TF_NumDims: { parameters: ["pointer"], result: "i32" },
-  TF_Dim: { parameters: ["pointer", "i32"], result: "i64" },
 } as const;
 
 /** The bound C functions. */
