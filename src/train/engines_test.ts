@@ -20,7 +20,10 @@ import { train } from "./train.ts";
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";
 const ADAM = { kind: "adam", learningRate: 2e-3, epsilon: 1e-7 } as const;
 
-/** A small conv net with every layer kind the graph compiles (dropout rate 0: masks differ). */
+/**
+ * A small conv net with every layer kind the graph compiles (dropout rate 0: masks differ),
+ * both kinds of ReLU the graph moves behind a max pooling (a layer's own, a ReLU layer).
+ */
 const SMALL: ModelSpec = {
   name: "engine-test",
   description: "",
@@ -30,10 +33,12 @@ const SMALL: ModelSpec = {
   defaultRecipe: "baseline-adam",
   layers: [
     { kind: "conv", filters: 6, kernel: 3, padding: 1, activation: "relu" },
-    { kind: "batch-norm", momentum: 0.9 },
     { kind: "max-pool", size: 2 },
+    { kind: "batch-norm", momentum: 0.9 },
     { kind: "conv", filters: 8, kernel: 3, padding: "same" },
-    { kind: "activation", activation: "elu" },
+    { kind: "activation", activation: "relu" },
+    { kind: "max-pool", size: 2 },
+    { kind: "conv", filters: 8, kernel: 3, padding: "same", activation: "elu" },
     { kind: "avg-pool", size: 2, stride: 2 },
     { kind: "dropout", rate: 0 },
     { kind: "flatten" },

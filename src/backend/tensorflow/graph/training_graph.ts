@@ -14,7 +14,7 @@
  */
 import { DataType, type Output } from "./capi.ts";
 import { type Attr, Graph, type HostTensor, Session } from "./graph.ts";
-import { type GraphLayer, layerOps, unsupportedLayer } from "./layers.ts";
+import { type GraphLayer, layerOps, reluAfterPooling, unsupportedLayer } from "./layers.ts";
 import {
   type GraphOptimizer,
   slotNames,
@@ -141,7 +141,7 @@ export class TrainingGraph {
       },
     };
     let h = this.#inputs.x;
-    for (const layer of layers) h = layerOps(context, layer, h);
+    for (const layer of reluAfterPooling(layers)) h = layerOps(context, layer, h);
     const { loss, correct } = this.#lossAndCorrect(h);
     this.#loss = loss;
     this.#correct = correct;
