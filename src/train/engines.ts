@@ -27,7 +27,7 @@ import { UsageError } from "../util/errors.ts";
 import type { Batch } from "./batches.ts";
 import { FlatAdam, float32Power } from "./flat_adam.ts";
 import { setLearningRate, TorchRMSprop } from "./optimizers.ts";
-import { type StepOptions, type StepResult, trainStep } from "./step.ts";
+import { PROB_EPSILON, type StepOptions, type StepResult, trainStep } from "./step.ts";
 
 /** Which engine runs the training steps; `auto` picks `graph` wherever it applies. */
 export type EngineChoice = "auto" | "graph" | "eager";
@@ -98,19 +98,15 @@ export function makeStepEngine(
   choice: EngineChoice = "auto",
   precision: Precision = "float32",
 ): StepEngine {
+  const graphMissing = choice === "eager"
+    ? "the eager engine computes in float32"
+    : graphUnavailableReason(model, optimizer, stepOptions);
   if (precision === "bfloat16") {
-    const reason = choice === "eager"
-      ? "the eager engine computes in float32"
-      : graphUnavailableReason(model, optimizer, stepOptions) ?? bfloat16MissingReason();
+    const reason = graphMissing ?? bfloat16MissingReason();
     if (reason) throw new UsageError(`--precision bfloat16 cannot run: ${reason}`);
   }
-  if (choice !== "eager") {
-    const reason = graphUnavailableReason(model, optimizer, stepOptions);
-    if (reason === undefined) {
-      return new GraphEngine(model, optimizer, stepOptions, precision);
-    }
-    if (choice === "graph") throw new UsageError(`--engine graph cannot run: ${reason}`);
-  }
+  if (graphMissing === undefined) return new GraphEngine(model, optimizer, stepOptions, precision);
+  if (choice === "graph") throw new UsageError(`--engine graph cannot run: ${graphMissing}`);
   return new EagerEngine(model, optimizer, stepOptions);
 }
 
@@ -251,6 +247,7 @@ class GraphEngine implements StepEngine {
     this.#graph = new TrainingGraph(graphLayers(model), {
       classCount: stepOptions.classCount,
       labelSmoothing: stepOptions.labelSmoothing,
+      probabilityClip: PROB_EPSILON,
       optimizer: this.#optimizer,
       threads: { intraOp: threads.intraOp, interOp: 1 },
       precision,

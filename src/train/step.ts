@@ -8,8 +8,16 @@ import * as tf from "@tensorflow/tfjs";
 import type { Batch, TrainingArrays } from "./batches.ts";
 import { PIXELS } from "../data/types.ts";
 
-/** Keras' clip of probabilities before the log. */
-const PROB_EPSILON = 1e-7;
+/**
+ * Keras' clip of probabilities before the log (both engines' loss uses it).
+ *
+ * @example
+ * ```ts
+ * import { PROB_EPSILON } from "./step.ts";
+ * console.log(PROB_EPSILON); // 1e-7
+ * ```
+ */
+export const PROB_EPSILON = 1e-7;
 
 /** Loss and number of correct predictions of one batch, still on the device. */
 export interface StepResult {

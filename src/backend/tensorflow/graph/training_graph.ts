@@ -27,9 +27,6 @@ export type { GraphLayer } from "./layers.ts";
 export { unsupportedLayer } from "./layers.ts";
 export type { GraphOptimizer } from "./updates.ts";
 
-/** Probability clip of the loss, as Keras' `categorical_crossentropy` and `train/step.ts`. */
-const PROB_EPSILON = 1e-7;
-
 const F32: Attr = { type: DataType.float };
 
 /** Settings of the compiled step. */
@@ -37,6 +34,8 @@ export interface TrainingGraphOptions {
   classCount: number;
   /** Label smoothing ε (targets (1−ε)·onehot + ε/K). */
   labelSmoothing?: number;
+  /** Probabilities are clipped to [ε, 1 − ε] before the log (Keras' ε is 1e-7). */
+  probabilityClip: number;
   optimizer: GraphOptimizer;
   threads: { intraOp: number; interOp: number };
   /** bfloat16 mixed precision (see `SessionOptions` in graph.ts); float32 by default. */
@@ -82,7 +81,7 @@ let variableCount = 0;
  * @example
  * ```ts ignore
  * import { TrainingGraph } from "./training_graph.ts";
- * const graph = new TrainingGraph(layers, { classCount: 10,
+ * const graph = new TrainingGraph(layers, { classCount: 10, probabilityClip: 1e-7,
  *   optimizer: { kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
  *   threads: { intraOp: 2, interOp: 1 } });
  * graph.load(state);
@@ -292,8 +291,8 @@ export class TrainingGraph {
       ], T)[0];
     }
     const clipped = g.op("Maximum", [
-      g.op("Minimum", [probs, g.constant([1 - PROB_EPSILON], [])], T)[0],
-      g.constant([PROB_EPSILON], []),
+      g.op("Minimum", [probs, g.constant([1 - this.options.probabilityClip], [])], T)[0],
+      g.constant([this.options.probabilityClip], []),
     ], T)[0];
     const logProbs = g.op("Log", [clipped], T)[0];
     const perImage = g.op("Sum", [
