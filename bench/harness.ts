@@ -18,7 +18,7 @@ import { applyPipeline } from "../src/augment/pipeline.ts";
 import { augmentRenderer, augmentSuite } from "../src/evaluate/conditions.ts";
 import { evaluate } from "../src/evaluate/runner.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
-import { modelClassifier } from "../src/models/tf_classifier.ts";
+import { type InferenceEngine, modelClassifier } from "../src/models/tf_classifier.ts";
 import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
 import type { EngineChoice, Precision } from "../src/train/engines.ts";
@@ -117,9 +117,10 @@ async function inferImagesPerSecond(
   pixels: Float32Array,
   count: number,
   images: number,
+  engine: InferenceEngine,
 ): Promise<number> {
   const model = buildModel(getModelSpec(modelName));
-  const classifier = modelClassifier(model, modelName);
+  const classifier = modelClassifier(model, modelName, engine);
   try {
     await classifier.predict(
       pixels.subarray(0, Math.min(count, 1000) * 784),
@@ -221,20 +222,24 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           );
         }
       }
-      log(`round ${round}: infer ${options.inferModel} on ${backend}`);
-      get(
-        `infer ${options.inferModel} [${backend}]`,
-        `inference, batch ${options.inferBatch}`,
-        "img/s",
-        backend,
-      ).ours.push(
-        await inferImagesPerSecond(
-          options.inferModel,
-          pixels,
-          Math.min(options.inferBatch, benchSet.count),
-          options.inferImages,
-        ),
-      );
+      for (const engine of engines) {
+        const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+        log(`round ${round}: infer ${options.inferModel} on ${where}`);
+        get(
+          `infer ${options.inferModel} [${where}]`,
+          `inference, batch ${options.inferBatch}, ${engine} engine`,
+          "img/s",
+          backend,
+        ).ours.push(
+          await inferImagesPerSecond(
+            options.inferModel,
+            pixels,
+            Math.min(options.inferBatch, benchSet.count),
+            options.inferImages,
+            engine,
+          ),
+        );
+      }
     }
     if (torch && peerFiles) {
       log(`round ${round}: torch peer`);

@@ -14,14 +14,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  type GraphLayer,
   type GraphOptimizer,
   type Precision,
   TrainingGraph,
-  unsupportedLayer,
 } from "../backend/tensorflow/graph/training_graph.ts";
 import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
 import { slotNames } from "../backend/tensorflow/graph/updates.ts";
+import { graphLayers, modelGraphMissing } from "../backend/tensorflow/graph/model_layers.ts";
 import { loadedTensorflowBackend } from "../backend/tensorflow/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Batch } from "./batches.ts";
@@ -149,43 +148,11 @@ export function graphUnavailableReason(
   optimizer: tf.Optimizer,
   stepOptions: StepOptions,
 ): string | undefined {
-  if (tf.getBackend() !== "tensorflow" || !loadedTensorflowBackend()) {
-    return `the backend is ${tf.getBackend()}, not tensorflow`;
-  }
+  const missing = modelGraphMissing(model);
+  if (missing) return missing;
   if (!graphOptimizer(optimizer)) return "only Adam and RMSprop are compiled into the graph";
   if ((stepOptions.weightDecay ?? 0) !== 0) return "coupled weight decay is not compiled";
-  for (const layer of graphLayers(model)) {
-    const reason = unsupportedLayer(layer);
-    if (reason) return `unsupported ${reason}`;
-  }
   return undefined;
-}
-
-/**
- * The model's layers as the training graph reads them: class, config, output shape, and the
- * trainable and non-trainable weights each one owns.
- *
- * @example
- * ```ts
- * import * as tf from "@tensorflow/tfjs";
- * import { graphLayers } from "./engines.ts";
- * import { buildModel, getModelSpec } from "../models/mod.ts";
- * await tf.setBackend("cpu");
- * const model = buildModel(getModelSpec("logistic-regression"));
- * console.log(graphLayers(model).map((l) => l.className)); // [ "Rescaling", "Flatten", "Dense" ]
- * model.dispose();
- * ```
- */
-export function graphLayers(model: tf.LayersModel): GraphLayer[] {
-  const trainable = new Set(model.trainableWeights.map((w) => w.name));
-  const describe = (w: tf.LayerVariable) => ({ name: w.name, shape: w.shape as number[] });
-  return model.layers.map((layer) => ({
-    className: layer.getClassName(),
-    config: layer.getConfig() as Record<string, unknown>,
-    outputShape: (layer.outputShape as (number | null)[]).map((d) => d ?? -1),
-    weights: layer.weights.filter((w) => trainable.has(w.name)).map(describe),
-    state: layer.weights.filter((w) => !trainable.has(w.name)).map(describe),
-  }));
 }
 
 class EagerEngine implements StepEngine {

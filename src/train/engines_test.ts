@@ -9,6 +9,7 @@ import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
 import { buildModel } from "../models/build.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import type { ModelSpec } from "../models/spec.ts";
+import { EVERY_GRAPH_LAYER } from "../models/testing.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { makeStepEngine, type StepEngine } from "./engines.ts";
@@ -19,33 +20,6 @@ import { train } from "./train.ts";
 
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";
 const ADAM = { kind: "adam", learningRate: 2e-3, epsilon: 1e-7 } as const;
-
-/**
- * A small conv net with every layer kind the graph compiles (dropout rate 0: masks differ),
- * both kinds of ReLU the graph moves behind a max pooling (a layer's own, a ReLU layer).
- */
-const SMALL: ModelSpec = {
-  name: "engine-test",
-  description: "",
-  source: "",
-  preprocessing: "symmetric",
-  init: "he-normal",
-  defaultRecipe: "baseline-adam",
-  layers: [
-    { kind: "conv", filters: 6, kernel: 3, padding: 1, activation: "relu" },
-    { kind: "max-pool", size: 2 },
-    { kind: "batch-norm", momentum: 0.9 },
-    { kind: "conv", filters: 8, kernel: 3, padding: "same" },
-    { kind: "activation", activation: "relu" },
-    { kind: "max-pool", size: 2 },
-    { kind: "conv", filters: 8, kernel: 3, padding: "same", activation: "elu" },
-    { kind: "avg-pool", size: 2, stride: 2 },
-    { kind: "dropout", rate: 0 },
-    { kind: "flatten" },
-    { kind: "dense", units: 16, activation: "tanh" },
-    { kind: "dense", units: 10, activation: "softmax" },
-  ],
-};
 
 /** Bar digits and a fast Adam recipe for the train() runs below. */
 const BARS = {
@@ -93,8 +67,8 @@ async function runSteps(
 
 /** Runs `steps` steps on both engines and asserts they agree; returns the graph run. */
 async function assertEnginesAgree(optimizerSpec: OptimizerSpec, steps: number) {
-  const eager = await runSteps(SMALL, "eager", steps, optimizerSpec);
-  const graph = await runSteps(SMALL, "graph", steps, optimizerSpec);
+  const eager = await runSteps(EVERY_GRAPH_LAYER, "eager", steps, optimizerSpec);
+  const graph = await runSteps(EVERY_GRAPH_LAYER, "graph", steps, optimizerSpec);
   assertClose("loss", graph.losses, eager.losses, 1e-4);
   assert.equal(graph.weights.length, eager.weights.length);
   graph.weights.forEach((w, i) => assertClose(`weight ${i}`, w, eager.weights[i], 1e-3));

@@ -1,7 +1,7 @@
 /**
- * The ops of each tfjs-layers layer the training graph compiles, in training mode, with the
- * same arithmetic as tfjs-layers (and the kit's fused batch norm): weights come from the
- * {@link LayerContext}, which owns the variables.
+ * The ops of each tfjs-layers layer the graphs compile, in training mode (training graph) or
+ * inference mode (inference graph), with the same arithmetic as tfjs-layers (and the kit's
+ * fused batch norm): weights come from the {@link LayerContext}, which owns them.
  *
  * @module
  */
@@ -144,9 +144,13 @@ export function reluAfterPooling(layers: GraphLayer[]): GraphLayer[] {
   return out;
 }
 
-/** What layers need from the graph that owns their variables. */
-export interface LayerContext {
+/** What layers need from the graph that owns their weights. */
+export type LayerContext = TrainingContext | InferenceContext;
+
+/** Training mode: dropout is applied and batch norm uses (and updates) batch statistics. */
+export interface TrainingContext {
   graph: Graph;
+  training: true;
   /** The current value of `layer.weights[index]` (a trainable variable with optimizer slots). */
   trainable(layer: GraphLayer, index: number): Output;
   /** A per-step seed input (int64 [2]) for one Dropout layer. */
@@ -155,13 +159,23 @@ export interface LayerContext {
   state(name: string, shape: number[], update: (current: Output) => Output): void;
 }
 
+/** Inference mode: dropout is the identity and batch norm uses the moving statistics. */
+export interface InferenceContext {
+  graph: Graph;
+  training: false;
+  /** The value of `layer.weights[index]`. */
+  trainable(layer: GraphLayer, index: number): Output;
+  /** The value of `layer.state[index]` (batch norm: moving mean, then moving variance). */
+  stateValue(layer: GraphLayer, index: number): Output;
+}
+
 function activation(ctx: LayerContext, name: unknown, h: Output): Output {
   const op = activationOp(name as string | undefined);
   return op ? ctx.graph.op(op, [h], { T: F32 })[0] : h;
 }
 
 /**
- * Adds `layer`'s training-mode ops on input `h` and returns its output.
+ * Adds `layer`'s ops (in the context's mode) on input `h` and returns its output.
  *
  * @example
  * ```ts ignore
@@ -233,9 +247,9 @@ export function layerOps(ctx: LayerContext, layer: GraphLayer, h: Output): Outpu
         keep_dims: { bool: false },
       })[0];
     case "Dropout":
-      return dropout(ctx, h, Number(c.rate));
+      return ctx.training ? dropout(ctx, h, Number(c.rate)) : h;
     case "BatchNormalization":
-      return batchNorm(ctx, layer, h);
+      return ctx.training ? batchNorm(ctx, layer, h) : batchNormInference(ctx, layer, h);
   }
   throw new Error(`unreachable: ${layer.className}`);
 }
@@ -246,7 +260,7 @@ function flatShape(ctx: LayerContext, layer: GraphLayer): Output {
 }
 
 /** tfjs' dropout: x · floor(U[0,1) + keep) / keep, with a seed fed per step. */
-function dropout(ctx: LayerContext, h: Output, rate: number): Output {
+function dropout(ctx: TrainingContext, h: Output, rate: number): Output {
   const g = ctx.graph;
   const T = { T: F32 };
   // Every Dropout layer takes a seed, so callers need not know which rates are 0.
@@ -265,7 +279,7 @@ function dropout(ctx: LayerContext, h: Output, rate: number): Output {
 }
 
 /** Training-mode FusedBatchNormV3 and the layer's moving-average update. */
-function batchNorm(ctx: LayerContext, layer: GraphLayer, h: Output): Output {
+function batchNorm(ctx: TrainingContext, layer: GraphLayer, h: Output): Output {
   const g = ctx.graph;
   const c = layer.config;
   const gamma = ctx.trainable(layer, 0);
@@ -293,4 +307,22 @@ function batchNorm(ctx: LayerContext, layer: GraphLayer, h: Output): Output {
     });
   });
   return outputs[0];
+}
+
+/** Inference-mode FusedBatchNormV3: (x − moving mean) / √(moving variance + ε) · γ + β. */
+function batchNormInference(ctx: InferenceContext, layer: GraphLayer, h: Output): Output {
+  const inputs = [
+    h,
+    ctx.trainable(layer, 0),
+    ctx.trainable(layer, 1),
+    ctx.stateValue(layer, 0),
+    ctx.stateValue(layer, 1),
+  ];
+  return ctx.graph.op("FusedBatchNormV3", inputs, {
+    T: F32,
+    U: F32,
+    epsilon: { float: Number(layer.config.epsilon) },
+    data_format: { string: "NHWC" },
+    is_training: { bool: false },
+  }, { outputs: 6 })[0];
 }

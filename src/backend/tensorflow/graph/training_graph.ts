@@ -14,7 +14,13 @@
  */
 import { DataType, type Output } from "./capi.ts";
 import { type Attr, Graph, type HostTensor, Session } from "./graph.ts";
-import { type GraphLayer, layerOps, reluAfterPooling, unsupportedLayer } from "./layers.ts";
+import {
+  type GraphLayer,
+  layerOps,
+  reluAfterPooling,
+  type TrainingContext,
+  unsupportedLayer,
+} from "./layers.ts";
 import {
   type GraphOptimizer,
   slotNames,
@@ -119,8 +125,9 @@ export class TrainingGraph {
     for (const name of stepScalars(options.optimizer)) {
       this.#scalars[name] = g.placeholder(name, "float32", []);
     }
-    const context = {
+    const context: TrainingContext = {
       graph: g,
+      training: true,
       trainable: (layer: GraphLayer, index: number) => {
         const w = layer.weights[index];
         this.#weights.push(this.#variable(w.name, w.shape));
