@@ -21,11 +21,14 @@ import {
   runWasmKernel,
   type WasmBackendLike,
 } from "./kernel_call.ts";
+import { conv2DBackpropFilterBySimd, simdFilterGradientMissing } from "./filter_gradient_simd.ts";
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
 /** Which path computed the last call (tests use it to prove both paths ran). */
-export const conv2DBackpropFilterPathLog: { last: "conv" | "loop" | null } = { last: null };
+export const conv2DBackpropFilterPathLog: { last: "simd" | "conv" | "loop" | null } = {
+  last: null,
+};
 
 /**
  * The filter gradient as one XNNPACK convolution (channels-last data only).
@@ -141,6 +144,13 @@ export function conv2DBackpropFilterByLoop(
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { inputs, attrs, backend } = args;
   const info = conv2DInfoFromAttrs(inputs.x.shape, attrs.filterShape as number[], attrs);
+  const simd = simdFilterGradientMissing(info) === undefined
+    ? conv2DBackpropFilterBySimd(inputs.x, inputs.dy, info, backend)
+    : undefined;
+  if (simd) {
+    conv2DBackpropFilterPathLog.last = "simd";
+    return simd;
+  }
   if (info.dataFormat === "channelsLast") {
     conv2DBackpropFilterPathLog.last = "conv";
     return conv2DBackpropFilterByConv(inputs.x, inputs.dy, info, backend);

@@ -1,0 +1,272 @@
+/**
+ * The convolution filter gradient as a SIMD loop of our own, in a small wasm module that shares
+ * the backend's memory. dW[i,j,c,o] = Σ_b,y,x x[b, y·s+i, x·s+j, c] · dy[b,y,x,o] (x padded):
+ * a pass keeps a block of dW in registers, K taps (i,j,c) × 4V output channels, and adds
+ * splat(x at tap k) · dy[n, o₀…o₀+4V] over the output positions n of a few images; all passes
+ * run over those images while they are in cache, then the next few.
+ *
+ * Why not XNNPACK: written as an XNNPACK convolution (batch as channels, see
+ * conv2d_backprop_filter.ts) the filter is dy itself, which XNNPACK repacks on every call, and
+ * its output is only FH×FW pixels; the first layer of the Keras CNN (one input channel) ran at
+ * 1.6 GFLOP/s that way.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import {
+  Code,
+  encodeModule,
+  type FunctionSpec,
+  Op,
+  SimdOp,
+  unsignedLeb,
+  ValueType,
+} from "./wasm_encoder.ts";
+import { disposeIntermediates, runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
+
+/** Taps per pass (K); with V = 2 vectors of output channels that is 10 accumulators. */
+const MAX_TAPS = 5;
+/** x and dy bytes of the images one call runs over (they stay in L2 for all passes). */
+const BLOCK_BYTES = 192 * 1024;
+
+/** Everything the generated code bakes in as constants. */
+interface FilterGradientGeometry {
+  inChannels: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  /** Rows and columns of x after padding. */
+  height: number;
+  width: number;
+}
+
+/**
+ * The functions of the kernel for one geometry. `run(x, dy, out, images)` (byte addresses and
+ * an image count) adds the filter gradient of `images` images to `out` by calling one function
+ * per group of taps, each looping over the output channels 4V at a time. Tap offsets, strides
+ * and loop counts are constants in the code, so the inner loop is loads and multiply-adds.
+ * Many small functions rather than one long one: V8 compiles each with its baseline compiler
+ * first and optimises it once it is hot, which a single long function reached only after ~12
+ * calls (and took a second to optimise).
+ */
+function kernelFunctions(g: FilterGradientGeometry, relaxed: boolean): FunctionSpec[] {
+  const ci = g.inChannels, co = g.outChannels;
+  const vectors = co % 8 === 0 ? 2 : 1;
+  const taps = g.filterHeight * g.filterWidth * ci;
+  const tapOffset = (t: number) => {
+    const c = t % ci, j = Math.floor(t / ci) % g.filterWidth;
+    const i = Math.floor(t / (ci * g.filterWidth));
+    return ((i * g.width + j) * ci + c) * 4;
+  };
+  const groups: FunctionSpec[] = [];
+  for (let t = 0; t < taps; t += MAX_TAPS) {
+    groups.push(tapGroupFunction(g, t, Math.min(MAX_TAPS, taps - t), tapOffset, vectors, relaxed));
+  }
+  const run = new Code();
+  groups.forEach((_, i) => run.get(0).get(1).get(2).get(3).op(Op.call, ...unsignedLeb(i)));
+  return [...groups, { name: "run", params: 4, locals: [], body: run }];
+}
+
+/** `group_t(x, dy, out, images)`: the taps t … t+k−1, all output channels. */
+function tapGroupFunction(
+  g: FilterGradientGeometry,
+  t: number,
+  k: number,
+  tapOffset: (tap: number) => number,
+  vectors: number,
+  relaxed: boolean,
+): FunctionSpec {
+  const [x, dy, out, images] = [0, 1, 2, 3];
+  const [xB, xY, xp, dyP, cb, cy, cx, o] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const d = (v: number) => 12 + v;
+  const splat = 12 + vectors;
+  const acc = (m: number, v: number) => splat + 1 + m * vectors + v;
+  const ci = g.inChannels, co = g.outChannels;
+  const c = new Code();
+  const countDown = (counter: number) =>
+    c.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0);
+  const step = (local: number, bytes: number) => c.get(local).const(bytes).op(Op.i32Add).set(local);
+  const outAt = (m: number, v: number) => ((t + m) * co) * 4 + 16 * v;
+  // o counts the bytes of the output-channel block: 0, 16V, … < 4·co.
+  c.const(0).set(o);
+  c.op(Op.loop, 0x40); // blocks of output channels
+  for (let m = 0; m < k; m++) {
+    for (let v = 0; v < vectors; v++) {
+      c.get(out).get(o).op(Op.i32Add).simd(SimdOp.v128Load, { align: 2, offset: outAt(m, v) })
+        .set(acc(m, v));
+    }
+  }
+  c.get(x).set(xB).get(dy).get(o).op(Op.i32Add).set(dyP).get(images).set(cb);
+  c.op(Op.loop, 0x40); // images
+  c.get(xB).set(xY).const(g.outHeight).set(cy);
+  c.op(Op.loop, 0x40); // output rows
+  c.get(xY).set(xp).const(g.outWidth).set(cx);
+  c.op(Op.loop, 0x40); // output columns
+  for (let v = 0; v < vectors; v++) {
+    c.get(dyP).simd(SimdOp.v128Load, { align: 2, offset: 16 * v }).set(d(v));
+  }
+  for (let m = 0; m < k; m++) {
+    c.get(xp).simd(SimdOp.v128Load32Splat, { align: 2, offset: tapOffset(t + m) }).set(splat);
+    for (let v = 0; v < vectors; v++) {
+      if (relaxed) {
+        c.get(splat).get(d(v)).get(acc(m, v)).simd(SimdOp.f32x4RelaxedMadd);
+      } else {
+        c.get(acc(m, v)).get(splat).get(d(v)).simd(SimdOp.f32x4Mul).simd(SimdOp.f32x4Add);
+      }
+      c.set(acc(m, v));
+    }
+  }
+  step(xp, g.strideWidth * ci * 4);
+  step(dyP, co * 4);
+  countDown(cx).op(Op.end);
+  step(xY, g.strideHeight * g.width * ci * 4);
+  countDown(cy).op(Op.end);
+  step(xB, g.height * g.width * ci * 4);
+  countDown(cb).op(Op.end);
+  for (let m = 0; m < k; m++) {
+    for (let v = 0; v < vectors; v++) {
+      c.get(out).get(o).op(Op.i32Add).get(acc(m, v))
+        .simd(SimdOp.v128Store, { align: 2, offset: outAt(m, v) });
+    }
+  }
+  step(o, 16 * vectors);
+  c.get(o).const(co * 4).op(Op.i32LtU).op(Op.brIf, 0).op(Op.end);
+  return {
+    name: `group_${t}`,
+    params: 4,
+    locals: [
+      { type: ValueType.i32, count: 8 },
+      { type: ValueType.v128, count: vectors + 1 + k * vectors },
+    ],
+    body: c,
+  };
+}
+
+/** Whether this engine runs relaxed SIMD's fused multiply-add (V8 does by default). */
+let relaxedSimd: boolean | undefined;
+function relaxedSimdSupported(): boolean {
+  const probe = new Code().zeroV128().zeroV128().zeroV128().simd(SimdOp.f32x4RelaxedMadd)
+    .op(Op.drop);
+  relaxedSimd ??= WebAssembly.validate(
+    encodeModule([{ name: "probe", params: 0, locals: [], body: probe }], false),
+  );
+  return relaxedSimd;
+}
+
+type Kernel = (x: number, dy: number, out: number, images: number) => void;
+
+/** The part of tfjs-backend-wasm's Emscripten module that holds its memory. */
+interface EmscriptenModule {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+/** Compiled kernels per backend module, by geometry. */
+const kernels = new WeakMap<object, Map<string, Kernel>>();
+
+/**
+ * The kernel for `geometry`, compiled on `backend`'s memory once per geometry, or undefined
+ * when the backend does not expose its memory.
+ *
+ * @example
+ * ```ts ignore
+ * const run = filterGradientKernel(backend, geometry);
+ * ```
+ */
+export function filterGradientKernel(
+  backend: WasmBackendLike,
+  geometry: FilterGradientGeometry,
+): Kernel | undefined {
+  const module = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  if (!module || !(memory instanceof WebAssembly.Memory)) return undefined;
+  const cache = kernels.get(module) ?? kernels.set(module, new Map()).get(module)!;
+  const key = JSON.stringify(geometry);
+  let kernel = cache.get(key);
+  if (!kernel) {
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const bytes = encodeModule(kernelFunctions(geometry, relaxedSimdSupported()), shared);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    kernel = instance.exports.run as Kernel;
+    cache.set(key, kernel);
+  }
+  return kernel;
+}
+
+/**
+ * Why the SIMD loop cannot compute this filter gradient (output channels not a multiple of 4,
+ * channels-first data), or undefined when it can.
+ *
+ * @example
+ * ```ts ignore
+ * if (!simdFilterGradientMissing(info)) dW = conv2DBackpropFilterBySimd(x, dy, info, backend);
+ * ```
+ */
+export function simdFilterGradientMissing(info: tf.backend_util.Conv2DInfo): string | undefined {
+  if (info.dataFormat !== "channelsLast") return "channels-first data";
+  if (info.outChannels % 4 !== 0) return "output channels not a multiple of 4";
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return "dilation";
+  return undefined;
+}
+
+/**
+ * The filter gradient by the SIMD loop (see the module doc), or undefined when the backend's
+ * memory is not reachable. Check {@link simdFilterGradientMissing} first.
+ *
+ * @example
+ * ```ts ignore
+ * const dW = conv2DBackpropFilterBySimd(x, dy, convInfo, backend);
+ * ```
+ */
+export function conv2DBackpropFilterBySimd(
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: WasmBackendLike,
+): tf.TensorInfo | undefined {
+  const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
+  const sH = info.strideHeight, sW = info.strideWidth;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  // Pad so every tap of every window is inside x; rows and columns past the windows stay unread.
+  const usedHeight = fh + (oh - 1) * sH, usedWidth = fw + (ow - 1) * sW;
+  const bottom = Math.max(0, usedHeight - inHeight - top);
+  const right = Math.max(0, usedWidth - inWidth - left);
+  const height = inHeight + top + bottom, width = inWidth + left + right;
+  const kernel = filterGradientKernel(backend, {
+    inChannels: ci,
+    outChannels: co,
+    filterHeight: fh,
+    filterWidth: fw,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sH,
+    strideWidth: sW,
+    height,
+    width,
+  });
+  if (!kernel) return undefined;
+  const padded = top + bottom + left + right > 0
+    ? runWasmKernel("PadV2", { x }, {
+      paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      constantValue: 0,
+    }, backend)
+    : x;
+  const out = backend.makeOutput([fh, fw, ci, co], "float32");
+  // Addresses are taken after the last allocation, which may have grown the heap.
+  const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  const [xAt, dyAt, outAt] = [address(padded), address(dy), address(out)];
+  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const xImage = height * width * ci * 4, dyImage = oh * ow * co * 4;
+  const imagesPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (xImage + dyImage)));
+  // The wasm loops run at least once, so no output position means no call (dW stays zero).
+  for (let b = 0; oh * ow > 0 && b < batchSize; b += imagesPerBlock) {
+    kernel(xAt + b * xImage, dyAt + b * dyImage, outAt, Math.min(imagesPerBlock, batchSize - b));
+  }
+  if (padded !== x) disposeIntermediates(backend, padded);
+  return out;
+}
