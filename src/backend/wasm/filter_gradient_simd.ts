@@ -13,15 +13,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import {
-  Code,
-  encodeModule,
-  type FunctionSpec,
-  Op,
-  SimdOp,
-  unsignedLeb,
-  ValueType,
-} from "./wasm_encoder.ts";
+import { Code, type FunctionSpec, Op, SimdOp, unsignedLeb, ValueType } from "./wasm_encoder.ts";
+import { compiledKernel, multiplyAdd } from "./simd_module.ts";
 import { disposeIntermediates, runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
 
 /** Taps per pass (K); with V = 2 vectors of output channels that is 10 accumulators. */
@@ -112,12 +105,7 @@ function tapGroupFunction(
   for (let m = 0; m < k; m++) {
     c.get(xp).simd(SimdOp.v128Load32Splat, { align: 2, offset: tapOffset(t + m) }).set(splat);
     for (let v = 0; v < vectors; v++) {
-      if (relaxed) {
-        c.get(splat).get(d(v)).get(acc(m, v)).simd(SimdOp.f32x4RelaxedMadd);
-      } else {
-        c.get(acc(m, v)).get(splat).get(d(v)).simd(SimdOp.f32x4Mul).simd(SimdOp.f32x4Add);
-      }
-      c.set(acc(m, v));
+      multiplyAdd(c, splat, d(v), acc(m, v), relaxed);
     }
   }
   step(xp, g.strideWidth * ci * 4);
@@ -146,56 +134,7 @@ function tapGroupFunction(
   };
 }
 
-/** Whether this engine runs relaxed SIMD's fused multiply-add (V8 does by default). */
-let relaxedSimd: boolean | undefined;
-function relaxedSimdSupported(): boolean {
-  const probe = new Code().zeroV128().zeroV128().zeroV128().simd(SimdOp.f32x4RelaxedMadd)
-    .op(Op.drop);
-  relaxedSimd ??= WebAssembly.validate(
-    encodeModule([{ name: "probe", params: 0, locals: [], body: probe }], false),
-  );
-  return relaxedSimd;
-}
-
 type Kernel = (x: number, dy: number, out: number, images: number) => void;
-
-/** The part of tfjs-backend-wasm's Emscripten module that holds its memory. */
-interface EmscriptenModule {
-  wasmMemory?: WebAssembly.Memory;
-  asm?: { memory?: WebAssembly.Memory };
-}
-
-/** Compiled kernels per backend module, by geometry. */
-const kernels = new WeakMap<object, Map<string, Kernel>>();
-
-/**
- * The kernel for `geometry`, compiled on `backend`'s memory once per geometry, or undefined
- * when the backend does not expose its memory.
- *
- * @example
- * ```ts ignore
- * const run = filterGradientKernel(backend, geometry);
- * ```
- */
-export function filterGradientKernel(
-  backend: WasmBackendLike,
-  geometry: FilterGradientGeometry,
-): Kernel | undefined {
-  const module = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
-  const memory = module?.wasmMemory ?? module?.asm?.memory;
-  if (!module || !(memory instanceof WebAssembly.Memory)) return undefined;
-  const cache = kernels.get(module) ?? kernels.set(module, new Map()).get(module)!;
-  const key = JSON.stringify(geometry);
-  let kernel = cache.get(key);
-  if (!kernel) {
-    const shared = memory.buffer instanceof SharedArrayBuffer;
-    const bytes = encodeModule(kernelFunctions(geometry, relaxedSimdSupported()), shared);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    kernel = instance.exports.run as Kernel;
-    cache.set(key, kernel);
-  }
-  return kernel;
-}
 
 /**
  * Why the SIMD loop cannot compute this filter gradient (output channels not a multiple of 4,
@@ -237,7 +176,7 @@ export function conv2DBackpropFilterBySimd(
   const bottom = Math.max(0, usedHeight - inHeight - top);
   const right = Math.max(0, usedWidth - inWidth - left);
   const height = inHeight + top + bottom, width = inWidth + left + right;
-  const kernel = filterGradientKernel(backend, {
+  const geometry: FilterGradientGeometry = {
     inChannels: ci,
     outChannels: co,
     filterHeight: fh,
@@ -248,7 +187,12 @@ export function conv2DBackpropFilterBySimd(
     strideWidth: sW,
     height,
     width,
-  });
+  };
+  const kernel = compiledKernel(
+    backend,
+    `filter-gradient ${JSON.stringify(geometry)}`,
+    (relaxed) => kernelFunctions(geometry, relaxed),
+  )?.run as Kernel | undefined;
   if (!kernel) return undefined;
   const padded = top + bottom + left + right > 0
     ? runWasmKernel("PadV2", { x }, {

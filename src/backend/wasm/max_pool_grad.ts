@@ -1,6 +1,7 @@
 /**
  * A faster MaxPoolGrad for the wasm backend: one pass over the pooling windows that finds each
- * window's first maximum and adds dy there, channels innermost so memory is read in order.
+ * window's first maximum and adds dy there, channels innermost so memory is read in order —
+ * as a SIMD loop (max_pool_grad_simd.ts) where it applies, else the scalar loop below.
  * Semantics match the cpu backend exactly: the first maximum in row-major window order wins
  * (ties go to one position only), padding never wins, and a window whose values are all NaN
  * or −∞ passes no gradient. It covers every pooling tfjs has (NHWC only; any window, stride,
@@ -15,6 +16,10 @@ import {
   outputFromHeap,
   runWasmKernel,
 } from "./kernel_call.ts";
+import { maxPoolGradBySimd, simdMaxPoolGradMissing } from "./max_pool_grad_simd.ts";
+
+/** Which path computed the last call (tests use it to prove both paths ran). */
+export const maxPoolGradPathLog: { last: "simd" | "loop" | null } = { last: null };
 
 /**
  * Scatters dy onto the first maximum of each pooling window of x (NHWC), into `dx` (zeroed).
@@ -93,7 +98,10 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
     attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
   );
   const dx = outputFromHeap(backend, input.shape, [input, dy], (dx, [x, dyValues]) => {
-    scatterToWindowMaxima(x, dyValues, dx, info);
+    const simd = simdMaxPoolGradMissing(info) === undefined &&
+      maxPoolGradBySimd(x, dyValues, dx, info, backend);
+    maxPoolGradPathLog.last = simd ? "simd" : "loop";
+    if (!simd) scatterToWindowMaxima(x, dyValues, dx, info);
   });
   disposeIntermediates(backend, ...casts.filter((t, i) => t !== [inputs.input, inputs.dy][i]));
   return dx;

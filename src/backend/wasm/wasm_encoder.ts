@@ -31,6 +31,10 @@ export const SimdOp = {
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
   v128Const: 0x0c,
+  f32x4Gt: 0x44,
+  i32x4Eq: 0x37,
+  v128And: 0x4e,
+  v128Bitselect: 0x52,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4RelaxedMadd: 0x105,
@@ -115,8 +119,18 @@ export class Code {
 
   /** A v128 zero constant. */
   zeroV128(): this {
+    return this.#v128Bytes(new Uint8Array(16));
+  }
+
+  /** A v128 constant of four equal float32 or int32 lanes. */
+  splatConst(value: number, lane: "f32" | "i32"): this {
+    const lanes = lane === "f32" ? new Float32Array(4).fill(value) : new Int32Array(4).fill(value);
+    return this.#v128Bytes(new Uint8Array(lanes.buffer));
+  }
+
+  #v128Bytes(bytes: Uint8Array): this {
     this.simd(SimdOp.v128Const);
-    this.bytes.push(...new Array(16).fill(0));
+    this.bytes.push(...bytes);
     return this;
   }
 }
