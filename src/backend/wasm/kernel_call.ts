@@ -12,8 +12,10 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A typed-array view of a tensor's bytes in the wasm heap (invalid after the heap grows). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  /** Frees a tensor's data. */
+  /** Frees a tensor's data (once no other tensor shares it, unless forced). */
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  /** Counts one more tensor sharing `dataId`'s memory. */
+  incRef(dataId: tf.DataId): void;
 }
 
 /** Arguments tfjs passes to a kernel function. */

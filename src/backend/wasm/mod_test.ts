@@ -9,9 +9,11 @@ Deno.test("setupWasmBackend registers the gradient kernels and reports threads",
   await setupWasmBackend(); // idempotent
   const info = await wasmBackendInfo();
   assert.deepEqual(info.customKernels.map((k) => k.kernelName).sort(), [
+    "Add",
     "BatchMatMul",
     "Conv2DBackpropFilter",
     "Conv2DBackpropInput",
+    "Identity",
     "MaxPoolGrad",
     "Sum",
     "_FusedMatMul",

@@ -3,7 +3,7 @@
  * [B,H,W,C] over its first three axes; tfjs-backend-wasm 4.22 first transposes the reduced
  * axes to the end (a full copy) and then sums. Summing the leading axes of a row-major tensor
  * is a stream of row additions into one float64 accumulator row, done here in one pass over
- * the wasm heap (an XNNPACK matrix product onesᵀ × x was tried and is slower: XNNPACK packs x
+ * the wasm heap (as a SIMD loop, sum_simd.ts, when the kept size is a multiple of 4) (an XNNPACK matrix product onesᵀ × x was tried and is slower: XNNPACK packs x
  * as weights on every call). Other reductions (trailing or interleaved axes, non-float32,
  * small inputs) fall back to the 4.22 kernel.
  *
@@ -11,11 +11,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type KernelArgs, outputFromHeap } from "./kernel_call.ts";
+import { sumColumnsBySimd } from "./sum_simd.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
 /** Which path computed the last call (tests use it to prove both paths ran). */
-export const sumPathLog: { last: "rows" | "fallback" | null } = { last: null };
+export const sumPathLog: { last: "simd" | "rows" | "fallback" | null } = { last: null };
 
 /** Below this many summed rows the 4.22 kernel is as fast. */
 const MIN_ROWS = 256;
@@ -76,12 +77,13 @@ export function makeSum(fallback: KernelFunc): KernelFunc {
       sumPathLog.last = "fallback";
       return fallback(args);
     }
-    sumPathLog.last = "rows";
     const kept = x.shape.slice(leading);
     const columns = tf.util.sizeFromShape(kept);
     const shape = attrs.keepDims ? [...new Array(leading).fill(1), ...kept] : kept;
     return outputFromHeap(backend, shape, [x], (out, [values]) => {
-      out.set(sumLeadingRows(values, rows, columns));
+      const simd = columns % 4 === 0 && sumColumnsBySimd(values, rows, columns, out, backend);
+      sumPathLog.last = simd ? "simd" : "rows";
+      if (!simd) out.set(sumLeadingRows(values, rows, columns));
     });
   };
 }

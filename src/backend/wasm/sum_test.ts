@@ -3,9 +3,10 @@ import { Random } from "../../util/random.ts";
 import { sumPathLog } from "./sum.ts";
 import { compareWithCpu, randomInt, randomTensor } from "./testing.ts";
 
-Deno.test("Sum over leading axes on wasm (row accumulation) matches cpu", async () => {
+Deno.test("Sum over leading axes on wasm (SIMD and scalar row accumulation) matches cpu", async () => {
   const random = new Random(31);
-  for (let i = 0; i < 20; i++) {
+  const paths = new Set<string>();
+  for (let i = 0; i < 40; i++) {
     const rank = randomInt(random, 2, 4);
     const shape = Array.from({ length: rank }, () => randomInt(random, 1, 9));
     shape[0] = randomInt(random, 256, 700); // enough rows for the fast path
@@ -16,15 +17,18 @@ Deno.test("Sum over leading axes on wasm (row accumulation) matches cpu", async 
       axis,
       keepDims,
     });
-    assert.equal(sumPathLog.last, "rows");
+    const columns = shape.slice(leading).reduce((a, b) => a * b, 1);
+    assert.equal(sumPathLog.last, columns % 4 === 0 ? "simd" : "rows");
+    paths.add(sumPathLog.last!);
     assert.ok(error <= 1e-5, `case ${i} shape ${shape} axis ${axis}: error ${error}`);
   }
+  assert.deepEqual([...paths].sort(), ["rows", "simd"]);
 });
 
 Deno.test("Sum of a conv bias gradient's shape on wasm matches cpu", async () => {
   const x = randomTensor(new Random(4), [32, 26, 26, 32]);
   const error = await compareWithCpu("Sum", { x }, { axis: [0, 1, 2], keepDims: false });
-  assert.equal(sumPathLog.last, "rows");
+  assert.equal(sumPathLog.last, "simd");
   assert.ok(error <= 1e-5, `error ${error}`);
 });
 
