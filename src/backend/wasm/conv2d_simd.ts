@@ -1,0 +1,238 @@
+/**
+ * Conv2D for layers with few input channels (a model's first layer sees one) as a SIMD loop of
+ * our own (see simd_module.ts): each output position keeps 32 output channels in registers and
+ * adds splat(x at tap k) · W[k, o₀…o₀+32] over the FH·FW·Ci taps. XNNPACK's convolution ran the
+ * Keras CNN's first layer (1 input channel) at ~5 GFLOP/s, its packed micro-kernels being
+ * made for many input channels; wider layers keep XNNPACK (4.22's kernel), which is handed
+ * "same" padding explicitly to avoid a 4.22 bug ({@link explicitSamePadding}).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  conv2DInfoFromAttrs,
+  disposeIntermediates,
+  type KernelArgs,
+  runWasmKernel,
+  type WasmBackendLike,
+} from "./kernel_call.ts";
+import { Code, type FunctionSpec, Op, SimdOp, ValueType } from "./wasm_encoder.ts";
+import { compiledKernel } from "./simd_module.ts";
+
+type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
+
+/** Which path computed the last call (tests use it to prove both paths ran). */
+export const conv2DPathLog: { last: "simd" | "fallback" | null } = { last: null };
+
+/** Widest input this path takes: beyond it XNNPACK is as fast. */
+const MAX_IN_CHANNELS = 4;
+const CHUNK_VECTORS = 8;
+
+/** Everything the generated code bakes in as constants. */
+interface ConvGeometry {
+  inChannels: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  /** Rows and columns of x after padding. */
+  height: number;
+  width: number;
+}
+
+/** `run(x, w, out, images)`: the convolution of `images` padded images (byte addresses). */
+function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
+  const [x, w, out, images] = [0, 1, 2, 3];
+  const [xB, xY, xp, outP, cb, cy, cx] = [4, 5, 6, 7, 8, 9, 10];
+  const splat = 11;
+  const acc = (v: number) => 12 + v;
+  const ci = g.inChannels, co = g.outChannels;
+  const taps: number[] = [];
+  for (let i = 0; i < g.filterHeight; i++) {
+    for (let j = 0; j < g.filterWidth; j++) {
+      for (let c = 0; c < ci; c++) taps.push(((i * g.width + j) * ci + c) * 4);
+    }
+  }
+  const c = new Code();
+  const countDown = (counter: number) =>
+    c.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0);
+  const step = (local: number, bytes: number) => c.get(local).const(bytes).op(Op.i32Add).set(local);
+  c.get(x).set(xB).get(out).set(outP).get(images).set(cb);
+  c.op(Op.loop, 0x40); // images
+  c.get(xB).set(xY).const(g.outHeight).set(cy);
+  c.op(Op.loop, 0x40); // output rows
+  c.get(xY).set(xp).const(g.outWidth).set(cx);
+  c.op(Op.loop, 0x40); // output columns
+  for (let first = 0; first < co / 4; first += CHUNK_VECTORS) {
+    const vectors = Math.min(CHUNK_VECTORS, co / 4 - first);
+    for (let v = 0; v < vectors; v++) c.zeroV128().set(acc(v));
+    taps.forEach((offset, k) => {
+      c.get(xp).simd(SimdOp.v128Load32Splat, { align: 2, offset }).set(splat);
+      for (let v = 0; v < vectors; v++) {
+        const wOffset = (k * co + (first + v) * 4) * 4;
+        if (relaxed) {
+          c.get(splat).get(w).simd(SimdOp.v128Load, { align: 2, offset: wOffset }).get(acc(v))
+            .simd(SimdOp.f32x4RelaxedMadd);
+        } else {
+          c.get(acc(v)).get(splat).get(w).simd(SimdOp.v128Load, { align: 2, offset: wOffset })
+            .simd(SimdOp.f32x4Mul).simd(SimdOp.f32x4Add);
+        }
+        c.set(acc(v));
+      }
+    });
+    for (let v = 0; v < vectors; v++) {
+      c.get(outP).get(acc(v)).simd(SimdOp.v128Store, { align: 2, offset: (first + v) * 16 });
+    }
+  }
+  step(outP, co * 4);
+  step(xp, g.strideWidth * ci * 4);
+  countDown(cx).op(Op.end);
+  step(xY, g.strideHeight * g.width * ci * 4);
+  countDown(cy).op(Op.end);
+  step(xB, g.height * g.width * ci * 4);
+  countDown(cb).op(Op.end);
+  return {
+    name: "run",
+    params: 4,
+    locals: [
+      { type: ValueType.i32, count: 7 },
+      { type: ValueType.v128, count: 1 + CHUNK_VECTORS },
+    ],
+    body: c,
+  };
+}
+
+/**
+ * The attributes with `pad: "same"` replaced by the explicit padding it means. 4.22's XNNPACK
+ * convolution returns wrong values (often zeros) for some strided "same" convolutions
+ * (tensorflow/tfjs#8405; 17 of 300 random geometries here) and right ones for the same padding
+ * given explicitly.
+ *
+ * @example
+ * ```ts
+ * import { explicitSamePadding } from "./conv2d_simd.ts";
+ * const attrs = explicitSamePadding([1, 6, 8, 1], [2, 1, 1, 4], { strides: [2, 3], pad: "same" });
+ * console.log(attrs.pad); // [ [ 0, 0 ], [ 0, 0 ], [ 0, 0 ], [ 0, 0 ] ]
+ * ```
+ */
+export function explicitSamePadding(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Record<string, unknown>,
+): Record<string, unknown> {
+  if (attrs.pad !== "same") return attrs;
+  const dataFormat = (attrs.dataFormat as string | undefined) ?? "NHWC";
+  const dilations = attrs.dilations as number | [number, number] | undefined;
+  const p = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    dilations ?? 1,
+    "same",
+    undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat as "NHWC" | "NCHW"),
+  ).padInfo;
+  const spatial = [[p.top, p.bottom], [p.left, p.right]];
+  return {
+    ...attrs,
+    pad: dataFormat === "NHWC" ? [[0, 0], ...spatial, [0, 0]] : [[0, 0], [0, 0], ...spatial],
+  };
+}
+
+/**
+ * Wraps 4.22's XNNPACK convolution (`Conv2D` or `FusedConv2D`) so that "same" padding reaches
+ * it explicitly (see {@link explicitSamePadding}).
+ *
+ * @example
+ * ```ts ignore
+ * const fused = withExplicitSamePadding(tf.getKernel("FusedConv2D", "wasm")!.kernelFunc);
+ * ```
+ */
+export function withExplicitSamePadding(kernel: KernelFunc): KernelFunc {
+  return (args) =>
+    kernel({
+      ...args,
+      attrs: explicitSamePadding(args.inputs.x.shape, args.inputs.filter.shape, args.attrs),
+    });
+}
+
+/**
+ * Builds the Conv2D kernel function; `fallback` is the kernel it replaces (XNNPACK, given
+ * explicit padding), used for wide inputs, channels-first data, dilation and output channels
+ * not a multiple of 4.
+ *
+ * @example
+ * ```ts ignore
+ * const original = tf.getKernel("Conv2D", "wasm")!.kernelFunc;
+ * tf.registerKernel({ kernelName: "Conv2D", backendName: "wasm",
+ *   kernelFunc: makeNarrowConv2D(original) });
+ * ```
+ */
+export function makeNarrowConv2D(xnnpack: KernelFunc): KernelFunc {
+  const fallback = withExplicitSamePadding(xnnpack);
+  return (args) => {
+    const { inputs, attrs, backend } = args;
+    const { x, filter } = inputs;
+    const dilations = attrs.dilations ?? 1;
+    const dilated = Array.isArray(dilations) ? dilations.some((d) => d !== 1) : dilations !== 1;
+    const info = conv2DInfoFromAttrs(x.shape, filter.shape, attrs);
+    if (
+      dilated || info.dataFormat !== "channelsLast" || info.inChannels > MAX_IN_CHANNELS ||
+      info.outChannels % 4 !== 0 || x.dtype !== "float32" || filter.dtype !== "float32"
+    ) {
+      conv2DPathLog.last = "fallback";
+      return fallback(args);
+    }
+    const out = narrowConv2D(x, filter, info, backend);
+    conv2DPathLog.last = out ? "simd" : "fallback";
+    return out ?? fallback(args);
+  };
+}
+
+function narrowConv2D(
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  backend: WasmBackendLike,
+): tf.TensorInfo | undefined {
+  const { batchSize, inHeight, inWidth, outHeight: oh, outWidth: ow } = info;
+  const fh = info.filterHeight, fw = info.filterWidth;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  // Pad so every tap of every window is inside x (the same padding as the filter gradient's).
+  const bottom = Math.max(0, fh + (oh - 1) * info.strideHeight - inHeight - top);
+  const right = Math.max(0, fw + (ow - 1) * info.strideWidth - inWidth - left);
+  const geometry: ConvGeometry = {
+    inChannels: info.inChannels,
+    outChannels: info.outChannels,
+    filterHeight: fh,
+    filterWidth: fw,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    height: inHeight + top + bottom,
+    width: inWidth + left + right,
+  };
+  const run = compiledKernel(
+    backend,
+    `narrow-conv2d ${JSON.stringify(geometry)}`,
+    (relaxed) => [convFunction(geometry, relaxed)],
+  )?.run as ((x: number, w: number, out: number, images: number) => void) | undefined;
+  if (!run) return undefined;
+  const padded = top + bottom + left + right > 0
+    ? runWasmKernel("PadV2", { x }, {
+      paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      constantValue: 0,
+    }, backend)
+    : x;
+  const out = backend.makeOutput(info.outShape, "float32");
+  // Addresses after the last allocation, which may have grown the heap.
+  const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+  if (batchSize * oh * ow > 0) run(address(padded), address(filter), address(out), batchSize);
+  if (padded !== x) disposeIntermediates(backend, padded);
+  return out;
+}
