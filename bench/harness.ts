@@ -57,6 +57,11 @@ export interface Figure {
   peerMedian: number | null;
   /** ours / peer for rates, peer / ours for times (> 1: we are faster). */
   ratio: number | null;
+  /**
+   * The same ratio within each round, whose two sides ran minutes apart (the spread shows how
+   * much the machine drifted between rounds).
+   */
+  roundRatios: number[];
   /** Fraction of the compute floor reached, for training figures. */
   floorFraction?: number;
 }
@@ -155,6 +160,7 @@ function figure(
     oursMedian: NaN,
     peerMedian: null,
     ratio: null,
+    roundRatios: [],
   };
 }
 
@@ -293,9 +299,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   for (const f of list) {
     f.oursMedian = median(f.ours);
     f.peerMedian = f.peer.length ? median(f.peer) : null;
-    if (f.peerMedian !== null) {
-      f.ratio = f.unit === "s" ? f.peerMedian / f.oursMedian : f.oursMedian / f.peerMedian;
-    }
+    const faster = (ours: number, peer: number) => f.unit === "s" ? peer / ours : ours / peer;
+    if (f.peerMedian !== null) f.ratio = faster(f.oursMedian, f.peerMedian);
+    if (f.peer.length === f.ours.length) f.roundRatios = f.ours.map((o, i) => faster(o, f.peer[i]));
     // The floor is float32 sgemm's: it says nothing of a bfloat16 run.
     const trainedModel = f.id.includes(" bf16 ") ? undefined : /^train (\S+)/.exec(f.id)?.[1];
     if (trainedModel && computeFloor[trainedModel]) {

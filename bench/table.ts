@@ -12,9 +12,16 @@ function num(v: number | null | undefined, unit = ""): string {
   return v.toLocaleString("en-US", { maximumFractionDigits: digits }) + unit;
 }
 
+/** " (min–max)" of the per-round ratios, when there are several. */
+function spread(ratios: number[]): string {
+  if (ratios.length < 2) return "";
+  return ` (${num(Math.min(...ratios))}–${num(Math.max(...ratios))})`;
+}
+
 /**
  * Renders a {@link BenchReport} as markdown: one row per figure with our median, the peer's,
- * the ratio (> 1 means digitkit is faster) and the fraction of the compute floor.
+ * the ratio (> 1 means digitkit is faster) with the range of the per-round ratios, and the
+ * fraction of the compute floor.
  *
  * @example
  * ```ts
@@ -27,7 +34,7 @@ export function benchTable(report: BenchReport): string {
   const lines = [
     `digitkit bench, ${report.date.slice(0, 10)}: ${report.machine.cores} cores, ` +
     `${report.machine.memoryGiB} GiB, ${report.threads} threads on both sides; ` +
-    `medians of ${report.options.rounds} alternating round(s)`,
+    `medians of ${report.options.rounds} alternating round(s); ratio (per-round range)`,
     "",
     `| figure | backend (engine) | digitkit | ${peer} | ratio | of floor |`,
     "|---|---|---:|---:|---:|---:|",
@@ -38,7 +45,7 @@ export function benchTable(report: BenchReport): string {
       `| ${f.id.replace(/ \[.*\]$/, "")} | ${/\[(.*)\]$/.exec(f.id)?.[1] ?? "—"} | ` +
         `${num(f.oursMedian, unit)} | ` +
         `${num(f.peerMedian, f.peerMedian === null ? "" : unit)} | ` +
-        `${f.ratio === null ? "—" : num(f.ratio, "×")} | ` +
+        `${f.ratio === null ? "—" : num(f.ratio, "×") + spread(f.roundRatios)} | ` +
         `${f.floorFraction === undefined ? "—" : num(100 * f.floorFraction, "%")} |`,
     );
   }

@@ -35,6 +35,8 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
   assert.equal(ids.includes(bf16), bfloat16MissingReason() === undefined, `${bf16} in ${ids}`);
   for (const f of report.figures) {
     assert.ok(f.oursMedian > 0 && Number.isFinite(f.oursMedian), `${f.id}: ${f.oursMedian}`);
+    // Without a peer there is nothing to pair a round with.
+    assert.deepEqual(f.roundRatios, []);
   }
   assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage > 14.6);
   assert.ok(report.computeFloor["keras-mnist-convnet"].trainingMflopPerImage < 14.7);
