@@ -42,9 +42,9 @@ function biasAddFunction(columns: number): FunctionSpec {
         .simd(SimdOp.f32x4Add);
       c.simd(SimdOp.v128Store, { align: 2, offset: 16 * v });
     }
-    c.get(p).const(rowBytes).op(Op.i32Add).set(p);
-    c.get(q).const(rowBytes).op(Op.i32Add).set(q);
-    c.get(n).const(1).op(Op.i32Sub).op(Op.localTee, n).op(Op.brIf, 0).op(Op.end);
+    c.addConst(p, rowBytes);
+    c.addConst(q, rowBytes);
+    c.countDown(n);
   }
   return {
     name: "run",

@@ -13,9 +13,9 @@ import {
   conv2DInfoFromAttrs,
   disposeIntermediates,
   type KernelArgs,
-  runWasmKernel,
   type WasmBackendLike,
 } from "./kernel_call.ts";
+import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
 import { Code, type FunctionSpec, Op, SimdOp, ValueType } from "./wasm_encoder.ts";
 import { compiledKernel } from "./simd_module.ts";
 
@@ -27,21 +27,6 @@ export const conv2DPathLog: { last: "simd" | "fallback" | null } = { last: null 
 /** Widest input this path takes: beyond it XNNPACK is as fast. */
 const MAX_IN_CHANNELS = 4;
 const CHUNK_VECTORS = 8;
-
-/** Everything the generated code bakes in as constants. */
-interface ConvGeometry {
-  inChannels: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  outHeight: number;
-  outWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  /** Rows and columns of x after padding. */
-  height: number;
-  width: number;
-}
 
 /** `run(x, w, out, images)`: the convolution of `images` padded images (byte addresses). */
 function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
@@ -57,9 +42,6 @@ function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
     }
   }
   const c = new Code();
-  const countDown = (counter: number) =>
-    c.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0);
-  const step = (local: number, bytes: number) => c.get(local).const(bytes).op(Op.i32Add).set(local);
   c.get(x).set(xB).get(out).set(outP).get(images).set(cb);
   c.op(Op.loop, 0x40); // images
   c.get(xB).set(xY).const(g.outHeight).set(cy);
@@ -87,13 +69,13 @@ function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
       c.get(outP).get(acc(v)).simd(SimdOp.v128Store, { align: 2, offset: (first + v) * 16 });
     }
   }
-  step(outP, co * 4);
-  step(xp, g.strideWidth * ci * 4);
-  countDown(cx).op(Op.end);
-  step(xY, g.strideHeight * g.width * ci * 4);
-  countDown(cy).op(Op.end);
-  step(xB, g.height * g.width * ci * 4);
-  countDown(cb).op(Op.end);
+  c.addConst(outP, co * 4);
+  c.addConst(xp, g.strideWidth * ci * 4);
+  c.countDown(cx);
+  c.addConst(xY, g.strideHeight * g.width * ci * 4);
+  c.countDown(cy);
+  c.addConst(xB, g.height * g.width * ci * 4);
+  c.countDown(cb);
   return {
     name: "run",
     params: 4,
@@ -199,40 +181,20 @@ function narrowConv2D(
   info: tf.backend_util.Conv2DInfo,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const { batchSize, inHeight, inWidth, outHeight: oh, outWidth: ow } = info;
-  const fh = info.filterHeight, fw = info.filterWidth;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  // Pad so every tap of every window is inside x (the same padding as the filter gradient's).
-  const bottom = Math.max(0, fh + (oh - 1) * info.strideHeight - inHeight - top);
-  const right = Math.max(0, fw + (ow - 1) * info.strideWidth - inWidth - left);
-  const geometry: ConvGeometry = {
-    inChannels: info.inChannels,
-    outChannels: info.outChannels,
-    filterHeight: fh,
-    filterWidth: fw,
-    outHeight: oh,
-    outWidth: ow,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    height: inHeight + top + bottom,
-    width: inWidth + left + right,
-  };
+  const geometry = convGeometry(info);
   const run = compiledKernel(
     backend,
     `narrow-conv2d ${JSON.stringify(geometry)}`,
     (relaxed) => [convFunction(geometry, relaxed)],
   )?.run as ((x: number, w: number, out: number, images: number) => void) | undefined;
   if (!run) return undefined;
-  const padded = top + bottom + left + right > 0
-    ? runWasmKernel("PadV2", { x }, {
-      paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
-      constantValue: 0,
-    }, backend)
-    : x;
+  const padded = paddedInput(x, info, backend);
   const out = backend.makeOutput(info.outShape, "float32");
   // Addresses after the last allocation, which may have grown the heap.
   const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  if (batchSize * oh * ow > 0) run(address(padded), address(filter), address(out), batchSize);
+  if (info.batchSize * info.outHeight * info.outWidth > 0) {
+    run(address(padded), address(filter), address(out), info.batchSize);
+  }
   if (padded !== x) disposeIntermediates(backend, padded);
   return out;
 }

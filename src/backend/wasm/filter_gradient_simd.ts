@@ -15,27 +15,13 @@
 import type * as tf from "@tensorflow/tfjs";
 import { Code, type FunctionSpec, Op, SimdOp, unsignedLeb, ValueType } from "./wasm_encoder.ts";
 import { compiledKernel, multiplyAdd } from "./simd_module.ts";
-import { disposeIntermediates, runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
+import { disposeIntermediates, type WasmBackendLike } from "./kernel_call.ts";
+import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
 
 /** Taps per pass (K); with V = 2 vectors of output channels that is 10 accumulators. */
 const MAX_TAPS = 5;
 /** x and dy bytes of the images one call runs over (they stay in L2 for all passes). */
 const BLOCK_BYTES = 192 * 1024;
-
-/** Everything the generated code bakes in as constants. */
-interface FilterGradientGeometry {
-  inChannels: number;
-  outChannels: number;
-  filterHeight: number;
-  filterWidth: number;
-  outHeight: number;
-  outWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  /** Rows and columns of x after padding. */
-  height: number;
-  width: number;
-}
 
 /**
  * The functions of the kernel for one geometry. `run(x, dy, out, images)` (byte addresses and
@@ -46,7 +32,7 @@ interface FilterGradientGeometry {
  * first and optimises it once it is hot, which a single long function reached only after ~12
  * calls (and took a second to optimise).
  */
-function kernelFunctions(g: FilterGradientGeometry, relaxed: boolean): FunctionSpec[] {
+function kernelFunctions(g: ConvGeometry, relaxed: boolean): FunctionSpec[] {
   const ci = g.inChannels, co = g.outChannels;
   const vectors = co % 8 === 0 ? 2 : 1;
   const taps = g.filterHeight * g.filterWidth * ci;
@@ -66,7 +52,7 @@ function kernelFunctions(g: FilterGradientGeometry, relaxed: boolean): FunctionS
 
 /** `group_t(x, dy, out, images)`: the taps t … t+k−1, all output channels. */
 function tapGroupFunction(
-  g: FilterGradientGeometry,
+  g: ConvGeometry,
   t: number,
   k: number,
   tapOffset: (tap: number) => number,
@@ -80,9 +66,6 @@ function tapGroupFunction(
   const acc = (m: number, v: number) => splat + 1 + m * vectors + v;
   const ci = g.inChannels, co = g.outChannels;
   const c = new Code();
-  const countDown = (counter: number) =>
-    c.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0);
-  const step = (local: number, bytes: number) => c.get(local).const(bytes).op(Op.i32Add).set(local);
   const outAt = (m: number, v: number) => ((t + m) * co) * 4 + 16 * v;
   // o counts the bytes of the output-channel block: 0, 16V, … < 4·co.
   c.const(0).set(o);
@@ -108,20 +91,20 @@ function tapGroupFunction(
       multiplyAdd(c, splat, d(v), acc(m, v), relaxed);
     }
   }
-  step(xp, g.strideWidth * ci * 4);
-  step(dyP, co * 4);
-  countDown(cx).op(Op.end);
-  step(xY, g.strideHeight * g.width * ci * 4);
-  countDown(cy).op(Op.end);
-  step(xB, g.height * g.width * ci * 4);
-  countDown(cb).op(Op.end);
+  c.addConst(xp, g.strideWidth * ci * 4);
+  c.addConst(dyP, co * 4);
+  c.countDown(cx);
+  c.addConst(xY, g.strideHeight * g.width * ci * 4);
+  c.countDown(cy);
+  c.addConst(xB, g.height * g.width * ci * 4);
+  c.countDown(cb);
   for (let m = 0; m < k; m++) {
     for (let v = 0; v < vectors; v++) {
       c.get(out).get(o).op(Op.i32Add).get(acc(m, v))
         .simd(SimdOp.v128Store, { align: 2, offset: outAt(m, v) });
     }
   }
-  step(o, 16 * vectors);
+  c.addConst(o, 16 * vectors);
   c.get(o).const(co * 4).op(Op.i32LtU).op(Op.brIf, 0).op(Op.end);
   return {
     name: `group_${t}`,
@@ -167,39 +150,17 @@ export function conv2DBackpropFilterBySimd(
   info: tf.backend_util.Conv2DInfo,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const { batchSize, inHeight, inWidth, inChannels: ci, outChannels: co } = info;
-  const { filterHeight: fh, filterWidth: fw, outHeight: oh, outWidth: ow } = info;
-  const sH = info.strideHeight, sW = info.strideWidth;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  // Pad so every tap of every window is inside x; rows and columns past the windows stay unread.
-  const usedHeight = fh + (oh - 1) * sH, usedWidth = fw + (ow - 1) * sW;
-  const bottom = Math.max(0, usedHeight - inHeight - top);
-  const right = Math.max(0, usedWidth - inWidth - left);
-  const height = inHeight + top + bottom, width = inWidth + left + right;
-  const geometry: FilterGradientGeometry = {
-    inChannels: ci,
-    outChannels: co,
-    filterHeight: fh,
-    filterWidth: fw,
-    outHeight: oh,
-    outWidth: ow,
-    strideHeight: sH,
-    strideWidth: sW,
-    height,
-    width,
-  };
+  const geometry = convGeometry(info);
   const kernel = compiledKernel(
     backend,
     `filter-gradient ${JSON.stringify(geometry)}`,
     (relaxed) => kernelFunctions(geometry, relaxed),
   )?.run as Kernel | undefined;
   if (!kernel) return undefined;
-  const padded = top + bottom + left + right > 0
-    ? runWasmKernel("PadV2", { x }, {
-      paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
-      constantValue: 0,
-    }, backend)
-    : x;
+  const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = geometry;
+  const { outHeight: oh, outWidth: ow, height, width } = geometry;
+  const batchSize = info.batchSize;
+  const padded = paddedInput(x, info, backend);
   const out = backend.makeOutput([fh, fw, ci, co], "float32");
   // Addresses are taken after the last allocation, which may have grown the heap.
   const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;

@@ -68,9 +68,6 @@ function poolGradFunction(g: PoolGeometry): FunctionSpec {
     for (let j = 0; j < g.filterWidth; j++) taps.push(i * rowBytes + j * g.channels * 4);
   }
   const c = new Code();
-  const countDown = (counter: number) =>
-    c.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0);
-  const step = (local: number, bytes: number) => c.get(local).const(bytes).op(Op.i32Add).set(local);
   // dx has x's layout: a tap's dx address is its x address plus (dx − x).
   c.get(dx).get(x).op(Op.i32Sub).set(delta);
   c.get(x).set(xB).get(dy).set(dyP).get(images).set(cb);
@@ -96,15 +93,15 @@ function poolGradFunction(g: PoolGeometry): FunctionSpec {
     c.get(grad).get(winner).splatConst(k, "i32").simd(SimdOp.i32x4Eq).simd(SimdOp.v128And);
     c.simd(SimdOp.f32x4Add).simd(SimdOp.v128Store, { align: 2, offset });
   });
-  step(p, 16);
-  step(dyP, 16);
-  countDown(cc).op(Op.end);
-  step(xW, g.strideWidth * g.channels * 4);
-  countDown(cx).op(Op.end);
-  step(xR, g.strideHeight * rowBytes);
-  countDown(cy).op(Op.end);
-  step(xB, g.height * rowBytes);
-  countDown(cb).op(Op.end);
+  c.addConst(p, 16);
+  c.addConst(dyP, 16);
+  c.countDown(cc);
+  c.addConst(xW, g.strideWidth * g.channels * 4);
+  c.countDown(cx);
+  c.addConst(xR, g.strideHeight * rowBytes);
+  c.countDown(cy);
+  c.addConst(xB, g.height * rowBytes);
+  c.countDown(cb);
   return {
     name: "run",
     params: 4,

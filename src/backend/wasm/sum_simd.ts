@@ -40,8 +40,8 @@ function columnSumFunction(columns: number): FunctionSpec {
       c.get(acc(v)).get(p).simd(SimdOp.v128Load, { align: 2, offset: 16 * v })
         .simd(SimdOp.f32x4Add).set(acc(v));
     }
-    c.get(p).const(rowBytes).op(Op.i32Add).set(p);
-    c.get(n).const(1).op(Op.i32Sub).op(Op.localTee, n).op(Op.brIf, 0).op(Op.end);
+    c.addConst(p, rowBytes);
+    c.countDown(n);
     for (let v = 0; v < vectors; v++) {
       const at = (first + v) * 32; // 4 float64 totals per vector
       // Lanes 2–3 moved down, so both halves promote with promote_low.

@@ -116,9 +116,15 @@ export class Code {
     return this.op(Op.i32Const, ...signedLeb(value));
   }
 
-  /** `local += step` for i32 locals, `step` a local. */
-  addTo(local: number, stepLocal: number): this {
-    return this.get(local).get(stepLocal).op(Op.i32Add).set(local);
+  /** `local += bytes` for an i32 local and a constant. */
+  addConst(local: number, bytes: number): this {
+    return this.get(local).const(bytes).op(Op.i32Add).set(local);
+  }
+
+  /** Ends a do-while loop on an i32 counter: `counter -= 1`, back to the loop's start unless 0. */
+  countDown(counter: number): this {
+    return this.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0)
+      .op(Op.end);
   }
 
   /** A v128 zero constant. */
