@@ -337,6 +337,7 @@ export async function evaluate(
         ...options.modelInfo?.[c.name],
         name: c.name,
         classCount: c.classCount,
+        ...(c.engine ? { inferenceEngine: c.engine } : {}),
         inferenceSeconds: seconds,
         imagesPerSecond: seconds > 0 ? totalImages / seconds : 0,
       };

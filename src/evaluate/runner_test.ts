@@ -142,3 +142,10 @@ Deno.test("evaluate reports progress through the given writer", async () => {
   assert.ok(lines.length >= 1);
   assert.match(lines.at(-1)!, /eval .* 10\/10/);
 });
+
+Deno.test("evaluate records how each model's predict ran, when the classifier says", async () => {
+  const compiled = { ...codedClassifier("compiled"), engine: "graph" };
+  const result = await evaluate([compiled, reader], [codedDigits(10)], { progress: null });
+  assert.equal(result.models[0].inferenceEngine, "graph");
+  assert.equal("inferenceEngine" in result.models[1], false);
+});

@@ -274,6 +274,8 @@ export interface ModelInfo {
   trainedOn?: string;
   /** sha256 of the training data, when known. */
   dataChecksum?: string;
+  /** How `predict` ran (`graph`: one compiled forward pass per batch; `eager`), when known. */
+  inferenceEngine?: string;
   /** Seconds spent in `predict` over all conditions. */
   inferenceSeconds: number;
   /** Images per second through `predict`. */

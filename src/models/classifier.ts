@@ -24,6 +24,8 @@ export interface Classifier {
   name: string;
   /** Number of output classes. */
   classCount: number;
+  /** How `predict` runs, when it can say (tfjs models: `graph` or `eager`). */
+  readonly engine?: string;
   /**
    * Class probabilities for `count` images of 28×28 pixels scaled to [0, 1] (row-major,
    * white digit on black). Returns `count × classCount` floats, rows summing to 1.

@@ -33,7 +33,11 @@ function detailBlocks(input: ReportInput, model: string): Block[] {
     ["training seed", String(t?.seed ?? info?.seed ?? "—")],
     ["backend", t?.backend ?? input.evaluation.metadata.backend ?? "—"],
     ["training time", duration(t?.trainingSeconds)],
-    ["inference speed", `${count(Math.round(info?.imagesPerSecond ?? 0))} images/s`],
+    [
+      "inference speed",
+      `${count(Math.round(info?.imagesPerSecond ?? 0))} images/s` +
+      (info?.inferenceEngine ? ` (${info.inferenceEngine} engine)` : ""),
+    ],
     ["checkpoint", t?.checkpoint ?? info?.source ?? "—"],
     ["developers", meta.developers],
     ["license", meta.license],

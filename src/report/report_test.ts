@@ -199,6 +199,7 @@ Deno.test("built report: comparison, one card per model, figures, specs, data fi
   const mlpCard = files.get("card-mlp.md") as string;
   assert.match(mlpCard, /\| dense_1 \| dense 10 softmax \| 10 \| 7,850 \|/);
   assert.match(mlpCard, /\| training seed \| 5 \|/);
+  assert.match(mlpCard, /\| inference speed \| 5,000 images\/s \(graph engine\) \|/);
   assert.match(mlpCard, /figures\/mlp-gaussian-noise-class\.svg/);
   assert.match(mlpCard, /#### Confusions that grow under degradation\n\n\| condition \|/);
   assert.match(md, /CE and mCE are normalised by `mlp`/);

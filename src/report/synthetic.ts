@@ -171,6 +171,7 @@ export function syntheticEvaluation(
     models: models.map((name) => ({
       name,
       classCount: 10,
+      inferenceEngine: "graph",
       inferenceSeconds: 0.5,
       imagesPerSecond: 5000,
       seed,
