@@ -21,6 +21,8 @@ Deno.test({
     assert.equal(report.versions.deno, Deno.version.deno);
     assert.ok(Number.isInteger(report.threads) && report.threads >= 1);
     assert.equal(report.trainingEngine.engine, "graph");
+    // libtensorflow's start-up banner is dropped (src/backend/tensorflow/quiet_startup.ts).
+    assert.doesNotMatch(stderr, /absl::InitializeLog|oneDNN custom operations/);
   },
 });
 

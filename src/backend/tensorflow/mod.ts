@@ -9,9 +9,9 @@
  * - `TF_NUM_INTEROP_THREADS`: ops run concurrently (default: one per CPU).
  * - `TF_ENABLE_ONEDNN_OPTS`: oneDNN kernels, on by default on x86; `0` roughly halved training
  *   speed of the Keras CNN here.
- * - `TF_CPP_MIN_LOG_LEVEL`: set to 2 here; libtensorflow 2.21 still prints two absl lines
+ * - `TF_CPP_MIN_LOG_LEVEL`: set to 2 here. libtensorflow 2.21 still prints two absl lines
  *   ("All log messages before absl::InitializeLog()…", "oneDNN custom operations are on…") on
- *   stderr at the first op, which no variable silences short of turning oneDNN off.
+ *   stderr as it loads, which no variable silences; {@link withQuietStartup} drops just those.
  *
  * @module
  */
@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { installNodeUtilShim } from "./node_util_shim.ts";
 import { registerTensorflowKernels } from "./kernels.ts";
+import { withQuietStartup } from "./quiet_startup.ts";
 
 /** Thread settings for libtensorflow; both are fixed once the backend has loaded. */
 export interface TensorflowThreadOptions {
@@ -149,7 +150,7 @@ export async function loadTensorflowBackend(
   installNodeUtilShim();
   let tfNode: typeof import("@tensorflow/tfjs-node");
   try {
-    tfNode = await import("@tensorflow/tfjs-node");
+    tfNode = await withQuietStartup(() => import("@tensorflow/tfjs-node"));
   } catch (error) {
     // Typically dlopen: libtensorflow moved or deleted after the addon was built.
     const firstLine = String((error as Error).message).split("\n")[0];
