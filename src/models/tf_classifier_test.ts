@@ -81,6 +81,38 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "graph inference folds conv → batch norm pairs and still equals eager inference",
+  ignore: skip,
+  async fn() {
+    await loadTensorflowBackend({ intraOpThreads: 2 });
+    await tf.setBackend("tensorflow");
+    // strong-cnn: seven conv → BN → ReLU blocks; and a conv without bias before its BN.
+    const strong = buildModel(getModelSpec("strong-cnn"), { seed: 2 });
+    const noBias = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, useBias: false }),
+        tf.layers.batchNormalization({ epsilon: 1e-3 }),
+        tf.layers.activation({ activation: "relu" }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 10, activation: "softmax" }),
+      ],
+    });
+    for (const model of [strong, noBias]) {
+      perturb(model, 7);
+      const x = images(50, 4);
+      const graph = modelClassifier(model, "m");
+      assert.equal(graph.engine, "graph");
+      const [g, e] = [
+        await graph.predict(x, 50),
+        await modelClassifier(model, "m", "eager").predict(x, 50),
+      ];
+      assert.ok(maxDifference(g, e) < 1e-5, `${model.name}: ${maxDifference(g, e)}`);
+      model.dispose();
+    }
+  },
+});
+
 Deno.test("graph inference is not chosen off the tensorflow backend, and says why when forced", async () => {
   await tf.setBackend("cpu");
   const model = buildModel(getModelSpec("logistic-regression"), { seed: 1 });

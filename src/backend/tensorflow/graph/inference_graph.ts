@@ -1,7 +1,8 @@
 /**
  * A model's forward pass in inference mode (dropout off, batch norm on its moving statistics)
  * as one libtensorflow graph: each batch is one `TF_SessionRun`, so grappler and oneDNN fuse
- * convolution, bias and activation instead of tfjs dispatching them one by one.
+ * convolution, bias and activation instead of tfjs dispatching them one by one, and a batch norm
+ * right after a convolution is folded into its weights ({@link foldBatchNorm}).
  *
  * The weights are fed with every batch rather than held in variables: the graph never goes
  * stale while a model keeps training, and feeding costs a copy of the weights, which is small
@@ -12,6 +13,7 @@
 import { DataType, type Output } from "./capi.ts";
 import { Graph, type HostTensor, Session } from "./graph.ts";
 import {
+  foldBatchNorm,
   type GraphLayer,
   type InferenceContext,
   layerOps,
@@ -65,7 +67,7 @@ export class InferenceGraph {
       stateValue: (layer, index) => input(this.#state, "state", layer.state[index].shape),
     };
     let h = this.#x;
-    for (const layer of reluAfterPooling(layers)) h = layerOps(context, layer, h);
+    for (const layer of reluAfterPooling(foldBatchNorm(layers))) h = layerOps(context, layer, h);
     this.#output = g.op("Identity", [h], { T: { type: DataType.float } }, { name: "output" })[0];
     this.#session = new Session(g, threads);
   }
