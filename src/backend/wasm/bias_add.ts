@@ -80,18 +80,23 @@ export function makeBiasAdd(fallback: KernelFunc): KernelFunc {
       biasAddPathLog.last = "fallback";
       return fallback(args);
     }
-    const run = compiledKernel(
+    const kernel = compiledKernel(
       args.backend,
       `bias-add ${columns}`,
       () => [biasAddFunction(columns)],
-    )?.run as ((x: number, bias: number, out: number, rows: number) => void) | undefined;
-    if (!run) {
+    );
+    if (!kernel) {
       biasAddPathLog.last = "fallback";
       return fallback(args);
     }
     biasAddPathLog.last = "simd";
     return outputFromHeap(args.backend, x.shape, [x, bias], (out, [xv, bv]) => {
-      run(xv.byteOffset, bv.byteOffset, out.byteOffset, size / columns);
+      const rows = size / columns, half = Math.ceil(rows / 2), skip = half * columns * 4;
+      const [xAt, bAt, outAt] = [xv.byteOffset, bv.byteOffset, out.byteOffset];
+      kernel.split(
+        [xAt, bAt, outAt, half],
+        rows > half ? [xAt + skip, bAt, outAt + skip, rows - half] : null,
+      );
     });
   };
 }

@@ -182,18 +182,25 @@ function narrowConv2D(
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
   const geometry = convGeometry(info);
-  const run = compiledKernel(
+  const kernel = compiledKernel(
     backend,
     `narrow-conv2d ${JSON.stringify(geometry)}`,
     (relaxed) => [convFunction(geometry, relaxed)],
-  )?.run as ((x: number, w: number, out: number, images: number) => void) | undefined;
-  if (!run) return undefined;
+  );
+  if (!kernel) return undefined;
   const padded = paddedInput(x, info, backend);
   const out = backend.makeOutput(info.outShape, "float32");
   // Addresses after the last allocation, which may have grown the heap.
   const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  if (info.batchSize * info.outHeight * info.outWidth > 0) {
-    run(address(padded), address(filter), address(out), info.batchSize);
+  const images = info.batchSize, half = Math.ceil(images / 2);
+  if (images * info.outHeight * info.outWidth > 0) {
+    const [xAt, wAt, outAt] = [padded, filter, out].map(address);
+    const xImage = geometry.height * geometry.width * geometry.inChannels * 4;
+    const outImage = info.outHeight * info.outWidth * info.outChannels * 4;
+    kernel.split(
+      [xAt, wAt, outAt, half],
+      images > half ? [xAt + half * xImage, wAt, outAt + half * outImage, images - half] : null,
+    );
   }
   if (padded !== x) disposeIntermediates(backend, padded);
   return out;

@@ -45,9 +45,34 @@ function kernelFunctions(g: ConvGeometry, relaxed: boolean): FunctionSpec[] {
   for (let t = 0; t < taps; t += MAX_TAPS) {
     groups.push(tapGroupFunction(g, t, Math.min(MAX_TAPS, taps - t), tapOffset, vectors, relaxed));
   }
-  const run = new Code();
-  groups.forEach((_, i) => run.get(0).get(1).get(2).get(3).op(Op.call, ...unsignedLeb(i)));
-  return [...groups, { name: "run", params: 4, locals: [], body: run }];
+  const block = new Code();
+  groups.forEach((_, i) => block.get(0).get(1).get(2).get(3).op(Op.call, ...unsignedLeb(i)));
+  return [
+    ...groups,
+    { name: "block", params: 4, locals: [], body: block },
+    blocksFunction(g, groups.length),
+  ];
+}
+
+/**
+ * `run(x, dy, out, images)`: `block` over a few images at a time (they stay in L2 for all
+ * passes), `images` ≥ 1.
+ */
+function blocksFunction(g: ConvGeometry, blockIndex: number): FunctionSpec {
+  const [x, dy, out, images, n] = [0, 1, 2, 3, 4];
+  const xImage = g.height * g.width * g.inChannels * 4;
+  const dyImage = g.outHeight * g.outWidth * g.outChannels * 4;
+  const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / (xImage + dyImage)));
+  const c = new Code();
+  c.op(Op.loop, 0x40);
+  // n = min(images, perBlock)
+  c.get(images).const(perBlock).get(images).const(perBlock).op(Op.i32LtU).op(Op.select).set(n);
+  c.get(x).get(dy).get(out).get(n).op(Op.call, ...unsignedLeb(blockIndex));
+  for (const [pointer, bytes] of [[x, xImage], [dy, dyImage]]) {
+    c.get(pointer).get(n).const(bytes).op(Op.i32Mul).op(Op.i32Add).set(pointer);
+  }
+  c.get(images).get(n).op(Op.i32Sub).op(Op.localTee, images).op(Op.brIf, 0).op(Op.end);
+  return { name: "run", params: 4, locals: [{ type: ValueType.i32, count: 1 }], body: c };
 }
 
 /** `group_t(x, dy, out, images)`: the taps t … t+k−1, all output channels. */
@@ -117,8 +142,6 @@ function tapGroupFunction(
   };
 }
 
-type Kernel = (x: number, dy: number, out: number, images: number) => void;
-
 /**
  * Why the SIMD loop cannot compute this filter gradient (output channels not a multiple of 4,
  * channels-first data), or undefined when it can.
@@ -155,23 +178,36 @@ export function conv2DBackpropFilterBySimd(
     backend,
     `filter-gradient ${JSON.stringify(geometry)}`,
     (relaxed) => kernelFunctions(geometry, relaxed),
-  )?.run as Kernel | undefined;
+  );
   if (!kernel) return undefined;
   const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = geometry;
   const { outHeight: oh, outWidth: ow, height, width } = geometry;
   const batchSize = info.batchSize;
   const padded = paddedInput(x, info, backend);
   const out = backend.makeOutput([fh, fw, ci, co], "float32");
+  // The helper thread's half of the sum goes to its own buffer, added to out at the end.
+  const helperOut = backend.makeOutput([fh, fw, ci, co], "float32");
   // Addresses are taken after the last allocation, which may have grown the heap.
   const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  const [xAt, dyAt, outAt] = [address(padded), address(dy), address(out)];
-  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const [xAt, dyAt, outAt, helperAt] = [padded, dy, out, helperOut].map(address);
+  const [sums, helperSums] = [out, helperOut].map((t) =>
+    backend.typedArrayFromHeap(t) as Float32Array
+  );
+  sums.fill(0);
+  helperSums.fill(0);
   const xImage = height * width * ci * 4, dyImage = oh * ow * co * 4;
-  const imagesPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (xImage + dyImage)));
+  const half = Math.ceil(batchSize / 2);
   // The wasm loops run at least once, so no output position means no call (dW stays zero).
-  for (let b = 0; oh * ow > 0 && b < batchSize; b += imagesPerBlock) {
-    kernel(xAt + b * xImage, dyAt + b * dyImage, outAt, Math.min(imagesPerBlock, batchSize - b));
+  if (oh * ow > 0 && batchSize > 0) {
+    kernel.split(
+      [xAt, dyAt, outAt, half],
+      batchSize > half
+        ? [xAt + half * xImage, dyAt + half * dyImage, helperAt, batchSize - half]
+        : null,
+    );
+    for (let i = 0; i < sums.length; i++) sums[i] += helperSums[i];
   }
+  disposeIntermediates(backend, helperOut);
   if (padded !== x) disposeIntermediates(backend, padded);
   return out;
 }

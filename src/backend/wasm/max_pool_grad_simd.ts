@@ -138,14 +138,23 @@ export function maxPoolGradBySimd(
     outHeight: info.outHeight,
     outWidth: info.outWidth,
   };
-  const run = compiledKernel(
+  const kernel = compiledKernel(
     backend,
     `max-pool-grad ${JSON.stringify(geometry)}`,
     () => [poolGradFunction(geometry)],
-  )?.run as ((x: number, dy: number, dx: number, images: number) => void) | undefined;
-  if (!run) return false;
+  );
+  if (!kernel) return false;
   // The wasm loops run at least once, so an empty pooling makes no call (dx stays zero).
-  if (info.batchSize * info.outHeight * info.outWidth === 0) return true;
-  run(x.byteOffset, dy.byteOffset, dx.byteOffset, info.batchSize);
+  const images = info.batchSize, half = Math.ceil(images / 2);
+  if (images * info.outHeight * info.outWidth === 0) return true;
+  const xImage = info.inHeight * info.inWidth * info.inChannels * 4;
+  const dyImage = info.outHeight * info.outWidth * info.inChannels * 4;
+  const [xAt, dyAt, dxAt] = [x.byteOffset, dy.byteOffset, dx.byteOffset];
+  kernel.split(
+    [xAt, dyAt, dxAt, half],
+    images > half
+      ? [xAt + half * xImage, dyAt + half * dyImage, dxAt + half * xImage, images - half]
+      : null,
+  );
   return true;
 }

@@ -7,6 +7,8 @@
  */
 import { Code, encodeModule, type FunctionSpec, Op, SimdOp } from "./wasm_encoder.ts";
 import type { WasmBackendLike } from "./kernel_call.ts";
+import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
+import { runSplit } from "./simd_threads.ts";
 
 /** The part of tfjs-backend-wasm's Emscripten module that holds its memory. */
 interface EmscriptenModule {
@@ -56,35 +58,66 @@ export function multiplyAdd(c: Code, a: number, b: number, acc: number, relaxed:
   return c.set(acc);
 }
 
-const compiled = new WeakMap<object, Map<string, WebAssembly.Exports>>();
+/** A compiled kernel module: its `run` export, here or split with the helper thread. */
+export interface CompiledKernel {
+  /** Calls `run` on this thread. */
+  run(...args: number[]): void;
+  /**
+   * Calls `run(...mainArgs)` here and `run(...helperArgs)` on the helper thread at once, when
+   * the backend runs threaded (else both here); see simd_threads.ts.
+   */
+  split(mainArgs: number[], helperArgs: number[] | null): void;
+}
+
+const compiled = new WeakMap<object, Map<string, CompiledKernel>>();
 
 /**
- * The exports of the module `build` describes, instantiated on `backend`'s memory and cached
- * under `key` (which must name everything `build` bakes in), or undefined when the backend
- * does not expose its memory.
+ * The module `build` describes (its entry point exported as `run`), instantiated on `backend`'s
+ * memory and cached under `key` (which must name everything `build` bakes in), or undefined
+ * when the backend does not expose its memory.
  *
  * @example
  * ```ts ignore
- * const run = compiledKernel(backend, `pool ${JSON.stringify(geometry)}`, build)?.run;
+ * compiledKernel(backend, `pool ${JSON.stringify(geometry)}`, build)?.run(x, dy, dx, images);
  * ```
  */
 export function compiledKernel(
   backend: WasmBackendLike,
   key: string,
   build: (relaxed: boolean) => FunctionSpec[],
-): WebAssembly.Exports | undefined {
-  const module = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
-  const memory = module?.wasmMemory ?? module?.asm?.memory;
-  if (!module || !(memory instanceof WebAssembly.Memory)) return undefined;
-  const cache = compiled.get(module) ?? compiled.set(module, new Map()).get(module)!;
+): CompiledKernel | undefined {
+  const memory = backendMemory(backend);
+  if (!memory) return undefined;
+  const cache = compiled.get(memory) ?? compiled.set(memory, new Map()).get(memory)!;
   const relaxed = relaxedSimdSupported();
   const fullKey = `${key} relaxed=${relaxed}`;
-  let exports = cache.get(fullKey);
-  if (!exports) {
+  let kernel = cache.get(fullKey);
+  if (!kernel) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
-    const bytes = encodeModule(build(relaxed), shared);
-    exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-    cache.set(fullKey, exports);
+    const wasm = new WebAssembly.Module(encodeModule(build(relaxed), shared));
+    const run = new WebAssembly.Instance(wasm, { env: { memory } }).exports.run as (
+      ...args: number[]
+    ) => void;
+    const threads = shared ? tfWasm.getThreadsCount() : 1;
+    kernel = {
+      run,
+      split: (mainArgs, helperArgs) => runSplit(memory, threads, wasm, run, mainArgs, helperArgs),
+    };
+    cache.set(fullKey, kernel);
   }
-  return exports;
+  return kernel;
+}
+
+/**
+ * The backend's memory, for tests of the helper thread.
+ *
+ * @example
+ * ```ts ignore
+ * const memory = backendMemory(tf.backend());
+ * ```
+ */
+export function backendMemory(backend: unknown): WebAssembly.Memory | undefined {
+  const module = (backend as { wasm?: EmscriptenModule }).wasm;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
 }

@@ -85,23 +85,29 @@ export function sumColumnsBySimd(
   out: Float32Array,
   backend: WasmBackendLike,
 ): boolean {
-  const run = compiledKernel(
+  const kernel = compiledKernel(
     backend,
     `column-sum ${columns}`,
     () => [columnSumFunction(columns)],
-  )?.run as ((x: number, totals: number, rows: number) => void) | undefined;
-  if (!run) return false;
+  );
+  if (!kernel) return false;
   // Addresses first: allocating may grow the heap, and detached views report offset 0.
   const valuesAt = values.byteOffset, outAt = out.byteOffset;
-  const scratch = backend.makeOutput([2 * columns], "float32");
+  // Two float64 totals rows: this thread's and the helper thread's.
+  const scratch = backend.makeOutput([4 * columns], "float32");
   try {
     // Views after the allocation, which may have grown the heap and detached older views.
     const heap = backend.typedArrayFromHeap(scratch).buffer;
-    const totals = new Float64Array(heap, backend.typedArrayFromHeap(scratch).byteOffset, columns);
+    const at = backend.typedArrayFromHeap(scratch).byteOffset;
+    const totals = new Float64Array(heap, at, 2 * columns);
     totals.fill(0);
-    run(valuesAt, totals.byteOffset, rows);
+    const half = Math.ceil(rows / 2);
+    kernel.split(
+      [valuesAt, at, half],
+      rows > half ? [valuesAt + half * columns * 4, at + columns * 8, rows - half] : null,
+    );
     const target = new Float32Array(heap, outAt, columns);
-    for (let c = 0; c < columns; c++) target[c] = totals[c];
+    for (let c = 0; c < columns; c++) target[c] = totals[c] + totals[columns + c];
   } finally {
     backend.disposeData(scratch.dataId);
   }
