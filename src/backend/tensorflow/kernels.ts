@@ -31,6 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { floatType, type NodeBackend, type OpAttr } from "./node_backend.ts";
 import { registerBatchNormKernels } from "./batch_norm.ts";
+import { useReluGradientKernel } from "../relu_gradient.ts";
 
 const BACKEND = "tensorflow";
 let registered = false;
@@ -146,17 +147,7 @@ function replaceReluGradient(): void {
       ]);
     },
   });
-  const stock = tf.getGradient(tf.Relu);
-  tf.registerGradient({
-    ...stock,
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved;
-      if (tf.getBackend() !== BACKEND || x.dtype !== "float32" || Array.isArray(dy)) {
-        return stock.gradFunc(dy, saved, attrs);
-      }
-      return { x: () => tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor };
-    },
-  });
+  useReluGradientKernel(BACKEND, RELU_GRAD);
 }
 
 /** Whether {@link registerTensorflowKernels} has run in this process. */
