@@ -21,6 +21,7 @@ Deno.test({
     assert.equal(report.versions.deno, Deno.version.deno);
     assert.ok(Number.isInteger(report.threads) && report.threads >= 1);
     assert.equal(report.trainingEngine.engine, "graph");
+    assert.equal(report.inferenceEngine.engine, "graph");
     // libtensorflow's start-up banner is dropped (src/backend/tensorflow/quiet_startup.ts).
     assert.doesNotMatch(stderr, /absl::InitializeLog|oneDNN custom operations/);
   },
@@ -33,6 +34,7 @@ Deno.test("kit backend --backend cpu selects cpu and warns loudly on stderr", as
   assert.equal(report.selected, "cpu");
   assert.equal(report.trainingEngine.engine, "eager");
   assert.match(report.trainingEngine.reason, /cpu backend runs tfjs ops only/);
+  assert.equal(report.inferenceEngine.engine, "eager");
   assert.match(stderr, /WARNING: TensorFlow\.js runs on the pure-JavaScript 'cpu' backend/);
 });
 

@@ -21,8 +21,8 @@ export const help = `usage: deno task kit backend [--backend auto|tensorflow|was
 
 Loads every TensorFlow.js backend to see which work, selects one (default: auto, the fastest
 available: tensorflow > wasm > cpu) and prints them with tfjs/Deno/libtensorflow versions and
-threads, and which training engine \`kit train\` uses with it (graph: one libtensorflow graph per
-step, on tensorflow; eager: tfjs op by op). --threads sets intra-op threads (tensorflow) or XNNPACK threads (wasm); tensorflow also
+threads, and which training and inference engines run on it (graph: one libtensorflow graph per
+training step or per batch of predictions, on tensorflow; eager: tfjs op by op). --threads sets intra-op threads (tensorflow) or XNNPACK threads (wasm); tensorflow also
 honours TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS from the environment.`;
 
 /**
@@ -53,6 +53,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const trainingEngine = graphMissing === undefined
     ? { engine: "graph", note: "Adam and RMSprop recipes; SGD runs eager" }
     : { engine: "eager", reason: graphMissing };
+  const inferenceEngine = graphMissing === undefined
+    ? { engine: "graph", note: "one compiled forward pass per batch, batch norms folded" }
+    : { engine: "eager", reason: graphMissing };
   const json = {
     selected: selected.name,
     auto: description.auto,
@@ -62,6 +65,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     threads: selected.threads,
     ...(selected.tensorflowThreads ? { tensorflowThreads: selected.tensorflowThreads } : {}),
     trainingEngine,
+    inferenceEngine,
   };
   const lines = description.backends.map((b) =>
     `  ${b.name === selected.name ? "*" : " "} ${b.name.padEnd(10)} ${b.state}` +
@@ -70,6 +74,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const versions = Object.entries(selected.versions).map(([k, v]) => `${k} ${v}`).join(", ");
   const text = `backends (* = selected, auto picks ${description.auto}):\n${lines.join("\n")}\n` +
     `versions: ${versions}\nthreads: ${selected.threads}\n` +
-    `training engine: ${trainingEngine.engine} (${trainingEngine.note ?? trainingEngine.reason})`;
+    `training engine: ${trainingEngine.engine} (${
+      trainingEngine.note ?? trainingEngine.reason
+    })\n` +
+    `inference engine: ${inferenceEngine.engine} (${
+      inferenceEngine.note ?? inferenceEngine.reason
+    })`;
   return { json, text };
 }
