@@ -91,12 +91,14 @@ export function makeBiasAdd(fallback: KernelFunc): KernelFunc {
     }
     biasAddPathLog.last = "simd";
     return outputFromHeap(args.backend, x.shape, [x, bias], (out, [xv, bv]) => {
-      const rows = size / columns, half = Math.ceil(rows / 2), skip = half * columns * 4;
       const [xAt, bAt, outAt] = [xv.byteOffset, bv.byteOffset, out.byteOffset];
-      kernel.split(
-        [xAt, bAt, outAt, half],
-        rows > half ? [xAt + skip, bAt, outAt + skip, rows - half] : null,
-      );
+      const rowBytes = columns * 4;
+      kernel.splitRange(size / columns, (first, n) => [
+        xAt + first * rowBytes,
+        bAt,
+        outAt + first * rowBytes,
+        n,
+      ]);
     });
   };
 }

@@ -16,8 +16,8 @@ import {
   type WasmBackendLike,
 } from "./kernel_call.ts";
 import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
-import { Code, type FunctionSpec, Op, SimdOp, ValueType } from "./wasm_encoder.ts";
-import { compiledKernel } from "./simd_module.ts";
+import { Code, type FunctionSpec, SimdOp, ValueType } from "./wasm_encoder.ts";
+import { compiledKernel, multiplyAdd, windowLoops } from "./simd_module.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
@@ -31,9 +31,10 @@ const CHUNK_VECTORS = 8;
 /** `run(x, w, out, images)`: the convolution of `images` padded images (byte addresses). */
 function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
   const [x, w, out, images] = [0, 1, 2, 3];
-  const [xB, xY, xp, outP, cb, cy, cx] = [4, 5, 6, 7, 8, 9, 10];
-  const splat = 11;
-  const acc = (v: number) => 12 + v;
+  const loops = { image: 4, row: 5, column: 6, images: 7, rows: 8, columns: 9 };
+  const outP = 10;
+  const [splat, weight] = [11, 12];
+  const acc = (v: number) => 13 + v;
   const ci = g.inChannels, co = g.outChannels;
   const taps: number[] = [];
   for (let i = 0; i < g.filterHeight; i++) {
@@ -42,46 +43,31 @@ function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
     }
   }
   const c = new Code();
-  c.get(x).set(xB).get(out).set(outP).get(images).set(cb);
-  c.op(Op.loop, 0x40); // images
-  c.get(xB).set(xY).const(g.outHeight).set(cy);
-  c.op(Op.loop, 0x40); // output rows
-  c.get(xY).set(xp).const(g.outWidth).set(cx);
-  c.op(Op.loop, 0x40); // output columns
-  for (let first = 0; first < co / 4; first += CHUNK_VECTORS) {
-    const vectors = Math.min(CHUNK_VECTORS, co / 4 - first);
-    for (let v = 0; v < vectors; v++) c.zeroV128().set(acc(v));
-    taps.forEach((offset, k) => {
-      c.get(xp).simd(SimdOp.v128Load32Splat, { align: 2, offset }).set(splat);
-      for (let v = 0; v < vectors; v++) {
-        const wOffset = (k * co + (first + v) * 4) * 4;
-        if (relaxed) {
-          c.get(splat).get(w).simd(SimdOp.v128Load, { align: 2, offset: wOffset }).get(acc(v))
-            .simd(SimdOp.f32x4RelaxedMadd);
-        } else {
-          c.get(acc(v)).get(splat).get(w).simd(SimdOp.v128Load, { align: 2, offset: wOffset })
-            .simd(SimdOp.f32x4Mul).simd(SimdOp.f32x4Add);
+  c.get(out).set(outP);
+  windowLoops(c, x, images, loops, { ...g, channels: ci }, () => {
+    for (let first = 0; first < co / 4; first += CHUNK_VECTORS) {
+      const vectors = Math.min(CHUNK_VECTORS, co / 4 - first);
+      for (let v = 0; v < vectors; v++) c.zeroV128().set(acc(v));
+      taps.forEach((offset, k) => {
+        c.get(loops.column).simd(SimdOp.v128Load32Splat, { align: 2, offset }).set(splat);
+        for (let v = 0; v < vectors; v++) {
+          const wOffset = (k * co + (first + v) * 4) * 4;
+          c.get(w).simd(SimdOp.v128Load, { align: 2, offset: wOffset }).set(weight);
+          multiplyAdd(c, splat, weight, acc(v), relaxed);
         }
-        c.set(acc(v));
+      });
+      for (let v = 0; v < vectors; v++) {
+        c.get(outP).get(acc(v)).simd(SimdOp.v128Store, { align: 2, offset: (first + v) * 16 });
       }
-    });
-    for (let v = 0; v < vectors; v++) {
-      c.get(outP).get(acc(v)).simd(SimdOp.v128Store, { align: 2, offset: (first + v) * 16 });
     }
-  }
-  c.addConst(outP, co * 4);
-  c.addConst(xp, g.strideWidth * ci * 4);
-  c.countDown(cx);
-  c.addConst(xY, g.strideHeight * g.width * ci * 4);
-  c.countDown(cy);
-  c.addConst(xB, g.height * g.width * ci * 4);
-  c.countDown(cb);
+    c.addConst(outP, co * 4);
+  });
   return {
     name: "run",
     params: 4,
     locals: [
       { type: ValueType.i32, count: 7 },
-      { type: ValueType.v128, count: 1 + CHUNK_VECTORS },
+      { type: ValueType.v128, count: 2 + CHUNK_VECTORS },
     ],
     body: c,
   };
@@ -192,15 +178,16 @@ function narrowConv2D(
   const out = backend.makeOutput(info.outShape, "float32");
   // Addresses after the last allocation, which may have grown the heap.
   const address = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  const images = info.batchSize, half = Math.ceil(images / 2);
-  if (images * info.outHeight * info.outWidth > 0) {
+  if (info.batchSize * info.outHeight * info.outWidth > 0) {
     const [xAt, wAt, outAt] = [padded, filter, out].map(address);
     const xImage = geometry.height * geometry.width * geometry.inChannels * 4;
     const outImage = info.outHeight * info.outWidth * info.outChannels * 4;
-    kernel.split(
-      [xAt, wAt, outAt, half],
-      images > half ? [xAt + half * xImage, wAt, outAt + half * outImage, images - half] : null,
-    );
+    kernel.splitRange(info.batchSize, (first, n) => [
+      xAt + first * xImage,
+      wAt,
+      outAt + first * outImage,
+      n,
+    ]);
   }
   if (padded !== x) disposeIntermediates(backend, padded);
   return out;

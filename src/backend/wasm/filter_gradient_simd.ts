@@ -14,7 +14,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Code, type FunctionSpec, Op, SimdOp, unsignedLeb, ValueType } from "./wasm_encoder.ts";
-import { compiledKernel, multiplyAdd } from "./simd_module.ts";
+import { compiledKernel, multiplyAdd, windowLoops } from "./simd_module.ts";
 import { disposeIntermediates, type WasmBackendLike } from "./kernel_call.ts";
 import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
 
@@ -65,8 +65,7 @@ function blocksFunction(g: ConvGeometry, blockIndex: number): FunctionSpec {
   const perBlock = Math.max(1, Math.floor(BLOCK_BYTES / (xImage + dyImage)));
   const c = new Code();
   c.op(Op.loop, 0x40);
-  // n = min(images, perBlock)
-  c.get(images).const(perBlock).get(images).const(perBlock).op(Op.i32LtU).op(Op.select).set(n);
+  c.minConst(n, images, perBlock);
   c.get(x).get(dy).get(out).get(n).op(Op.call, ...unsignedLeb(blockIndex));
   for (const [pointer, bytes] of [[x, xImage], [dy, dyImage]]) {
     c.get(pointer).get(n).const(bytes).op(Op.i32Mul).op(Op.i32Add).set(pointer);
@@ -85,11 +84,12 @@ function tapGroupFunction(
   relaxed: boolean,
 ): FunctionSpec {
   const [x, dy, out, images] = [0, 1, 2, 3];
-  const [xB, xY, xp, dyP, cb, cy, cx, o] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const loops = { image: 4, row: 5, column: 6, images: 7, rows: 8, columns: 9 };
+  const [dyP, o] = [10, 11];
   const d = (v: number) => 12 + v;
   const splat = 12 + vectors;
   const acc = (m: number, v: number) => splat + 1 + m * vectors + v;
-  const ci = g.inChannels, co = g.outChannels;
+  const co = g.outChannels;
   const c = new Code();
   const outAt = (m: number, v: number) => ((t + m) * co) * 4 + 16 * v;
   // o counts the bytes of the output-channel block: 0, 16V, … < 4·co.
@@ -101,28 +101,18 @@ function tapGroupFunction(
         .set(acc(m, v));
     }
   }
-  c.get(x).set(xB).get(dy).get(o).op(Op.i32Add).set(dyP).get(images).set(cb);
-  c.op(Op.loop, 0x40); // images
-  c.get(xB).set(xY).const(g.outHeight).set(cy);
-  c.op(Op.loop, 0x40); // output rows
-  c.get(xY).set(xp).const(g.outWidth).set(cx);
-  c.op(Op.loop, 0x40); // output columns
-  for (let v = 0; v < vectors; v++) {
-    c.get(dyP).simd(SimdOp.v128Load, { align: 2, offset: 16 * v }).set(d(v));
-  }
-  for (let m = 0; m < k; m++) {
-    c.get(xp).simd(SimdOp.v128Load32Splat, { align: 2, offset: tapOffset(t + m) }).set(splat);
+  c.get(dy).get(o).op(Op.i32Add).set(dyP);
+  windowLoops(c, x, images, loops, { ...g, channels: g.inChannels }, () => {
     for (let v = 0; v < vectors; v++) {
-      multiplyAdd(c, splat, d(v), acc(m, v), relaxed);
+      c.get(dyP).simd(SimdOp.v128Load, { align: 2, offset: 16 * v }).set(d(v));
     }
-  }
-  c.addConst(xp, g.strideWidth * ci * 4);
-  c.addConst(dyP, co * 4);
-  c.countDown(cx);
-  c.addConst(xY, g.strideHeight * g.width * ci * 4);
-  c.countDown(cy);
-  c.addConst(xB, g.height * g.width * ci * 4);
-  c.countDown(cb);
+    for (let m = 0; m < k; m++) {
+      c.get(loops.column).simd(SimdOp.v128Load32Splat, { align: 2, offset: tapOffset(t + m) })
+        .set(splat);
+      for (let v = 0; v < vectors; v++) multiplyAdd(c, splat, d(v), acc(m, v), relaxed);
+    }
+    c.addConst(dyP, co * 4);
+  });
   for (let m = 0; m < k; m++) {
     for (let v = 0; v < vectors; v++) {
       c.get(out).get(o).op(Op.i32Add).get(acc(m, v))
@@ -196,15 +186,14 @@ export function conv2DBackpropFilterBySimd(
   sums.fill(0);
   helperSums.fill(0);
   const xImage = height * width * ci * 4, dyImage = oh * ow * co * 4;
-  const half = Math.ceil(batchSize / 2);
   // The wasm loops run at least once, so no output position means no call (dW stays zero).
   if (oh * ow > 0 && batchSize > 0) {
-    kernel.split(
-      [xAt, dyAt, outAt, half],
-      batchSize > half
-        ? [xAt + half * xImage, dyAt + half * dyImage, helperAt, batchSize - half]
-        : null,
-    );
+    kernel.splitRange(batchSize, (first, n) => [
+      xAt + first * xImage,
+      dyAt + first * dyImage,
+      first === 0 ? outAt : helperAt,
+      n,
+    ]);
     for (let i = 0; i < sums.length; i++) sums[i] += helperSums[i];
   }
   disposeIntermediates(backend, helperOut);

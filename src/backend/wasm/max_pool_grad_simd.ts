@@ -12,7 +12,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Code, type FunctionSpec, Op, SimdOp, ValueType } from "./wasm_encoder.ts";
-import { compiledKernel } from "./simd_module.ts";
+import { compiledKernel, windowLoops } from "./simd_module.ts";
 import type { WasmBackendLike } from "./kernel_call.ts";
 
 type PoolInfo = tf.backend_util.Conv2DInfo;
@@ -60,7 +60,8 @@ export function simdMaxPoolGradMissing(info: PoolInfo): string | undefined {
  */
 function poolGradFunction(g: PoolGeometry): FunctionSpec {
   const [x, dy, dx, images] = [0, 1, 2, 3];
-  const [xB, xR, xW, p, dyP, delta, cb, cy, cx, cc, dxAt] = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const loops = { image: 4, row: 5, column: 6, images: 7, rows: 8, columns: 9 };
+  const [p, dyP, delta, cc, dxAt] = [10, 11, 12, 13, 14];
   const [best, winner, value, greater, grad] = [15, 16, 17, 18, 19];
   const rowBytes = g.width * g.channels * 4;
   const taps: number[] = [];
@@ -70,38 +71,27 @@ function poolGradFunction(g: PoolGeometry): FunctionSpec {
   const c = new Code();
   // dx has x's layout: a tap's dx address is its x address plus (dx − x).
   c.get(dx).get(x).op(Op.i32Sub).set(delta);
-  c.get(x).set(xB).get(dy).set(dyP).get(images).set(cb);
-  c.op(Op.loop, 0x40); // images
-  c.get(xB).set(xR).const(g.outHeight).set(cy);
-  c.op(Op.loop, 0x40); // output rows
-  c.get(xR).set(xW).const(g.outWidth).set(cx);
-  c.op(Op.loop, 0x40); // output columns
-  c.get(xW).set(p).const(g.channels / 4).set(cc);
-  c.op(Op.loop, 0x40); // channel vectors
-  c.splatConst(-Infinity, "f32").set(best).splatConst(-1, "i32").set(winner);
-  taps.forEach((offset, k) => {
-    c.get(p).simd(SimdOp.v128Load, { align: 2, offset }).set(value);
-    c.get(value).get(best).simd(SimdOp.f32x4Gt).set(greater);
-    c.get(value).get(best).get(greater).simd(SimdOp.v128Bitselect).set(best);
-    c.splatConst(k, "i32").get(winner).get(greater).simd(SimdOp.v128Bitselect).set(winner);
+  c.get(dy).set(dyP);
+  windowLoops(c, x, images, loops, g, () => {
+    c.get(loops.column).set(p).const(g.channels / 4).set(cc);
+    c.op(Op.loop, 0x40); // channel vectors
+    c.splatConst(-Infinity, "f32").set(best).splatConst(-1, "i32").set(winner);
+    taps.forEach((offset, k) => {
+      c.get(p).simd(SimdOp.v128Load, { align: 2, offset }).set(value);
+      c.get(value).get(best).simd(SimdOp.f32x4Gt).set(greater);
+      c.get(value).get(best).get(greater).simd(SimdOp.v128Bitselect).set(best);
+      c.splatConst(k, "i32").get(winner).get(greater).simd(SimdOp.v128Bitselect).set(winner);
+    });
+    c.get(dyP).simd(SimdOp.v128Load, { align: 2, offset: 0 }).set(grad);
+    c.get(p).get(delta).op(Op.i32Add).set(dxAt);
+    taps.forEach((offset, k) => {
+      c.get(dxAt);
+      c.get(dxAt).simd(SimdOp.v128Load, { align: 2, offset });
+      c.get(grad).get(winner).splatConst(k, "i32").simd(SimdOp.i32x4Eq).simd(SimdOp.v128And);
+      c.simd(SimdOp.f32x4Add).simd(SimdOp.v128Store, { align: 2, offset });
+    });
+    c.addConst(p, 16).addConst(dyP, 16).countDown(cc);
   });
-  c.get(dyP).simd(SimdOp.v128Load, { align: 2, offset: 0 }).set(grad);
-  c.get(p).get(delta).op(Op.i32Add).set(dxAt);
-  taps.forEach((offset, k) => {
-    c.get(dxAt);
-    c.get(dxAt).simd(SimdOp.v128Load, { align: 2, offset });
-    c.get(grad).get(winner).splatConst(k, "i32").simd(SimdOp.i32x4Eq).simd(SimdOp.v128And);
-    c.simd(SimdOp.f32x4Add).simd(SimdOp.v128Store, { align: 2, offset });
-  });
-  c.addConst(p, 16);
-  c.addConst(dyP, 16);
-  c.countDown(cc);
-  c.addConst(xW, g.strideWidth * g.channels * 4);
-  c.countDown(cx);
-  c.addConst(xR, g.strideHeight * rowBytes);
-  c.countDown(cy);
-  c.addConst(xB, g.height * rowBytes);
-  c.countDown(cb);
   return {
     name: "run",
     params: 4,
@@ -145,16 +135,15 @@ export function maxPoolGradBySimd(
   );
   if (!kernel) return false;
   // The wasm loops run at least once, so an empty pooling makes no call (dx stays zero).
-  const images = info.batchSize, half = Math.ceil(images / 2);
-  if (images * info.outHeight * info.outWidth === 0) return true;
+  if (info.batchSize * info.outHeight * info.outWidth === 0) return true;
   const xImage = info.inHeight * info.inWidth * info.inChannels * 4;
   const dyImage = info.outHeight * info.outWidth * info.inChannels * 4;
   const [xAt, dyAt, dxAt] = [x.byteOffset, dy.byteOffset, dx.byteOffset];
-  kernel.split(
-    [xAt, dyAt, dxAt, half],
-    images > half
-      ? [xAt + half * xImage, dyAt + half * dyImage, dxAt + half * xImage, images - half]
-      : null,
-  );
+  kernel.splitRange(info.batchSize, (first, n) => [
+    xAt + first * xImage,
+    dyAt + first * dyImage,
+    dxAt + first * xImage,
+    n,
+  ]);
   return true;
 }

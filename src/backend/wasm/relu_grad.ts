@@ -43,12 +43,13 @@ export function reluGrad(args: KernelArgs): tf.TensorInfo {
   return outputFromHeap(args.backend, x.shape, [dy, x], (dx, [dyv, xv]) => {
     const vectors = Math.floor(size / 4);
     if (kernel && vectors > 0) {
-      const half = Math.ceil(vectors / 2), skip = half * 16;
       const [dyAt, xAt, dxAt] = [dyv.byteOffset, xv.byteOffset, dx.byteOffset];
-      kernel.split(
-        [dyAt, xAt, dxAt, half],
-        vectors > half ? [dyAt + skip, xAt + skip, dxAt + skip, vectors - half] : null,
-      );
+      kernel.splitRange(vectors, (first, n) => [
+        dyAt + first * 16,
+        xAt + first * 16,
+        dxAt + first * 16,
+        n,
+      ]);
     }
     // The tail (and everything, without the kernel) in plain JavaScript.
     for (let i = kernel ? vectors * 4 : 0; i < size; i++) dx[i] = xv[i] > 0 ? dyv[i] : 0;

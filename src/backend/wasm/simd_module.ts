@@ -63,10 +63,70 @@ export interface CompiledKernel {
   /** Calls `run` on this thread. */
   run(...args: number[]): void;
   /**
-   * Calls `run(...mainArgs)` here and `run(...helperArgs)` on the helper thread at once, when
-   * the backend runs threaded (else both here); see simd_threads.ts.
+   * Runs `count` ≥ 1 items (images, rows, vectors) in two halves at once: `args(first, n)`
+   * gives `run`'s arguments for items first … first+n−1; the first half runs here, the second
+   * on the helper thread when the backend runs threaded (else here too); see simd_threads.ts.
    */
-  split(mainArgs: number[], helperArgs: number[] | null): void;
+  splitRange(count: number, args: (first: number, n: number) => number[]): void;
+}
+
+/** The loop locals of {@link windowLoops}: a window pointer and a counter per level. */
+export interface WindowLocals {
+  image: number;
+  row: number;
+  column: number;
+  images: number;
+  rows: number;
+  columns: number;
+}
+
+/** The NHWC shape {@link windowLoops} walks: x's (padded) size and the windows over it. */
+export interface WindowShape {
+  height: number;
+  width: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+}
+
+/**
+ * Emits the loops over `count` images × output rows × output columns of a windowed kernel
+ * (convolution, pooling): `locals.column` holds the byte address in x of the current window's
+ * first element, starting from the address in local `x`; `body` emits the work at one output
+ * position (advancing any other pointer it keeps). Every count must be ≥ 1 (do-while loops).
+ *
+ * @example
+ * ```ts
+ * import { Code } from "./wasm_encoder.ts";
+ * import { windowLoops } from "./simd_module.ts";
+ * const shape = { height: 4, width: 4, channels: 1, outHeight: 2, outWidth: 2, strideHeight: 2,
+ *   strideWidth: 2 };
+ * const locals = { image: 2, row: 3, column: 4, images: 5, rows: 6, columns: 7 };
+ * console.log(windowLoops(new Code(), 0, 1, locals, shape, () => {}).bytes.length > 0); // true
+ * ```
+ */
+export function windowLoops(
+  c: Code,
+  x: number,
+  count: number,
+  locals: WindowLocals,
+  shape: WindowShape,
+  body: () => void,
+): Code {
+  const { image, row, column, images, rows, columns } = locals;
+  const pixel = shape.channels * 4;
+  c.get(x).set(image).get(count).set(images);
+  c.op(Op.loop, 0x40);
+  c.get(image).set(row).const(shape.outHeight).set(rows);
+  c.op(Op.loop, 0x40);
+  c.get(row).set(column).const(shape.outWidth).set(columns);
+  c.op(Op.loop, 0x40);
+  body();
+  c.addConst(column, shape.strideWidth * pixel).countDown(columns);
+  c.addConst(row, shape.strideHeight * shape.width * pixel).countDown(rows);
+  return c.addConst(image, shape.height * shape.width * pixel).countDown(images);
 }
 
 const compiled = new WeakMap<object, Map<string, CompiledKernel>>();
@@ -101,7 +161,11 @@ export function compiledKernel(
     const threads = shared ? tfWasm.getThreadsCount() : 1;
     kernel = {
       run,
-      split: (mainArgs, helperArgs) => runSplit(memory, threads, wasm, run, mainArgs, helperArgs),
+      splitRange: (count, args) => {
+        const half = Math.ceil(count / 2);
+        const rest = count > half ? args(half, count - half) : null;
+        runSplit(memory, threads, wasm, run, args(0, half), rest);
+      },
     };
     cache.set(fullKey, kernel);
   }

@@ -31,9 +31,7 @@ function columnSumFunction(columns: number): FunctionSpec {
     c.get(x).const(first * 16).op(Op.i32Add).set(p).get(rows).set(remaining);
     c.op(Op.loop, 0x40); // blocks of rows
     for (let v = 0; v < vectors; v++) c.zeroV128().set(acc(v));
-    // n = min(remaining, BLOCK_ROWS)
-    c.get(remaining).const(BLOCK_ROWS).get(remaining).const(BLOCK_ROWS).op(Op.i32LtU)
-      .op(Op.select).set(n);
+    c.minConst(n, remaining, BLOCK_ROWS);
     c.get(remaining).get(n).op(Op.i32Sub).set(remaining);
     c.op(Op.loop, 0x40); // rows of the block
     for (let v = 0; v < vectors; v++) {
@@ -101,11 +99,12 @@ export function sumColumnsBySimd(
     const at = backend.typedArrayFromHeap(scratch).byteOffset;
     const totals = new Float64Array(heap, at, 2 * columns);
     totals.fill(0);
-    const half = Math.ceil(rows / 2);
-    kernel.split(
-      [valuesAt, at, half],
-      rows > half ? [valuesAt + half * columns * 4, at + columns * 8, rows - half] : null,
-    );
+    // Rows of the second half go to the second totals row.
+    kernel.splitRange(rows, (first, n) => [
+      valuesAt + first * columns * 4,
+      first === 0 ? at : at + columns * 8,
+      n,
+    ]);
     const target = new Float32Array(heap, outAt, columns);
     for (let c = 0; c < columns; c++) target[c] = totals[c] + totals[columns + c];
   } finally {

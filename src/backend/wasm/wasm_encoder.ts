@@ -121,6 +121,12 @@ export class Code {
     return this.get(local).const(bytes).op(Op.i32Add).set(local);
   }
 
+  /** `into = min(local, bound)` for an i32 local and a constant (unsigned). */
+  minConst(into: number, local: number, bound: number): this {
+    return this.get(local).const(bound).get(local).const(bound).op(Op.i32LtU).op(Op.select)
+      .set(into);
+  }
+
   /** Ends a do-while loop on an i32 counter: `counter -= 1`, back to the loop's start unless 0. */
   countDown(counter: number): this {
     return this.get(counter).const(1).op(Op.i32Sub).op(Op.localTee, counter).op(Op.brIf, 0)
