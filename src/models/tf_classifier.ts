@@ -55,21 +55,23 @@ export function modelClassifier(
   if (engine === "graph" && missing) throw new Error(`graph inference cannot run: ${missing}`);
   const chosen = engine ?? (missing ? "eager" : "graph");
   let graph: InferenceGraph | undefined;
-  const predictBatch = chosen === "eager"
-    ? (images: Float32Array, count: number) => eagerForward(model, images, count)
-    : (images: Float32Array, count: number) => {
-      if (!graph) {
-        graph = new InferenceGraph(graphLayers(model), {
-          intraOp: loadedTensorflowBackend()!.threads.intraOp,
-          interOp: 1,
-        });
-        graphs.register(classifier, graph);
-      }
-      return graph.run(images, count, {
-        weights: model.trainableWeights.map((w) => w.read().dataSync() as Float32Array),
-        state: model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array),
+  /** The batch runner of one predict call: the graph reads the model's weights once per call. */
+  const batchRunner = (): (images: Float32Array, count: number) => Promise<Float32Array> => {
+    if (chosen === "eager") return (images, count) => eagerForward(model, images, count);
+    if (!graph) {
+      graph = new InferenceGraph(graphLayers(model), {
+        intraOp: loadedTensorflowBackend()!.threads.intraOp,
+        interOp: 1,
       });
+      graphs.register(classifier, graph);
+    }
+    const values = {
+      weights: model.trainableWeights.map((w) => w.read().dataSync() as Float32Array),
+      state: model.nonTrainableWeights.map((w) => w.read().dataSync() as Float32Array),
     };
+    const compiled = graph;
+    return (images, count) => compiled.run(images, count, values);
+  };
   const classifier: ModelClassifier = {
     name,
     classCount,
@@ -79,6 +81,7 @@ export function modelClassifier(
         throw new RangeError(`predict: expected ${count}×784 pixels, got ${images.length} values`);
       }
       const out = new Float32Array(count * classCount);
+      const predictBatch = batchRunner();
       // Graph runs queue on a worker thread, so the next batch is copied in while one computes.
       const batches: Promise<void>[] = [];
       for (let from = 0; from < count; from += PREDICT_BATCH) {
