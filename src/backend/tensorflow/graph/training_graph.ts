@@ -152,19 +152,20 @@ export class TrainingGraph {
     this.#loss = loss;
     this.#correct = correct;
     const grads = g.gradients(loss, this.#weights.map((w) => w.read));
-    const updates = grads.flatMap((gradient, i) => {
-      const weight = this.#weights[i];
-      const slotsOf = this.#slots.map((list) => list[i]);
-      const next = updateOps(g, options.optimizer, {
-        weight: weight.read,
-        slots: slotsOf.map((s) => s.read),
-        gradient,
-      }, this.#scalars as Record<StepScalarName, Output>);
-      return [
-        this.#assign(weight.handle, next.weight),
-        ...next.slots.map((value, k) => this.#assign(slotsOf[k].handle, value)),
-      ];
-    });
+    const forward = [loss.op, correct.op];
+    const updates = grads.flatMap((gradient, i) =>
+      updateOps(
+        g,
+        options.optimizer,
+        {
+          weight: this.#weights[i],
+          slots: this.#slots.map((list) => list[i]),
+          gradient,
+        },
+        this.#scalars as Record<StepScalarName, Output>,
+        forward,
+      )
+    );
     this.#update = g.operation("NoOp", [], {}, {
       name: "train_step",
       control: [...updates, ...this.#stateUpdates],

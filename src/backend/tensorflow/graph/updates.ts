@@ -1,8 +1,8 @@
 /**
- * Optimizer updates inside the training graph, op for op as the kit's tfjs optimizers compute
- * them, so a step gives the same result on either engine and the state (slot variables) can be
- * handed back and forth between epochs:
- * - `adam`: {@link ../../../train/flat_adam.ts}'s arithmetic (tfjs Adam's), slots `m`, `v`;
+ * Optimizer updates inside the training graph, by the formulas of the kit's tfjs optimizers, so
+ * a step gives the same result on either engine (to float32 rounding) and the state (slot
+ * variables) can be handed back and forth between epochs:
+ * - `adam`: {@link ../../../train/flat_adam.ts}'s formula (tfjs Adam's), slots `m`, `v`;
  * - `rmsprop`: `TorchRMSprop` of `train/optimizers.ts` (PyTorch's semantics), slots
  *   `square_avg` and, with momentum, `momentum`.
  *
@@ -52,20 +52,35 @@ export function stepScalars(optimizer: GraphOptimizer): StepScalarName[] {
     : ["learningRate"];
 }
 
-/** One trainable weight as the update sees it: its value this step and its slots' values. */
+/** A resource variable of the graph: its handle and the value read this step. */
+export interface VariableRef {
+  handle: Output;
+  read: Output;
+}
+
+/** One trainable weight as the update sees it: the weight, its slots and its gradient. */
 export interface UpdateTarget {
-  weight: Output;
-  slots: Output[];
+  weight: VariableRef;
+  slots: VariableRef[];
   gradient: Output;
 }
 
 /**
- * New values of the weight and of each slot, given the step's scalar inputs.
+ * The operations that update the weight and each of its slots from the step's scalar inputs,
+ * each run after `after` (the forward pass, so no update races a read of the old weights).
+ *
+ * Adam is TensorFlow's fused, in-place `ResourceApplyAdam` fed so that its formula is
+ * FlatAdam's: TensorFlow computes θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m'/(√v' + ε̂) with ε̂ = ε·√(1−β₂ᵗ),
+ * which is FlatAdam's θ −= lr · (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε) rearranged, and the same
+ * moments (m' = m + (g−m)(1−β₁) against m·β₁ + g(1−β₁)). One kernel instead of thirteen
+ * element-wise ops and three copies per weight; the results differ from the eager engine's by
+ * float32 rounding only. RMSprop is PyTorch's, op for op (TensorFlow's own `ApplyRMSProp` puts
+ * ε inside the square root, so it is not used).
  *
  * @example
  * ```ts ignore
  * import { updateOps } from "./updates.ts";
- * const { weight, slots } = updateOps(graph, optimizer, target, scalars);
+ * const operations = updateOps(graph, optimizer, target, scalars, [forward]);
  * ```
  */
 export function updateOps(
@@ -73,43 +88,67 @@ export function updateOps(
   optimizer: GraphOptimizer,
   target: UpdateTarget,
   scalars: Record<StepScalarName, Output>,
-): { weight: Output; slots: Output[] } {
+  after: Deno.PointerObject[],
+): Deno.PointerObject[] {
   const T = { T: F32 };
   const mul = (a: Output, b: Output) => g.op("Mul", [a, b], T)[0];
   const add = (a: Output, b: Output) => g.op("AddV2", [a, b], T)[0];
   const div = (a: Output, b: Output) => g.op("RealDiv", [a, b], T)[0];
   const sqrt = (a: Output) => g.op("Sqrt", [a], T)[0];
   const square = (a: Output) => g.op("Square", [a], T)[0];
+  const sub = (a: Output, b: Output) => g.op("Sub", [a, b], T)[0];
   const c = (value: number) => g.constant([value], []);
   const { weight, gradient } = target;
   if (optimizer.kind === "adam") {
-    // FlatAdam: m' = m·β₁ + g·(1−β₁); v' = v·β₂ + g²·(1−β₂);
-    // θ' = (m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε) · (−lr) + θ
     const [m, v] = target.slots;
-    const newM = add(mul(m, c(optimizer.beta1)), mul(gradient, c(1 - optimizer.beta1)));
-    const newV = add(mul(v, c(optimizer.beta2)), mul(square(gradient), c(1 - optimizer.beta2)));
-    const mHat = div(newM, scalars.oneMinusBeta1Power);
-    const vHat = div(newV, scalars.oneMinusBeta2Power);
-    const negLr = g.op("Neg", [scalars.learningRate], T)[0];
-    const step = mul(div(mHat, add(sqrt(vHat), c(optimizer.epsilon))), negLr);
-    return { weight: add(step, weight), slots: [newM, newV] };
+    // 1 − (1 − βᵗ) is exact in float32 (Sterbenz), so TensorFlow's 1 − βᵗ is the fed value.
+    const beta1Power = sub(c(1), scalars.oneMinusBeta1Power);
+    const beta2Power = sub(c(1), scalars.oneMinusBeta2Power);
+    const epsilonHat = mul(c(optimizer.epsilon), sqrt(scalars.oneMinusBeta2Power));
+    return [
+      g.operation(
+        "ResourceApplyAdam",
+        [
+          weight.handle,
+          m.handle,
+          v.handle,
+          beta1Power,
+          beta2Power,
+          scalars.learningRate,
+          c(optimizer.beta1),
+          c(optimizer.beta2),
+          epsilonHat,
+          gradient,
+        ],
+        { T: F32, use_locking: { bool: false }, use_nesterov: { bool: false } },
+        {
+          name: "apply_adam",
+          control: after,
+        },
+      ),
+    ];
   }
   // TorchRMSprop: g ← g + wd·θ; s' = s·α + g²·(1−α); step = g/(√s' + ε) [+ μ·buffer];
   // θ' = θ − step·lr
   const g2 = optimizer.weightDecay > 0
-    ? add(gradient, mul(weight, c(optimizer.weightDecay)))
+    ? add(gradient, mul(weight.read, c(optimizer.weightDecay)))
     : gradient;
   const [squareAvg, buffer] = target.slots;
   const newSquareAvg = add(
-    mul(squareAvg, c(optimizer.alpha)),
+    mul(squareAvg.read, c(optimizer.alpha)),
     mul(square(g2), c(1 - optimizer.alpha)),
   );
   let step = div(g2, add(sqrt(newSquareAvg), c(optimizer.epsilon)));
-  const slots = [newSquareAvg];
+  const assign = (variable: VariableRef, value: Output) =>
+    g.operation("AssignVariableOp", [variable.handle, value], { dtype: F32 }, {
+      name: "assign",
+      control: after,
+    });
+  const operations = [assign(squareAvg, newSquareAvg)];
   if (optimizer.momentum > 0) {
-    step = add(mul(buffer, c(optimizer.momentum)), step);
-    slots.push(step);
+    step = add(mul(buffer.read, c(optimizer.momentum)), step);
+    operations.push(assign(buffer, step));
   }
-  const newWeight = g.op("Sub", [weight, mul(step, scalars.learningRate)], T)[0];
-  return { weight: newWeight, slots };
+  operations.push(assign(weight, sub(weight.read, mul(step, scalars.learningRate))));
+  return operations;
 }
