@@ -6,8 +6,9 @@
 import type { ModelSpec } from "./spec.ts";
 
 /**
- * A small conv net with every layer kind the training and inference graphs compile, and both
- * kinds of ReLU they move behind a max pooling (a layer's own, a ReLU layer). Dropout's rate
+ * A small conv net with every layer kind the training and inference graphs compile, and every
+ * kind of work they move behind a max pooling (a convolution's bias with and without its ReLU,
+ * a ReLU layer). Dropout's rate
  * is 0 so that graph and eager training agree (their masks differ).
  *
  * @example
@@ -28,6 +29,7 @@ export const EVERY_GRAPH_LAYER: ModelSpec = {
     { kind: "max-pool", size: 2 },
     { kind: "batch-norm", momentum: 0.9 },
     { kind: "conv", filters: 8, kernel: 3, padding: "same" },
+    { kind: "max-pool", size: 2, stride: 1 },
     { kind: "activation", activation: "relu" },
     { kind: "max-pool", size: 2 },
     { kind: "conv", filters: 8, kernel: 3, padding: "same", activation: "elu" },

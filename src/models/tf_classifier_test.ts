@@ -29,12 +29,19 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
-/** Moves every weight and batch norm statistic, so stale or misordered inputs would show. */
+/**
+ * Moves every weight and batch norm statistic, so stale or misordered inputs would show, and
+ * gives the zero-initialised biases values of either sign.
+ */
 function perturb(model: tf.LayersModel, seed: number): void {
   tf.tidy(() => {
     model.weights.forEach((w, i) => {
-      const noise = tf.randomUniform(w.shape as number[], 0.5, 1.5, "float32", seed + i);
-      w.write(tf.mul(w.read(), noise));
+      const shape = w.shape as number[];
+      const noise = tf.randomUniform(shape, 0.5, 1.5, "float32", seed + i);
+      const shift = w.name.endsWith("/bias")
+        ? tf.randomUniform(shape, -0.1, 0.1, "float32", seed + 1000 + i)
+        : tf.zeros(shape);
+      w.write(tf.add(tf.mul(w.read(), noise), shift));
     });
   });
 }

@@ -17,7 +17,7 @@ import {
   type GraphLayer,
   type InferenceContext,
   layerOps,
-  reluAfterPooling,
+  pointwiseAfterPooling,
   unsupportedLayer,
 } from "./layers.ts";
 
@@ -67,7 +67,9 @@ export class InferenceGraph {
       stateValue: (layer, index) => input(this.#state, "state", layer.state[index].shape),
     };
     let h = this.#x;
-    for (const layer of reluAfterPooling(foldBatchNorm(layers))) h = layerOps(context, layer, h);
+    for (const layer of pointwiseAfterPooling(foldBatchNorm(layers))) {
+      h = layerOps(context, layer, h);
+    }
     this.#output = g.op("Identity", [h], { T: { type: DataType.float } }, { name: "output" })[0];
     this.#session = new Session(g, threads);
   }

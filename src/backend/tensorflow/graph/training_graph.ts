@@ -17,7 +17,7 @@ import { type Attr, Graph, type HostTensor, Session } from "./graph.ts";
 import {
   type GraphLayer,
   layerOps,
-  reluAfterPooling,
+  pointwiseAfterPooling,
   type TrainingContext,
   unsupportedLayer,
 } from "./layers.ts";
@@ -147,7 +147,7 @@ export class TrainingGraph {
       },
     };
     let h = this.#inputs.x;
-    for (const layer of reluAfterPooling(layers)) h = layerOps(context, layer, h);
+    for (const layer of pointwiseAfterPooling(layers)) h = layerOps(context, layer, h);
     const { loss, correct } = this.#lossAndCorrect(h);
     this.#loss = loss;
     this.#correct = correct;
