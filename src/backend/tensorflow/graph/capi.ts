@@ -76,7 +76,15 @@ const SYMBOLS = {
 export type TensorflowCApi = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /** `TF_DataType` values used here. */
-export const DataType = { float: 1, int32: 3, bool: 10, int64: 9, resource: 20 } as const;
+export const DataType = {
+  float: 1,
+  int32: 3,
+  uint8: 4,
+  int64: 9,
+  bool: 10,
+  resource: 20,
+  uint32: 22,
+} as const;
 
 let library: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
 

@@ -29,19 +29,20 @@ export type Attr =
   | { tensor: HostTensor };
 
 /** Element types of {@link HostTensor}s. */
-export type HostDtype = "float32" | "int32" | "int64";
+export type HostDtype = "float32" | "int32" | "int64" | "uint8";
 
 /** A dense host array with its shape, as fed to or fetched from a session. */
 export interface HostTensor {
   dtype: HostDtype;
   shape: number[];
-  data: Float32Array | Int32Array | BigInt64Array;
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
 }
 
 const DTYPE_CODE: Record<HostDtype, number> = {
   float32: DataType.float,
   int32: DataType.int32,
   int64: DataType.int64,
+  uint8: DataType.uint8,
 };
 
 /**
@@ -163,9 +164,17 @@ export class Graph {
     })[0];
   }
 
-  /** A constant float32 or int32 tensor. */
-  constant(data: number[], shape: number[], dtype: "float32" | "int32" = "float32"): Output {
-    const array = dtype === "float32" ? new Float32Array(data) : new Int32Array(data);
+  /** A constant float32, int32 or uint8 tensor. */
+  constant(
+    data: number[],
+    shape: number[],
+    dtype: "float32" | "int32" | "uint8" = "float32",
+  ): Output {
+    const array = dtype === "float32"
+      ? new Float32Array(data)
+      : dtype === "int32"
+      ? new Int32Array(data)
+      : new Uint8Array(data);
     return this.op("Const", [], {
       dtype: { type: DTYPE_CODE[dtype] },
       value: { tensor: { dtype, shape, data: array } },
