@@ -67,9 +67,9 @@ export class InferenceGraph {
       stateValue: (layer, index) => input(this.#state, "state", layer.state[index].shape),
     };
     let h = this.#x;
-    for (const layer of pointwiseAfterPooling(foldBatchNorm(layers))) {
-      h = layerOps(context, layer, h);
-    }
+    // The bias stays in the convolution, where oneDNN adds it in the same pass.
+    const ordered = pointwiseAfterPooling(foldBatchNorm(layers), { moveBias: false });
+    for (const layer of ordered) h = layerOps(context, layer, h);
     this.#output = g.op("Identity", [h], { T: { type: DataType.float } }, { name: "output" })[0];
     this.#session = new Session(g, threads);
   }

@@ -110,7 +110,9 @@ export interface GraphLayer {
  * is the sum of what max-pool's gradient scatters). They then run on a quarter of the values,
  * and the convolution's weight gradient is computed without a bias gradient fused in, which
  * oneDNN does 1.2–3× slower here (3× for a one-channel input: 2.3 vs 0.7 ms for the Keras
- * CNN's first convolution at batch 128). Weights stay in the model's order.
+ * CNN's first convolution at batch 128). With `moveBias: false` (inference, where oneDNN adds
+ * the bias inside the convolution for free) only the ReLU moves. Weights stay in the model's
+ * order.
  *
  * @example
  * ```ts
@@ -124,13 +126,16 @@ export interface GraphLayer {
  * // [ "Conv2D:linear", "MaxPooling2D:undefined", "BiasActivation:relu" ]
  * ```
  */
-export function pointwiseAfterPooling(layers: GraphLayer[]): GraphLayer[] {
+export function pointwiseAfterPooling(
+  layers: GraphLayer[],
+  options: { moveBias: boolean } = { moveBias: true },
+): GraphLayer[] {
   const out: GraphLayer[] = [];
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i], next = layers[i + 1];
     const act = layer.config.activation ?? "linear";
-    const moveBias = layer.className === "Conv2D" && layer.config.useBias !== false &&
-      (act === "relu" || act === "linear");
+    const moveBias = options.moveBias && layer.className === "Conv2D" &&
+      layer.config.useBias !== false && (act === "relu" || act === "linear");
     if (next?.className !== "MaxPooling2D" || !(moveBias || act === "relu")) {
       out.push(layer);
       continue;
