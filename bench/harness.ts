@@ -24,7 +24,7 @@ import { train } from "../src/train/train.ts";
 import type { EngineChoice, Precision } from "../src/train/engines.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
 import { findTorch, type PeerResult, runPeer, type TorchPython, type Workload } from "./peer.ts";
-import { profileTrainingStep, type StepProfile } from "./profile.ts";
+import { profileGraphStep, profileTrainingStep, type StepProfile } from "./profile.ts";
 
 /**
  * Sizes and choices of one benchmark run; our training figure times the second of two epochs
@@ -77,6 +77,8 @@ export interface BenchReport {
   figures: Figure[];
   /** Per-kernel profile of one training step in the configuration furthest from its floor. */
   profile: StepProfile | null;
+  /** Per-op profile (libtensorflow's trace) of the graph-engine step furthest from its floor. */
+  graphProfile: StepProfile | null;
   options: Omit<BenchOptions, "log" | "torchCandidates">;
 }
 
@@ -309,14 +311,26 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   if (peerFiles) await Deno.remove(peerFiles.dir, { recursive: true });
-  const slowest = list.filter((f) => f.id.startsWith("train ") && f.backend)
-    .sort((a, b) => (a.floorFraction ?? a.oursMedian) - (b.floorFraction ?? b.oursMedian))[0];
+  const furthestFromFloor = (figures: Figure[]) =>
+    figures.filter((f) => f.id.startsWith("train ") && f.backend && f.floorFraction !== undefined)
+      .sort((a, b) => a.floorFraction! - b.floorFraction!)[0];
+  const slowest = furthestFromFloor(list);
   let profile: StepProfile | null = null;
   if (slowest) {
     const model = /^train (\S+)/.exec(slowest.id)![1];
     log(`profiling one training step of ${model} on ${slowest.backend}`);
     await initBackend(slowest.backend as BackendName, { threads: options.threads });
     profile = await profileTrainingStep(model, options.batch);
+  }
+  const slowestGraph = furthestFromFloor(
+    list.filter((f) => f.description.endsWith("graph engine")),
+  );
+  let graphProfile: StepProfile | null = null;
+  if (slowestGraph) {
+    const model = /^train (\S+)/.exec(slowestGraph.id)![1];
+    log(`tracing graph training steps of ${model} on tensorflow`);
+    await initBackend("tensorflow", { threads: options.threads });
+    graphProfile = await profileGraphStep(model, options.batch);
   }
   return {
     date: new Date().toISOString(),
@@ -331,6 +345,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     computeFloor,
     figures: list,
     profile,
+    graphProfile,
     options: strip(options),
   };
 }

@@ -1,11 +1,12 @@
 /**
- * Per-kernel time of one training step (`tf.profile`), so the benchmark output says where a
- * step's time goes on the backend being measured.
+ * Per-kernel time of a training step, so the benchmark output says where a step's time goes:
+ * eager steps through `tf.profile`, graph steps through libtensorflow's own trace.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
+import { makeStepEngine } from "../src/train/engines.ts";
 import { makeOptimizer } from "../src/train/optimizers.ts";
 import { trainStep } from "../src/train/step.ts";
 import { Random } from "../src/util/random.ts";
@@ -24,6 +25,8 @@ export interface StepProfile {
   model: string;
   batch: number;
   backend: string;
+  /** Steps the rows are averaged over (1 for an eager profile). */
+  steps?: number;
   /** Wall time of the profiled step, including JS dispatch between kernels. */
   wallMs: number;
   /** Sum of the rows' `ms`. */
@@ -52,12 +55,8 @@ export async function profileTrainingStep(
   const spec = getModelSpec(modelName);
   const model = buildModel(spec);
   const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
-  const rng = new Random(3);
-  const images = new Float32Array(batch * 784);
-  for (let i = 0; i < images.length; i++) images[i] = rng.next();
-  const labels = new Int32Array(batch);
   const classCount = spec.classCount ?? 10;
-  for (let i = 0; i < batch; i++) labels[i] = i % classCount;
+  const { images, labels } = randomBatch(batch, classCount);
   const step = () => {
     const { loss, correct } = trainStep(model, optimizer, { images, labels, count: batch }, {
       classCount,
@@ -102,6 +101,77 @@ export async function profileTrainingStep(
 }
 
 /**
+ * Profiles `steps` Adam steps of `modelName` on the graph engine (tensorflow backend) with
+ * libtensorflow's trace, after `warmup` untraced ones; rows are per op type as the executor ran
+ * it (`_MklNative…` for oneDNN), milliseconds and calls per step. Tracing adds a little time to
+ * every op, so the wall time is a traced step's.
+ *
+ * @example
+ * ```ts ignore
+ * import { profileGraphStep } from "./profile.ts";
+ * const p = await profileGraphStep("keras-mnist-convnet", 128);
+ * console.log(p.rows[0].kernel); // e.g. "_MklNativeConv2DBackpropInput"
+ * ```
+ */
+export async function profileGraphStep(
+  modelName: string,
+  batch: number,
+  steps = 10,
+  warmup = 3,
+): Promise<StepProfile> {
+  const spec = getModelSpec(modelName);
+  const model = buildModel(spec);
+  const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
+  const classCount = spec.classCount ?? 10;
+  const engine = makeStepEngine(model, optimizer, { classCount }, "graph");
+  const seeds = model.layers.filter((l) => l.getClassName() === "Dropout").map((_, i) => i + 1);
+  const { images, labels } = randomBatch(batch, classCount);
+  const data = { images, labels, count: batch };
+  try {
+    await engine.beginEpoch();
+    await engine.collect(Array.from({ length: warmup }, () => engine.step(data, 1e-3, seeds)));
+    const byOp = new Map<string, KernelRow>();
+    const start = performance.now();
+    for (let s = 0; s < steps; s++) {
+      for (const timing of await engine.traceStep!(data, 1e-3, seeds)) {
+        const row = byOp.get(timing.op) ?? { kernel: timing.op, ms: 0, calls: 0 };
+        row.ms += timing.micros / 1000;
+        row.calls += 1;
+        byOp.set(timing.op, row);
+      }
+    }
+    const wallMs = (performance.now() - start) / steps;
+    await engine.endEpoch();
+    const rows = [...byOp.values()]
+      .map((r) => ({ ...r, ms: r.ms / steps, calls: r.calls / steps }))
+      .sort((a, b) => b.ms - a.ms);
+    return {
+      model: modelName,
+      batch,
+      backend: "tensorflow, graph",
+      steps,
+      wallMs,
+      kernelMs: rows.reduce((s, r) => s + r.ms, 0),
+      rows,
+    };
+  } finally {
+    engine.dispose();
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** `batch` seeded random images and cycling labels. */
+function randomBatch(batch: number, classCount: number) {
+  const rng = new Random(3);
+  const images = new Float32Array(batch * 784);
+  for (let i = 0; i < images.length; i++) images[i] = rng.next();
+  const labels = new Int32Array(batch);
+  for (let i = 0; i < batch; i++) labels[i] = i % classCount;
+  return { images, labels };
+}
+
+/**
  * Markdown table of a {@link StepProfile}: the `top` slowest kernels and the rest summed.
  *
  * @example
@@ -113,26 +183,28 @@ export async function profileTrainingStep(
  * ```
  */
 export function profileTable(profile: StepProfile, top = 12): string {
+  const calls = (n: number) => Number.isInteger(n) ? `${n}` : n.toFixed(1);
   const pct = (ms: number) => `${Math.round((100 * ms) / Math.max(profile.kernelMs, 1e-9))}%`;
+  const traced = (profile.steps ?? 1) > 1;
   const lines = [
     `per-kernel time of one training step: ${profile.model}, batch ${profile.batch}, ` +
-    `${profile.backend} (${
-      profile.kernelMs.toFixed(1)
-    } ms in kernels, counting fused ops and their ` +
-    `inner kernels both; ` +
+    `${profile.backend} (${profile.kernelMs.toFixed(1)} ms in kernels` +
+    (traced
+      ? `, libtensorflow's trace, mean of ${profile.steps} steps; `
+      : `, counting fused ops and their inner kernels both; `) +
     `${profile.wallMs.toFixed(1)} ms wall)`,
     "",
     "| kernel | ms | calls | share |",
     "|---|---:|---:|---:|",
   ];
   for (const r of profile.rows.slice(0, top)) {
-    lines.push(`| ${r.kernel} | ${r.ms.toFixed(2)} | ${r.calls} | ${pct(r.ms)} |`);
+    lines.push(`| ${r.kernel} | ${r.ms.toFixed(2)} | ${calls(r.calls)} | ${pct(r.ms)} |`);
   }
   const rest = profile.rows.slice(top);
   if (rest.length) {
     const ms = rest.reduce((s, r) => s + r.ms, 0);
-    const calls = rest.reduce((s, r) => s + r.calls, 0);
-    lines.push(`| (${rest.length} others) | ${ms.toFixed(2)} | ${calls} | ${pct(ms)} |`);
+    const count = rest.reduce((s, r) => s + r.calls, 0);
+    lines.push(`| (${rest.length} others) | ${ms.toFixed(2)} | ${calls(count)} | ${pct(ms)} |`);
   }
   return lines.join("\n");
 }

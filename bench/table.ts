@@ -62,5 +62,6 @@ export function benchTable(report: BenchReport): string {
   }
   if ("skipped" in report.torch) lines.push(`peer skipped: ${report.torch.skipped}`);
   if (report.profile) lines.push("", profileTable(report.profile));
+  if (report.graphProfile) lines.push("", profileTable(report.graphProfile));
   return lines.join("\n");
 }

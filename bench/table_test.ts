@@ -12,6 +12,7 @@ function report(figures: BenchReport["figures"]): BenchReport {
     computeFloor: {},
     figures,
     profile: null,
+    graphProfile: null,
     options: { rounds: 3 } as BenchReport["options"],
   };
 }

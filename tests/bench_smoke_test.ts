@@ -43,6 +43,10 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
   // The per-kernel profile of the slowest configuration is part of the output.
   assert.ok(report.profile.rows.length > 0, "empty kernel profile");
   assert.ok(report.profile.rows.every((r: { ms: number }) => r.ms >= 0));
+  // So is libtensorflow's per-op trace of the graph step furthest from its floor.
+  assert.equal(report.graphProfile.backend, "tensorflow, graph");
+  const ops = report.graphProfile.rows.map((r: { kernel: string }) => r.kernel);
+  assert.ok(ops.some((op: string) => /Conv2DBackpropFilter/.test(op)), `graph ops: ${ops}`);
   // The peer was forced absent: it must be skipped with a reason, not crash.
   assert.match(report.torch.skipped ?? "", /torch/);
   await Deno.stat(report.file);

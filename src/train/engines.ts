@@ -15,7 +15,9 @@
 import * as tf from "@tensorflow/tfjs";
 import {
   type GraphOptimizer,
+  type OpTiming,
   type Precision,
+  type StepInputs,
   TrainingGraph,
 } from "../backend/tensorflow/graph/training_graph.ts";
 import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
@@ -67,6 +69,11 @@ export interface StepEngine {
   collect(pending: PendingStep[]): Promise<Float32Array>;
   /** After the epoch's last step: write the state back into the model and optimizer. */
   endEpoch(): Promise<void>;
+  /**
+   * {@link step} traced by libtensorflow, resolving to each op's time (graph engine only: the
+   * eager engine's kernels are timed with `tf.profile` instead).
+   */
+  traceStep?(batch: Batch, learningRate: number, dropoutSeeds: number[]): Promise<OpTiming[]>;
   dispose(): void;
 }
 
@@ -246,7 +253,24 @@ class GraphEngine implements StepEngine {
   }
 
   step(batch: Batch, learningRate: number, dropoutSeeds: number[]): PendingStep {
-    const result = this.#graph.step(batch.images, batch.labels, batch.count, {
+    return this.#advance(
+      (inputs) => this.#graph.step(batch.images, batch.labels, batch.count, inputs),
+      learningRate,
+      dropoutSeeds,
+    );
+  }
+
+  traceStep(batch: Batch, learningRate: number, dropoutSeeds: number[]): Promise<OpTiming[]> {
+    return this.#advance(
+      (inputs) => this.#graph.traceStep(batch.images, batch.labels, batch.count, inputs),
+      learningRate,
+      dropoutSeeds,
+    );
+  }
+
+  /** Runs one step with this step's optimizer scalars, then counts it. */
+  #advance<T>(run: (inputs: StepInputs) => T, learningRate: number, dropoutSeeds: number[]): T {
+    const result = run({
       learningRate,
       oneMinusBeta1Power: 1 - this.#beta1Power,
       oneMinusBeta2Power: 1 - this.#beta2Power,

@@ -6,12 +6,14 @@
  *
  * @module
  */
+import { decodeRunMetadata, FULL_TRACE_RUN_OPTIONS, type OpTiming } from "./step_stats.ts";
 import {
   cString,
   DataType,
   type Output,
   outputsBuffer,
   readOutputs,
+  type TensorflowCApi,
   tensorflowCApi,
   withStatus,
   withStatusAsync,
@@ -89,6 +91,23 @@ export function fromTfTensor(handle: Deno.PointerObject): Float32Array {
     );
   }
   return out;
+}
+
+/** A `TF_SessionRun`'s arguments, laid out, and what to do with its results. */
+interface PreparedRun {
+  args: (status: Deno.PointerObject) => Parameters<TensorflowCApi["TF_SessionRun"]>;
+  results: () => Float32Array[];
+  trace: () => OpTiming[];
+  free: () => void;
+}
+
+/** A copy of a `TF_Buffer`'s bytes (the struct is { data, length, deallocator }). */
+function bufferBytes(buffer: Deno.PointerObject): Uint8Array {
+  const view = new Deno.UnsafePointerView(buffer);
+  const data = view.getPointer(0);
+  const length = Number(view.getBigUint64(8));
+  if (!data || length === 0) return new Uint8Array(0);
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(data, length).slice(0));
 }
 
 /** Inputs of one operation: single outputs, and lists for list-typed inputs (`ConcatV2`). */
@@ -338,7 +357,7 @@ export class Session {
     targets: Deno.PointerObject[] = [],
   ): Float32Array[] {
     if (this.#inFlight > 0) throw new Error("session run: a nonblocking run is in flight");
-    const call = this.#prepare(feeds, fetches, targets);
+    const call = this.#prepare(feeds, fetches, targets, false);
     try {
       withStatus("session run", (status) => tensorflowCApi().TF_SessionRun(...call.args(status)));
       return call.results();
@@ -357,7 +376,22 @@ export class Session {
     fetches: Output[],
     targets: Deno.PointerObject[] = [],
   ): Promise<Float32Array[]> {
-    const call = this.#prepare(feeds, fetches, targets);
+    return this.#enqueue(this.#prepare(feeds, fetches, targets, false)).then((r) => r.outputs);
+  }
+
+  /**
+   * {@link runAsync} with libtensorflow's full trace: also returns how long each op ran
+   * (`RunOptions.trace_level = FULL_TRACE`; tracing itself adds a little time to every op).
+   */
+  traceAsync(
+    feeds: [Output, HostTensor][],
+    fetches: Output[],
+    targets: Deno.PointerObject[] = [],
+  ): Promise<{ outputs: Float32Array[]; ops: OpTiming[] }> {
+    return this.#enqueue(this.#prepare(feeds, fetches, targets, true));
+  }
+
+  #enqueue(call: PreparedRun): Promise<{ outputs: Float32Array[]; ops: OpTiming[] }> {
     const previous = this.#queue;
     this.#inFlight++;
     const done = (async () => {
@@ -367,7 +401,7 @@ export class Session {
           "session run",
           (status) => tensorflowCApi().TF_SessionRunNonblocking(...call.args(status)),
         );
-        return call.results();
+        return { outputs: call.results(), ops: call.trace() };
       } finally {
         call.free();
         this.#inFlight--;
@@ -378,8 +412,20 @@ export class Session {
   }
 
   /** Copies the feeds into TF tensors and lays out the C arrays of one `TF_SessionRun`. */
-  #prepare(feeds: [Output, HostTensor][], fetches: Output[], targets: Deno.PointerObject[]) {
+  #prepare(
+    feeds: [Output, HostTensor][],
+    fetches: Output[],
+    targets: Deno.PointerObject[],
+    trace: boolean,
+  ): PreparedRun {
     const c = tensorflowCApi();
+    const options = trace
+      ? c.TF_NewBufferFromString(
+        FULL_TRACE_RUN_OPTIONS as Uint8Array<ArrayBuffer>,
+        BigInt(FULL_TRACE_RUN_OPTIONS.length),
+      )
+      : null;
+    const metadata = trace ? c.TF_NewBuffer() : null;
     const inputs = feeds.map(([, value]) => toTfTensor(value));
     const pointers = (list: Deno.PointerObject[]) =>
       new BigUint64Array(list.map((p) => BigInt(Deno.UnsafePointer.value(p))));
@@ -392,7 +438,7 @@ export class Session {
       args: (status: Deno.PointerObject) =>
         [
           this.handle,
-          null,
+          options,
           inputOutputs,
           inputHandles,
           feeds.length,
@@ -401,7 +447,7 @@ export class Session {
           fetches.length,
           targetHandles,
           targets.length,
-          null,
+          metadata,
           status,
         ] as const,
       results: () =>
@@ -413,7 +459,10 @@ export class Session {
             c.TF_DeleteTensor(handle);
           }
         }),
+      trace: () => metadata ? decodeRunMetadata(bufferBytes(metadata)) : [],
       free: () => {
+        if (options) c.TF_DeleteBuffer(options);
+        if (metadata) c.TF_DeleteBuffer(metadata);
         for (const t of inputs) c.TF_DeleteTensor(t);
       },
     };

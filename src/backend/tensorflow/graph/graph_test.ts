@@ -91,3 +91,30 @@ Deno.test({
     g.dispose();
   },
 });
+
+Deno.test({
+  name: "session: a traced run returns its ops' times, with grappler's op types",
+  ignore: skip,
+  async fn() {
+    await loadTensorflowBackend();
+    const g = new Graph();
+    const a = g.placeholder("a", "float32", [64, 64]);
+    const product = g.op("MatMul", [a, a], F32, { name: "product" })[0];
+    const session = new Session(g, THREADS);
+    const feed = {
+      dtype: "float32" as const,
+      shape: [64, 64],
+      data: new Float32Array(4096).fill(1),
+    };
+    const { outputs, ops } = await session.traceAsync([[a, feed]], [product]);
+    assert.equal(outputs[0][0], 64);
+    const matmul = ops.find((op) => op.node === "product");
+    assert.ok(matmul, `no timing for the product among ${ops.map((op) => op.node)}`);
+    assert.match(matmul.op, /MatMul/);
+    assert.ok(matmul.micros >= 0 && matmul.startMicros > 1.6e15, JSON.stringify(matmul));
+    // An untraced run afterwards carries no trace.
+    assert.equal((await session.runAsync([[a, feed]], [product]))[0][0], 64);
+    session.dispose();
+    g.dispose();
+  },
+});

@@ -13,6 +13,7 @@
  * @module
  */
 import { DataType, type Output } from "./capi.ts";
+import type { OpTiming } from "./step_stats.ts";
 import { type Attr, Graph, type HostTensor, Session } from "./graph.ts";
 import {
   type GraphLayer,
@@ -32,6 +33,7 @@ import {
 export type { GraphLayer } from "./layers.ts";
 export { unsupportedLayer } from "./layers.ts";
 export type { GraphOptimizer } from "./updates.ts";
+export type { OpTiming } from "./step_stats.ts";
 
 const F32: Attr = { type: DataType.float };
 
@@ -230,6 +232,34 @@ export class TrainingGraph {
     count: number,
     inputs: StepInputs,
   ): Promise<GraphStepResult> {
+    return this.#session.runAsync(this.#feeds(images, labels, count, inputs), [
+      this.#loss,
+      this.#correct,
+    ], [this.#update])
+      .then(([loss, correct]) => ({ loss: loss[0], correct: correct[0] }));
+  }
+
+  /**
+   * {@link step} traced by libtensorflow: the step's effects are the same, and each op's time
+   * comes back (grappler's rewritten op types, e.g. `_MklNativeConv2D`).
+   */
+  traceStep(
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+    inputs: StepInputs,
+  ): Promise<OpTiming[]> {
+    return this.#session.traceAsync(this.#feeds(images, labels, count, inputs), [], [
+      this.#update,
+    ]).then((run) => run.ops);
+  }
+
+  #feeds(
+    images: Float32Array,
+    labels: Int32Array,
+    count: number,
+    inputs: StepInputs,
+  ): [Output, HostTensor][] {
     if (inputs.dropoutSeeds.length !== this.#dropoutSeeds.length) {
       throw new Error(`step: expected ${this.#dropoutSeeds.length} dropout seeds`);
     }
@@ -247,8 +277,7 @@ export class TrainingGraph {
       if (value === undefined) throw new Error(`step: missing input ${name}`);
       feeds.push([placeholder, { dtype: "float32", shape: [], data: new Float32Array([value]) }]);
     }
-    return this.#session.runAsync(feeds, [this.#loss, this.#correct], [this.#update])
-      .then(([loss, correct]) => ({ loss: loss[0], correct: correct[0] }));
+    return feeds;
   }
 
   /** Resolves when every step started so far has finished. */
