@@ -9,7 +9,7 @@ import { torchCandidates } from "../../bench/peer.ts";
 import { benchTable } from "../../bench/table.ts";
 import { type BackendName, BACKENDS_BY_SPEED } from "../backend/select.ts";
 import { describeBackends } from "../backend/mod.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { repoRoot } from "../data/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import { writeJsonAtomic } from "../train/file_io.ts";

@@ -20,7 +20,7 @@ import {
   type StepInputs,
   TrainingGraph,
 } from "../backend/tensorflow/graph/training_graph.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { slotNames } from "../backend/tensorflow/graph/updates.ts";
 import { graphLayers, modelGraphMissing } from "../backend/tensorflow/graph/model_layers.ts";
 import { loadedTensorflowBackend } from "../backend/tensorflow/mod.ts";

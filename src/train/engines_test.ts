@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorflowBackend } from "../backend/tensorflow/mod.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/graph.ts";
+import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { buildModel } from "../models/build.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import type { ModelSpec } from "../models/spec.ts";

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { loadTensorflowBackend } from "../mod.ts";
 import { DataType } from "./capi.ts";
-import { Graph, Session } from "./graph.ts";
+import { Graph } from "./graph.ts";
+import { Session } from "./session.ts";
 
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";
 const F32 = { T: { type: DataType.float } };

@@ -2,7 +2,7 @@
  * A model's forward pass in inference mode (dropout off, batch norm on its moving statistics)
  * as one libtensorflow graph: each batch is one `TF_SessionRun`, so grappler and oneDNN fuse
  * convolution, bias and activation instead of tfjs dispatching them one by one, and a batch norm
- * right after a convolution is folded into its weights ({@link foldBatchNorm}).
+ * right after a convolution is folded into its weights ({@link ./layer_rewrites.ts}).
  *
  * The weights are fed with every batch rather than held in variables: the graph never goes
  * stale while a model keeps training, and feeding costs a copy of the weights, which is small
@@ -11,15 +11,10 @@
  * @module
  */
 import { DataType, type Output } from "./capi.ts";
-import { Graph, type HostTensor, Session } from "./graph.ts";
-import {
-  foldBatchNorm,
-  type GraphLayer,
-  type InferenceContext,
-  layerOps,
-  pointwiseAfterPooling,
-  unsupportedLayer,
-} from "./layers.ts";
+import { Graph, type HostTensor } from "./graph.ts";
+import { Session } from "./session.ts";
+import { type GraphLayer, type InferenceContext, layerOps, unsupportedLayer } from "./layers.ts";
+import { foldBatchNorm, pointwiseAfterPooling } from "./layer_rewrites.ts";
 
 /** The weights fed with a batch, layer by layer as in `GraphLayer.weights` and `.state`. */
 export interface InferenceWeights {

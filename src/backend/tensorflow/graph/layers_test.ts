@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { loadTensorflowBackend } from "../mod.ts";
 import type { Output } from "./capi.ts";
-import { Graph, Session } from "./graph.ts";
+import { Graph } from "./graph.ts";
+import { Session } from "./session.ts";
 import { type GraphLayer, layerOps, type TrainingContext } from "./layers.ts";
 
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";

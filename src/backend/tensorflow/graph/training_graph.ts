@@ -14,14 +14,10 @@
  */
 import { DataType, type Output } from "./capi.ts";
 import type { OpTiming } from "./step_stats.ts";
-import { type Attr, Graph, type HostTensor, Session } from "./graph.ts";
-import {
-  type GraphLayer,
-  layerOps,
-  pointwiseAfterPooling,
-  type TrainingContext,
-  unsupportedLayer,
-} from "./layers.ts";
+import { type Attr, Graph, type HostTensor } from "./graph.ts";
+import { Session } from "./session.ts";
+import { type GraphLayer, layerOps, type TrainingContext, unsupportedLayer } from "./layers.ts";
+import { pointwiseAfterPooling } from "./layer_rewrites.ts";
 import {
   type GraphOptimizer,
   slotNames,
@@ -46,7 +42,7 @@ export interface TrainingGraphOptions {
   probabilityClip: number;
   optimizer: GraphOptimizer;
   threads: { intraOp: number; interOp: number };
-  /** bfloat16 mixed precision (see `SessionOptions` in graph.ts); float32 by default. */
+  /** bfloat16 mixed precision (see `SessionOptions` in session.ts); float32 by default. */
   precision?: Precision;
 }
 
