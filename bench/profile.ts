@@ -52,11 +52,7 @@ export async function profileTrainingStep(
   batch: number,
   warmup = 2,
 ): Promise<StepProfile> {
-  const spec = getModelSpec(modelName);
-  const model = buildModel(spec);
-  const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
-  const classCount = spec.classCount ?? 10;
-  const { images, labels } = randomBatch(batch, classCount);
+  const { model, optimizer, classCount, images, labels } = profiledModel(modelName, batch);
   const step = () => {
     const { loss, correct } = trainStep(model, optimizer, { images, labels, count: batch }, {
       classCount,
@@ -119,13 +115,9 @@ export async function profileGraphStep(
   steps = 10,
   warmup = 3,
 ): Promise<StepProfile> {
-  const spec = getModelSpec(modelName);
-  const model = buildModel(spec);
-  const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
-  const classCount = spec.classCount ?? 10;
+  const { model, optimizer, classCount, images, labels } = profiledModel(modelName, batch);
   const engine = makeStepEngine(model, optimizer, { classCount }, "graph");
   const seeds = model.layers.filter((l) => l.getClassName() === "Dropout").map((_, i) => i + 1);
-  const { images, labels } = randomBatch(batch, classCount);
   const data = { images, labels, count: batch };
   try {
     await engine.beginEpoch();
@@ -161,14 +153,18 @@ export async function profileGraphStep(
   }
 }
 
-/** `batch` seeded random images and cycling labels. */
-function randomBatch(batch: number, classCount: number) {
+/** A fresh model with Adam, and `batch` seeded random images with cycling labels. */
+function profiledModel(modelName: string, batch: number) {
+  const spec = getModelSpec(modelName);
+  const model = buildModel(spec);
+  const optimizer = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
+  const classCount = spec.classCount ?? 10;
   const rng = new Random(3);
   const images = new Float32Array(batch * 784);
   for (let i = 0; i < images.length; i++) images[i] = rng.next();
   const labels = new Int32Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = i % classCount;
-  return { images, labels };
+  return { model, optimizer, classCount, images, labels };
 }
 
 /**
