@@ -20,6 +20,7 @@ import { type GraphLayer, layerOps, type TrainingContext, unsupportedLayer } fro
 import { pointwiseAfterPooling } from "./layer_rewrites.ts";
 import {
   type GraphOptimizer,
+  scratchNames,
   slotNames,
   type StepScalarName,
   stepScalars,
@@ -99,6 +100,8 @@ export class TrainingGraph {
   readonly #weights: Variable[] = [];
   /** `#slots[k][i]`: slot k of weight i. */
   readonly #slots: Variable[][];
+  /** `#scratch[k][i]`: working variable k of weight i's update (not state). */
+  readonly #scratch: Variable[][];
   readonly #state: Variable[] = [];
   readonly #stateUpdates: Deno.PointerObject[] = [];
   readonly #inputs: { x: Output; labels: Output };
@@ -116,6 +119,8 @@ export class TrainingGraph {
     const g = this.#graph;
     const slots = slotNames(options.optimizer);
     this.#slots = slots.map(() => []);
+    const scratch = scratchNames(options.optimizer);
+    this.#scratch = scratch.map(() => []);
     this.#inputs = {
       x: g.placeholder("x", "float32", [-1, 28, 28, 1]),
       labels: g.placeholder("labels", "int32", [-1]),
@@ -131,6 +136,9 @@ export class TrainingGraph {
         this.#weights.push(this.#variable(w.name, w.shape));
         slots.forEach((slot, k) =>
           this.#slots[k].push(this.#variable(`${w.name}/${slot}`, w.shape))
+        );
+        scratch.forEach((name, k) =>
+          this.#scratch[k].push(this.#variable(`${w.name}/${name}`, w.shape))
         );
         return this.#weights.at(-1)!.read;
       },
@@ -158,6 +166,7 @@ export class TrainingGraph {
         {
           weight: this.#weights[i],
           slots: this.#slots.map((list) => list[i]),
+          scratch: this.#scratch.map((list) => list[i]),
           gradient,
         },
         this.#scalars as Record<StepScalarName, Output>,
