@@ -3,7 +3,7 @@
  * figure, and writes its JSON. Speeds are never asserted (benchmarks are not timed tests).
  */
 import assert from "node:assert/strict";
-import { bfloat16MissingReason } from "../src/backend/tensorflow/graph/graph.ts";
+import { bfloat16MissingReason } from "../src/backend/tensorflow/graph/session.ts";
 
 Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.json", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
