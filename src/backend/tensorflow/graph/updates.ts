@@ -96,7 +96,7 @@ export interface UpdateTarget {
  * the square root, so without momentum it runs as `ResourceApplyAdam` with β₁ = 0, β₁ᵗ = β₂ᵗ = 0
  * and β₂ = α, which computes v' = v + (g² − v)(1 − α) and θ −= lr · m'/(√v' + ε), where
  * m' = m + (g − m) is exactly g because m is zeroed first (a zero write instead of ten passes
- * over the weights: a quarter of the Kaggle CNN's step was its RMSprop ops). With momentum it
+ * over the weights: a fifth of the Kaggle CNN's step was its RMSprop ops). With momentum it
  * runs op for op.
  *
  * @example
@@ -127,28 +127,18 @@ export function updateOps(
     const beta1Power = sub(c(1), scalars.oneMinusBeta1Power);
     const beta2Power = sub(c(1), scalars.oneMinusBeta2Power);
     const epsilonHat = mul(c(optimizer.epsilon), sqrt(scalars.oneMinusBeta2Power));
-    return [
-      g.operation(
-        "ResourceApplyAdam",
-        [
-          weight.handle,
-          m.handle,
-          v.handle,
-          beta1Power,
-          beta2Power,
-          scalars.learningRate,
-          c(optimizer.beta1),
-          c(optimizer.beta2),
-          epsilonHat,
-          gradient,
-        ],
-        { T: F32, use_locking: { bool: false }, use_nesterov: { bool: false } },
-        {
-          name: "apply_adam",
-          control: after,
-        },
-      ),
-    ];
+    return [applyAdam(g, {
+      weight,
+      m,
+      v,
+      beta1Power,
+      beta2Power,
+      learningRate: scalars.learningRate,
+      beta1: c(optimizer.beta1),
+      beta2: c(optimizer.beta2),
+      epsilon: epsilonHat,
+      gradient,
+    }, after)];
   }
   // TorchRMSprop: g ← g + wd·θ; s' = s·α + g²·(1−α); step = g/(√s' + ε) [+ μ·buffer];
   // θ' = θ − step·lr
@@ -164,28 +154,18 @@ export function updateOps(
     const [squareAvg] = target.slots;
     const [m] = target.scratch;
     const zeroed = assign(m, g.op("ZerosLike", [g2], T)[0]);
-    return [
-      g.operation(
-        "ResourceApplyAdam",
-        [
-          weight.handle,
-          m.handle,
-          squareAvg.handle,
-          c(0),
-          c(0),
-          scalars.learningRate,
-          c(0),
-          c(optimizer.alpha),
-          c(optimizer.epsilon),
-          g2,
-        ],
-        { T: F32, use_locking: { bool: false }, use_nesterov: { bool: false } },
-        {
-          name: "apply_rmsprop",
-          control: [...after, zeroed],
-        },
-      ),
-    ];
+    return [applyAdam(g, {
+      weight,
+      m,
+      v: squareAvg,
+      beta1Power: c(0),
+      beta2Power: c(0),
+      learningRate: scalars.learningRate,
+      beta1: c(0),
+      beta2: c(optimizer.alpha),
+      epsilon: c(optimizer.epsilon),
+      gradient: g2,
+    }, [...after, zeroed])];
   }
   const [squareAvg, buffer] = target.slots;
   const newSquareAvg = add(
@@ -200,4 +180,43 @@ export function updateOps(
   }
   operations.push(assign(weight, sub(weight.read, mul(step, scalars.learningRate))));
   return operations;
+}
+
+/** The inputs of TensorFlow's `ResourceApplyAdam`, in its terms. */
+interface AdamInputs {
+  weight: VariableRef;
+  m: VariableRef;
+  v: VariableRef;
+  beta1Power: Output;
+  beta2Power: Output;
+  learningRate: Output;
+  beta1: Output;
+  beta2: Output;
+  epsilon: Output;
+  gradient: Output;
+}
+
+/** One in-place `ResourceApplyAdam` on `inputs`' variables, run after `control`. */
+function applyAdam(g: Graph, inputs: AdamInputs, control: Deno.PointerObject[]) {
+  const { weight, m, v } = inputs;
+  return g.operation(
+    "ResourceApplyAdam",
+    [
+      weight.handle,
+      m.handle,
+      v.handle,
+      inputs.beta1Power,
+      inputs.beta2Power,
+      inputs.learningRate,
+      inputs.beta1,
+      inputs.beta2,
+      inputs.epsilon,
+      inputs.gradient,
+    ],
+    { T: F32, use_locking: { bool: false }, use_nesterov: { bool: false } },
+    {
+      name: "apply_adam",
+      control,
+    },
+  );
 }
