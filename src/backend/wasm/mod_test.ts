@@ -18,6 +18,8 @@ Deno.test("setupWasmBackend registers the gradient kernels and reports threads",
     "FusedConv2D",
     "Identity",
     "MaxPoolGrad",
+    "Slice",
+    "SplitV",
     "Sum",
     "_FusedMatMul",
   ]);

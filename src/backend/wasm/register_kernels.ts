@@ -15,6 +15,7 @@
  * | Add | replaced | a bias row added to every row: SIMD, ~5× faster than 4.22's broadcast |
  * | DigitkitWasmReluGrad | added | the ReLU gradient in one SIMD pass (tfjs: Step, Cast, Multiply) |
  * | Identity | replaced | 4.22 copies; ours shares the input's memory (~8 ms a Keras CNN step) |
+ * | Slice, SplitV | replaced | contiguous: copy only the slice (4.22 copies the whole input each) |
  *
  * Replaced kernels that do not cover every case fall back to 4.22's version.
  *
@@ -27,6 +28,7 @@ import { maxPoolGrad } from "./max_pool_grad.ts";
 import { makeSum } from "./sum.ts";
 import { makeTransposeFirstMatMul } from "./batch_mat_mul.ts";
 import { makeSharedIdentity } from "./identity.ts";
+import { makeContiguousSlice, makeContiguousSplitV } from "./slice.ts";
 import { makeBiasAdd } from "./bias_add.ts";
 import { makeNarrowConv2D, withExplicitSamePadding } from "./conv2d_simd.ts";
 import { reluGrad, WASM_RELU_GRAD } from "./relu_grad.ts";
@@ -98,6 +100,12 @@ export function registerWasmGradientKernels(): CustomKernel[] {
     register(name, (fallback) => makeTransposeFirstMatMul(requireFallback(name, fallback)));
   }
   register("Identity", (fallback) => makeSharedIdentity(requireFallback("Identity", fallback)));
+  register("Slice", (fallback) => makeContiguousSlice(requireFallback("Slice", fallback)));
+  register("SplitV", (fallback) =>
+    // SplitV returns one tensor per piece; the registry's type says one.
+    makeContiguousSplitV(
+      requireFallback("SplitV", fallback) as unknown as (args: KernelArgs) => tf.TensorInfo[],
+    ) as unknown as KernelFunc);
   register("Add", (fallback) => makeBiasAdd(requireFallback("Add", fallback)));
   register("Conv2D", (fallback) => makeNarrowConv2D(requireFallback("Conv2D", fallback)));
   if (tf.getKernel(WASM_RELU_GRAD, "wasm") === undefined) {
