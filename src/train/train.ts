@@ -34,7 +34,7 @@ import { type EngineChoice, makeStepEngine, type PendingStep, type Precision } f
 import { makeOptimizer, withWeightDecay } from "./optimizers.ts";
 import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
-import { evaluateArrays } from "./step.ts";
+import { makeValidator } from "./validation.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
@@ -189,6 +189,7 @@ export async function train(
   }
   const rng = new Random(start.rng);
   const history = start.history;
+  const validator = valArrays ? makeValidator(model, spec.name, valArrays, classCount) : null;
   const dropoutCount = model.layers.filter((l) => l.getClassName() === "Dropout").length;
   const precision = options.precision ?? "float32";
   const stepOptions = {
@@ -272,9 +273,7 @@ export async function train(
       if (recipe.batchNormRecalibration) {
         recalibrateBatchNorm(model, trainArrays, recipe.batchNormRecalibration);
       }
-      const val = valArrays
-        ? await evaluateArrays(model, valArrays, classCount)
-        : { loss: NaN, accuracy: NaN };
+      const val = validator ? await validator.validate() : { loss: NaN, accuracy: NaN };
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,

@@ -1,0 +1,88 @@
+/**
+ * The validation at the end of each training epoch: loss and accuracy of the model on the
+ * validation set, through the model's compiled inference graph where it has one (tensorflow
+ * backend, supported layers: one session run per 1000 images, ~20–30% faster than op-by-op
+ * tfjs), else op by op on the device ({@link evaluateArrays}). Both compute the same figures.
+ *
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { modelClassifier } from "../models/tf_classifier.ts";
+import type { TrainingArrays } from "./batches.ts";
+import { evaluateArrays, PROB_EPSILON } from "./step.ts";
+
+/** Mean loss and accuracy over a data set. */
+export interface Metrics {
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * The kit's validation figures from predicted probabilities (`count × classCount`, row-major):
+ * the mean cross-entropy with probabilities clipped to [ε, 1 − ε] (Keras' ε, as in training),
+ * and the fraction of rows whose first largest probability is the label.
+ *
+ * @example
+ * ```ts
+ * import { probabilityMetrics } from "./validation.ts";
+ * const probs = new Float32Array([0.9, 0.1, 0.5, 0.5]);
+ * console.log(probabilityMetrics(probs, new Int32Array([0, 1]), 2));
+ * // { loss: 0.39925…, accuracy: 0.5 } — the tie goes to class 0, as argMax picks
+ * ```
+ */
+export function probabilityMetrics(
+  probs: Float32Array,
+  labels: Int32Array,
+  classCount: number,
+): Metrics {
+  const count = labels.length;
+  if (probs.length !== count * classCount) {
+    throw new Error(`expected ${count} × ${classCount} probabilities, got ${probs.length}`);
+  }
+  if (count === 0) return { loss: NaN, accuracy: NaN };
+  const low = Math.fround(PROB_EPSILON), high = Math.fround(1 - PROB_EPSILON);
+  let lossSum = 0, correct = 0;
+  for (let i = 0; i < count; i++) {
+    const row = probs.subarray(i * classCount, (i + 1) * classCount);
+    lossSum -= Math.log(Math.min(high, Math.max(low, row[labels[i]])));
+    let best = 0;
+    for (let k = 1; k < classCount; k++) if (row[k] > row[best]) best = k;
+    if (best === labels[i]) correct++;
+  }
+  return { loss: lossSum / count, accuracy: correct / count };
+}
+
+/**
+ * A function that validates `model` on `data` with its current weights, each time it is
+ * called, and the engine it uses (`graph` or `eager`).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { buildModel, getModelSpec } from "../models/mod.ts";
+ * import { makeValidator } from "./validation.ts";
+ * await tf.setBackend("cpu");
+ * const model = buildModel(getModelSpec("logistic-regression"));
+ * const data = { images: new Float32Array(2 * 784), labels: new Int32Array([3, 7]), count: 2 };
+ * const validator = makeValidator(model, "lr", data, 10);
+ * console.log(validator.engine, (await validator.validate()).accuracy); // "eager" and 0, 0.5 or 1
+ * model.dispose();
+ * ```
+ */
+export function makeValidator(
+  model: tf.LayersModel,
+  name: string,
+  data: TrainingArrays,
+  classCount: number,
+): { engine: "graph" | "eager"; validate: () => Promise<Metrics> } {
+  const classifier = modelClassifier(model, name);
+  if (classifier.engine !== "graph") {
+    return { engine: "eager", validate: () => evaluateArrays(model, data, classCount) };
+  }
+  const labels = data.labels.subarray(0, data.count);
+  return {
+    engine: "graph",
+    validate: async () =>
+      probabilityMetrics(await classifier.predict(data.images, data.count), labels, classCount),
+  };
+}
