@@ -24,7 +24,12 @@ import { train } from "../src/train/train.ts";
 import type { EngineChoice, Precision } from "../src/train/engines.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
 import { findTorch, type PeerResult, runPeer, type TorchPython, type Workload } from "./peer.ts";
-import { profileGraphStep, profileTrainingStep, type StepProfile } from "./profile.ts";
+import {
+  furthestFromFloor,
+  profileGraphStep,
+  profileTrainingStep,
+  type StepProfile,
+} from "./profile.ts";
 
 /**
  * Sizes and choices of one benchmark run; our training figure times the second of two epochs
@@ -311,26 +316,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   if (peerFiles) await Deno.remove(peerFiles.dir, { recursive: true });
-  const furthestFromFloor = (figures: Figure[]) =>
-    figures.filter((f) => f.id.startsWith("train ") && f.backend && f.floorFraction !== undefined)
-      .sort((a, b) => a.floorFraction! - b.floorFraction!)[0];
+  let profile: StepProfile | null = null, graphProfile: StepProfile | null = null;
   const slowest = furthestFromFloor(list);
-  let profile: StepProfile | null = null;
   if (slowest) {
-    const model = /^train (\S+)/.exec(slowest.id)![1];
-    log(`profiling one training step of ${model} on ${slowest.backend}`);
+    log(`profiling one training step of ${slowest.model} on ${slowest.backend}`);
     await initBackend(slowest.backend as BackendName, { threads: options.threads });
-    profile = await profileTrainingStep(model, options.batch);
+    profile = await profileTrainingStep(slowest.model, options.batch);
   }
   const slowestGraph = furthestFromFloor(
     list.filter((f) => f.description.endsWith("graph engine")),
   );
-  let graphProfile: StepProfile | null = null;
   if (slowestGraph) {
-    const model = /^train (\S+)/.exec(slowestGraph.id)![1];
-    log(`tracing graph training steps of ${model} on tensorflow`);
+    log(`tracing graph training steps of ${slowestGraph.model} on tensorflow`);
     await initBackend("tensorflow", { threads: options.threads });
-    graphProfile = await profileGraphStep(model, options.batch);
+    graphProfile = await profileGraphStep(slowestGraph.model, options.batch);
   }
   return {
     date: new Date().toISOString(),

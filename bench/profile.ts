@@ -153,6 +153,29 @@ export async function profileGraphStep(
   }
 }
 
+/**
+ * The training figure furthest from its compute floor (lowest fraction), as its model and
+ * backend, or undefined when no figure has a floor.
+ *
+ * @example
+ * ```ts
+ * import { furthestFromFloor } from "./profile.ts";
+ * console.log(furthestFromFloor([
+ *   { id: "train a [wasm]", backend: "wasm", floorFraction: 0.08 },
+ *   { id: "train b [tensorflow]", backend: "tensorflow", floorFraction: 0.4 },
+ *   { id: "infer a [wasm]", backend: "wasm" },
+ * ])); // { model: "a", backend: "wasm" }
+ * ```
+ */
+export function furthestFromFloor(
+  figures: { id: string; backend: string | null; floorFraction?: number }[],
+): { model: string; backend: string } | undefined {
+  const slowest = figures
+    .filter((f) => f.id.startsWith("train ") && f.backend && f.floorFraction !== undefined)
+    .sort((a, b) => a.floorFraction! - b.floorFraction!)[0];
+  return slowest && { model: /^train (\S+)/.exec(slowest.id)![1], backend: slowest.backend! };
+}
+
 /** A fresh model with Adam, and `batch` seeded random images with cycling labels. */
 function profiledModel(modelName: string, batch: number) {
   const spec = getModelSpec(modelName);
