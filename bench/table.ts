@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BenchReport } from "./harness.ts";
+import type { BenchReport } from "./bench_report.ts";
 import { profileTable } from "./profile.ts";
 
 function num(v: number | null | undefined, unit = ""): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { BenchReport } from "./harness.ts";
+import type { BenchReport } from "./bench_report.ts";
 import { benchTable } from "./table.ts";
 
 function report(figures: BenchReport["figures"]): BenchReport {
