@@ -20,11 +20,11 @@ import { type GraphLayer, layerOps, type TrainingContext, unsupportedLayer } fro
 import { pointwiseAfterPooling } from "./layer_rewrites.ts";
 import {
   type GraphOptimizer,
+  makeUpdater,
   scratchNames,
   slotNames,
   type StepScalarName,
   stepScalars,
-  updateOps,
 } from "./updates.ts";
 
 export type { GraphLayer } from "./layers.ts";
@@ -159,19 +159,18 @@ export class TrainingGraph {
     this.#correct = correct;
     const grads = g.gradients(loss, this.#weights.map((w) => w.read));
     const forward = [loss.op, correct.op];
+    const update = makeUpdater(
+      g,
+      options.optimizer,
+      this.#scalars as Record<StepScalarName, Output>,
+    );
     const updates = grads.flatMap((gradient, i) =>
-      updateOps(
-        g,
-        options.optimizer,
-        {
-          weight: this.#weights[i],
-          slots: this.#slots.map((list) => list[i]),
-          scratch: this.#scratch.map((list) => list[i]),
-          gradient,
-        },
-        this.#scalars as Record<StepScalarName, Output>,
-        forward,
-      )
+      update({
+        weight: this.#weights[i],
+        slots: this.#slots.map((list) => list[i]),
+        scratch: this.#scratch.map((list) => list[i]),
+        gradient,
+      }, forward)
     );
     this.#update = g.operation("NoOp", [], {}, {
       name: "train_step",

@@ -36,7 +36,7 @@ export function slotNames(optimizer: GraphOptimizer): string[] {
 /**
  * Names of the per-weight working variables an update needs besides its slots: not optimizer
  * state (never loaded, read or checkpointed). RMSprop without momentum runs as
- * `ResourceApplyAdam` (see {@link updateOps}), whose first moment is such a variable.
+ * `ResourceApplyAdam` (see {@link makeUpdater}), whose first moment is such a variable.
  *
  * @example
  * ```ts
@@ -84,8 +84,9 @@ export interface UpdateTarget {
 }
 
 /**
- * The operations that update the weight and each of its slots from the step's scalar inputs,
- * each run after `after` (the forward pass, so no update races a read of the old weights).
+ * A function giving the operations that update one weight and each of its slots from the step's
+ * scalar inputs, each run after `after` (the forward pass, so no update races a read of the old
+ * weights). The scalars derived from the step's inputs are built once, for every weight.
  *
  * Adam is TensorFlow's fused, in-place `ResourceApplyAdam` fed so that its formula is
  * FlatAdam's: TensorFlow computes θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m'/(√v' + ε̂) with ε̂ = ε·√(1−β₂ᵗ),
@@ -101,17 +102,16 @@ export interface UpdateTarget {
  *
  * @example
  * ```ts ignore
- * import { updateOps } from "./updates.ts";
- * const operations = updateOps(graph, optimizer, target, scalars, [forward]);
+ * import { makeUpdater } from "./updates.ts";
+ * const update = makeUpdater(graph, optimizer, scalars);
+ * const operations = update(target, [forward]);
  * ```
  */
-export function updateOps(
+export function makeUpdater(
   g: Graph,
   optimizer: GraphOptimizer,
-  target: UpdateTarget,
   scalars: Record<StepScalarName, Output>,
-  after: Deno.PointerObject[],
-): Deno.PointerObject[] {
+): (target: UpdateTarget, after: Deno.PointerObject[]) => Deno.PointerObject[] {
   const T = { T: F32 };
   const mul = (a: Output, b: Output) => g.op("Mul", [a, b], T)[0];
   const add = (a: Output, b: Output) => g.op("AddV2", [a, b], T)[0];
@@ -120,66 +120,62 @@ export function updateOps(
   const square = (a: Output) => g.op("Square", [a], T)[0];
   const sub = (a: Output, b: Output) => g.op("Sub", [a, b], T)[0];
   const c = (value: number) => g.constant([value], []);
-  const { weight, gradient } = target;
+  const learningRate = scalars.learningRate;
   if (optimizer.kind === "adam") {
-    const [m, v] = target.slots;
     // 1 − (1 − βᵗ) is exact in float32 (Sterbenz), so TensorFlow's 1 − βᵗ is the fed value.
-    const beta1Power = sub(c(1), scalars.oneMinusBeta1Power);
-    const beta2Power = sub(c(1), scalars.oneMinusBeta2Power);
-    const epsilonHat = mul(c(optimizer.epsilon), sqrt(scalars.oneMinusBeta2Power));
-    return [applyAdam(g, {
-      weight,
-      m,
-      v,
-      beta1Power,
-      beta2Power,
-      learningRate: scalars.learningRate,
+    const shared = {
+      beta1Power: sub(c(1), scalars.oneMinusBeta1Power),
+      beta2Power: sub(c(1), scalars.oneMinusBeta2Power),
+      learningRate,
       beta1: c(optimizer.beta1),
       beta2: c(optimizer.beta2),
-      epsilon: epsilonHat,
-      gradient,
-    }, after)];
+      epsilon: mul(c(optimizer.epsilon), sqrt(scalars.oneMinusBeta2Power)),
+    };
+    return ({ weight, slots: [m, v], gradient }, after) => [
+      applyAdam(g, { ...shared, weight, m, v, gradient }, after),
+    ];
   }
   // TorchRMSprop: g ← g + wd·θ; s' = s·α + g²·(1−α); step = g/(√s' + ε) [+ μ·buffer];
   // θ' = θ − step·lr
-  const g2 = optimizer.weightDecay > 0
-    ? add(gradient, mul(weight.read, c(optimizer.weightDecay)))
-    : gradient;
-  const assign = (variable: VariableRef, value: Output, control = after) =>
+  const { alpha, epsilon, weightDecay, momentum } = optimizer;
+  const decayed = (weight: VariableRef, gradient: Output) =>
+    weightDecay > 0 ? add(gradient, mul(weight.read, c(weightDecay))) : gradient;
+  const assign = (variable: VariableRef, value: Output, after: Deno.PointerObject[]) =>
     g.operation("AssignVariableOp", [variable.handle, value], { dtype: F32 }, {
       name: "assign",
-      control,
+      control: after,
     });
-  if (optimizer.momentum === 0) {
-    const [squareAvg] = target.slots;
-    const [m] = target.scratch;
-    const zeroed = assign(m, g.op("ZerosLike", [g2], T)[0]);
-    return [applyAdam(g, {
-      weight,
-      m,
-      v: squareAvg,
-      beta1Power: c(0),
-      beta2Power: c(0),
-      learningRate: scalars.learningRate,
-      beta1: c(0),
-      beta2: c(optimizer.alpha),
-      epsilon: c(optimizer.epsilon),
-      gradient: g2,
-    }, [...after, zeroed])];
+  if (momentum === 0) {
+    const zero = c(0);
+    const shared = {
+      beta1Power: zero,
+      beta2Power: zero,
+      learningRate,
+      beta1: zero,
+      beta2: c(alpha),
+      epsilon: c(epsilon),
+    };
+    return ({ weight, slots: [squareAvg], scratch: [m], gradient }, after) => {
+      const g2 = decayed(weight, gradient);
+      const zeroed = assign(m, g.op("ZerosLike", [g2], T)[0], after);
+      return [
+        applyAdam(g, { ...shared, weight, m, v: squareAvg, gradient: g2 }, [...after, zeroed]),
+      ];
+    };
   }
-  const [squareAvg, buffer] = target.slots;
-  const newSquareAvg = add(
-    mul(squareAvg.read, c(optimizer.alpha)),
-    mul(square(g2), c(1 - optimizer.alpha)),
-  );
-  let step = div(g2, add(sqrt(newSquareAvg), c(optimizer.epsilon)));
-  const operations = [assign(squareAvg, newSquareAvg)];
-  if (optimizer.momentum > 0) {
-    step = add(mul(buffer.read, c(optimizer.momentum)), step);
-    operations.push(assign(buffer, step));
-  }
-  operations.push(assign(weight, sub(weight.read, mul(step, scalars.learningRate))));
-  return operations;
+  return ({ weight, slots: [squareAvg, buffer], gradient }, after) => {
+    const g2 = decayed(weight, gradient);
+    const newSquareAvg = add(mul(squareAvg.read, c(alpha)), mul(square(g2), c(1 - alpha)));
+    let step = div(g2, add(sqrt(newSquareAvg), c(epsilon)));
+    const operations = [assign(squareAvg, newSquareAvg, after)];
+    // slotNames gives a momentum buffer only for a positive momentum.
+    if (momentum > 0) {
+      step = add(mul(buffer.read, c(momentum)), step);
+      operations.push(assign(buffer, step, after));
+    }
+    operations.push(assign(weight, sub(weight.read, mul(step, learningRate)), after));
+    return operations;
+  };
 }
 
 /** The inputs of TensorFlow's `ResourceApplyAdam`, in its terms. */
