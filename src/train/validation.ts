@@ -7,6 +7,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import { decide } from "../evaluate/metrics.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
 import type { TrainingArrays } from "./batches.ts";
 import { evaluateArrays, PROB_EPSILON } from "./step.ts";
@@ -40,14 +41,13 @@ export function probabilityMetrics(
     throw new Error(`expected ${count} × ${classCount} probabilities, got ${probs.length}`);
   }
   if (count === 0) return { loss: NaN, accuracy: NaN };
+  // Clipped above too, as training's loss is (the evaluation suites clip to [ε, 1]).
   const low = Math.fround(PROB_EPSILON), high = Math.fround(1 - PROB_EPSILON);
+  const { predicted } = decide(probs, count, classCount);
   let lossSum = 0, correct = 0;
   for (let i = 0; i < count; i++) {
-    const row = probs.subarray(i * classCount, (i + 1) * classCount);
-    lossSum -= Math.log(Math.min(high, Math.max(low, row[labels[i]])));
-    let best = 0;
-    for (let k = 1; k < classCount; k++) if (row[k] > row[best]) best = k;
-    if (best === labels[i]) correct++;
+    lossSum -= Math.log(Math.min(high, Math.max(low, probs[i * classCount + labels[i]])));
+    if (predicted[i] === labels[i]) correct++;
   }
   return { loss: lossSum / count, accuracy: correct / count };
 }
