@@ -3,7 +3,9 @@
  *
  * Every command returns a JSON-serialisable result. With `--json` that result is printed as one
  * JSON object on stdout; otherwise the command's own human summary goes to stdout. Progress and
- * warnings always go to stderr. User errors (bad input, bad flags) print one line and exit 1.
+ * warnings always go to stderr. Every failure (bad input, bad flags, a refused file, an internal
+ * error, a rejection nobody awaited) prints ONE line on stderr, under `--json` also a JSON object
+ * `{error, kind, …}` on stdout, and exits 1; `DIGITKIT_DEBUG=1` adds the stack trace.
  *
  * @example
  * ```sh
@@ -13,7 +15,7 @@
  *
  * @module
  */
-import { isUserError } from "./util/errors.ts";
+import { debugEnabled, errorReport } from "./util/errors.ts";
 import { type Command, COMMANDS } from "./cli/commands.ts";
 
 function usage(): string {
@@ -47,15 +49,37 @@ export async function main(args: string[]): Promise<number> {
     else if (result.text) console.log(result.text);
     return result.exitCode ?? 0;
   } catch (error) {
-    if (isUserError(error)) {
-      console.error(`kit ${name}: ${error.message}`);
-      if (json) console.log(JSON.stringify({ error: error.message }));
-      return 1;
-    }
-    throw error;
+    reportError(name, json, error);
+    return 1;
   }
 }
 
+/** Prints `error` the CLI's way: one line on stderr, a JSON object on stdout under `--json`. */
+function reportError(command: string, json: boolean, error: unknown): void {
+  const report = errorReport(error);
+  console.error(`kit ${command}: ${report.line}`);
+  if (debugEnabled() && error instanceof Error && error.stack) console.error(error.stack);
+  if (json) console.log(JSON.stringify(report.json));
+}
+
+/** Errors that escape every await (a timer that throws, a promise nobody awaited) end the
+ * process the same way, instead of as an `Uncaught` stack trace. */
+function reportEscapedErrors(command: string, json: boolean): void {
+  const fail = (error: unknown) => {
+    reportError(command, json, error);
+    Deno.exit(1);
+  };
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    fail(event.reason);
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    fail(event.error ?? event.message);
+  });
+}
+
 if (import.meta.main) {
+  reportEscapedErrors(Deno.args[0] ?? "", Deno.args.includes("--json"));
   Deno.exitCode = await main(Deno.args);
 }

@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     param: { type: "string", short: "p", multiple: true },
     timeout: { type: "string" },
     out: { type: "string" },
-  });
+  }, { allowPositionals: true });
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) {
     throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { UsageError } from "../util/errors.ts";
-import { parseFlags } from "./args.ts";
+import { quote, UsageError } from "../util/errors.ts";
+import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 import {
   applySplitPreset,
@@ -61,11 +61,15 @@ export async function run(flags: string[]): Promise<CommandResult> {
   }
   const emnistSplit = (values["emnist-split"] ?? "digits") as EmnistSplit;
   if (!EMNIST_SPLITS.includes(emnistSplit)) {
-    throw new UsageError(`--emnist-split must be one of ${EMNIST_SPLITS.join(", ")}`);
+    throw new UsageError(
+      `--emnist-split must be one of ${EMNIST_SPLITS.join(", ")}, got ${quote(emnistSplit)}`,
+    );
   }
-  const seed = values.seed === undefined ? 42 : Number(values.seed);
-  if (!Number.isInteger(seed)) {
-    throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
+  const seed = intFlag("seed", values.seed, 0) ?? 42;
+  if (values.split !== undefined && !(SPLIT_PRESETS as readonly string[]).includes(values.split)) {
+    throw new UsageError(
+      `--split must be one of ${SPLIT_PRESETS.join(", ")}, got ${quote(values.split)}`,
+    );
   }
 
   const start = performance.now();

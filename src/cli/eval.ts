@@ -229,10 +229,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const seed = intFlag("seed", values.seed, 0) ?? 0;
   const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const paths = list(values.path);
-  const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
-
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
-  const backend = await initBackend(parseBackendChoice(values.backend ?? "auto"));
+  const backendChoice = parseBackendChoice(values.backend ?? "auto");
+  const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
+  const backend = await initBackend(backendChoice);
   // TODO(train): loadClassifier lives in src/train/checkpoint.ts (training engineer).
   const { loadClassifier } = await import("../train/checkpoint.ts");
   const classifiers = uniqueNames(await Promise.all(modelDirs.map((d) => loadClassifier(d))));

@@ -52,7 +52,7 @@ function timestamp(): string {
 
 /** Runs `kit report`. */
 export async function run(flags: string[]): Promise<CommandResult> {
-  const { values, positionals } = parseFlags(flags, {
+  const { values } = parseFlags(flags, {
     profile: { type: "string" },
     out: { type: "string" },
     root: { type: "string" },
@@ -69,7 +69,6 @@ export async function run(flags: string[]): Promise<CommandResult> {
     metadata: { type: "string" },
     "emnist-dir": { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const runName = values.out ?? `report-${timestamp()}`;
   if (!/^[\w.-]+$/.test(runName) || runName.startsWith(".")) {
     throw new UsageError(

@@ -96,11 +96,12 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const limit = intFlag("limit", values.limit, 1);
   const seed = intFlag("seed", values.seed, 0) ?? 42;
   const runDir = values.out ?? `reports/runs/${spec.name}-${recipe.name}-s${seed}`;
-  const backend = await initBackend(parseBackendChoice(values.backend), {
-    threads: intFlag("threads", values.threads, 1),
-  });
+  // Every flag is judged before the backend loads (seconds, and libtensorflow's own output).
+  const backendChoice = parseBackendChoice(values.backend);
+  const threads = intFlag("threads", values.threads, 1);
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
+  const backend = await initBackend(backendChoice, { threads });
   const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
   const result = await train(spec, sets, recipe, {
     seed,
