@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { constants, gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.ts";
-import { isGzip } from "./files.ts";
+import { gunzipHead, inputFsError, isGzip } from "./files.ts";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx.ts";
 
 /** File formats the kit reads. */
@@ -18,16 +17,6 @@ const HEAD_BYTES = 4096;
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
   return prefix.every((b, i) => bytes[i] === b);
-}
-
-/** First bytes of the gzip's content, decoded without needing the whole stream. */
-function gunzipHead(head: Uint8Array): Uint8Array {
-  try {
-    const out = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  } catch {
-    return new Uint8Array(0);
-  }
 }
 
 function fromName(name: string): FileFormat | undefined {
@@ -88,10 +77,7 @@ export async function detectFileFormat(path: string): Promise<FileFormat> {
   try {
     file = await Deno.open(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InputError(path, "", "an existing file or folder", "no such file");
-    }
-    throw error;
+    throw inputFsError(path, error, "file");
   }
   try {
     const buffer = new Uint8Array(HEAD_BYTES);

@@ -9,8 +9,8 @@ import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { InputError } from "../util/errors.ts";
 import type { DigitDataset } from "./types.ts";
-import { isFile, maybeGunzip, readInputFile } from "./files.ts";
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, idxFileFromBytes, readIdxFile } from "./idx.ts";
+import { isFile, readInputFile } from "./files.ts";
+import { decodeIdxFile, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from "./idx.ts";
 import { idxFilesToDataset } from "./idx_dataset.ts";
 
 /** The six EMNIST splits. */
@@ -136,16 +136,8 @@ export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> 
     ]);
     const mapping = parseEmnistMapping(new TextDecoder().decode(mappingBytes), mappingName);
     const at = (entry: string) => `${zipPath}:${entry}`;
-    const images = idxFileFromBytes(
-      maybeGunzip(imagesGz, at(imagesName)),
-      at(imagesName),
-      IDX_IMAGES_MAGIC,
-    );
-    const labels = idxFileFromBytes(
-      maybeGunzip(labelsGz, at(labelsName)),
-      at(labelsName),
-      IDX_LABELS_MAGIC,
-    );
+    const images = decodeIdxFile(imagesGz, at(imagesName), IDX_IMAGES_MAGIC);
+    const labels = decodeIdxFile(labelsGz, at(labelsName), IDX_LABELS_MAGIC);
     return idxFilesToDataset(images, labels, {
       imagesPath: at(imagesName),
       name,

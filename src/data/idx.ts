@@ -7,7 +7,8 @@
  */
 import { InputError } from "../util/errors.ts";
 import { sha256Hex } from "./checksum.ts";
-import { readMaybeGzip } from "./files.ts";
+import { gunzipBounded, gunzipHead, isGzip, readInputFile } from "./files.ts";
+import { formatBytes, type InputLimits, inputLimits, limitExpectation } from "./limits.ts";
 
 /** Magic number of IDX3 uint8 image files (N × rows × cols). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -38,18 +39,38 @@ function describeMagic(magic: number): string {
   return `IDX magic ${IDX_IMAGES_MAGIC} or ${IDX_LABELS_MAGIC}`;
 }
 
+/** What an IDX header says: the magic, the sizes, and where the data starts and ends. */
+export interface IdxHeader {
+  /** Magic number (2051 for images, 2049 for labels). */
+  magic: number;
+  /** Size of each dimension, outermost first. */
+  dims: number[];
+  /** Bytes before the data: 4 + 4 × dimensions. */
+  headerLength: number;
+  /** Data bytes the sizes promise: their product. */
+  dataLength: number;
+}
+
 /**
- * Decodes IDX bytes (already decompressed); `file` names the source in errors. When
- * `expectedMagic` is given, any other magic is rejected.
+ * Reads and checks an IDX header from the first bytes of a file (decompressed): the magic,
+ * and the sizes against the item and decoded-size limits, before anything is allocated.
  *
  * @example
  * ```ts
- * import { encodeIdx, parseIdx } from "./idx.ts";
- * const idx = parseIdx(encodeIdx(new Uint8Array([7, 2]), [2]), "labels.idx");
- * console.log(idx.magic, idx.dims, idx.data); // 2049 [2] Uint8Array [7, 2]
+ * import { deepStrictEqual, throws } from "node:assert";
+ * import { encodeIdx, parseIdxHeader } from "./idx.ts";
+ * const head = encodeIdx(new Uint8Array(0), [0, 28, 28]);
+ * head.set([0xff, 0xff, 0xff, 0xff], 4); // 4294967295 images
+ * throws(() => parseIdxHeader(head, "bomb-idx3"), /bomb-idx3: bytes 4-7: expected at most/);
+ * deepStrictEqual(parseIdxHeader(encodeIdx(new Uint8Array(2), [2]), "l").dims, [2]);
  * ```
  */
-export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number): IdxArray {
+export function parseIdxHeader(
+  bytes: Uint8Array,
+  file: string,
+  expectedMagic?: number,
+  limits: InputLimits = inputLimits(),
+): IdxHeader {
   if (bytes.length === 0) throw new InputError(file, "byte 0", "an IDX file", "an empty file");
   if (bytes.length < 4) {
     throw new InputError(file, `byte ${bytes.length}`, "a 4-byte IDX magic number", "end of file");
@@ -78,6 +99,44 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic?: number
   const dims: number[] = [];
   for (let d = 0; d < ndims; d++) dims.push(view.getUint32(4 + 4 * d));
   const dataLength = dims.reduce((a, b) => a * b, 1);
+  if (dims[0] > limits.maxItems) {
+    throw new InputError(file, "bytes 4-7", limitExpectation("maxItems", limits), `${dims[0]}`);
+  }
+  if (dataLength > limits.maxDecodedBytes) {
+    throw new InputError(
+      file,
+      `bytes 4-${headerLength - 1}`,
+      `sizes of ${limitExpectation("maxDecodedBytes", limits)}`,
+      `${dims.join("×")} = ${formatBytes(dataLength)}`,
+    );
+  }
+  return { magic, dims, headerLength, dataLength };
+}
+
+/**
+ * Decodes IDX bytes (already decompressed); `file` names the source in errors. When
+ * `expectedMagic` is given, any other magic is rejected.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { encodeIdx, parseIdx } from "./idx.ts";
+ * const idx = parseIdx(encodeIdx(new Uint8Array([7, 2]), [2]), "labels.idx");
+ * deepStrictEqual([idx.magic, idx.dims, idx.data], [2049, [2], new Uint8Array([7, 2])]);
+ * ```
+ */
+export function parseIdx(
+  bytes: Uint8Array,
+  file: string,
+  expectedMagic?: number,
+  limits: InputLimits = inputLimits(),
+): IdxArray {
+  const { magic, dims, headerLength, dataLength } = parseIdxHeader(
+    bytes,
+    file,
+    expectedMagic,
+    limits,
+  );
   const actual = bytes.length - headerLength;
   if (actual < dataLength) {
     throw new InputError(
@@ -119,33 +178,72 @@ export function encodeIdx(data: Uint8Array, dims: number[]): Uint8Array {
 }
 
 /**
+ * Decodes the bytes of an IDX file as stored (raw or gzip) named `file` (e.g. an entry of a
+ * zip) and checksums the decompressed bytes. A gzip's header is decoded first and its sizes
+ * checked against the limits; the stream is then decompressed to at most the size the header
+ * promises, so memory is bounded by the output.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { gzipSync } from "node:zlib";
+ * import { decodeIdxFile, encodeIdx } from "./idx.ts";
+ * const gz = new Uint8Array(gzipSync(encodeIdx(new Uint8Array([3]), [1])));
+ * deepStrictEqual(decodeIdxFile(gz, "labels.gz", 2049).dims, [1]);
+ * ```
+ */
+export function decodeIdxFile(
+  stored: Uint8Array,
+  file: string,
+  expectedMagic?: number,
+  limits: InputLimits = inputLimits(),
+): IdxFile {
+  if (stored.length === 0) {
+    throw new InputError(file, "byte 0", "a non-empty file", "an empty file");
+  }
+  let bytes = stored;
+  if (isGzip(stored)) {
+    const head = gunzipHead(stored);
+    if (head.length === 0) {
+      // Nothing decodable at the start: the full decoder's error says why (or "empty").
+      bytes = gunzipBounded(stored, file, 1);
+    } else {
+      const { headerLength, dataLength, dims } = parseIdxHeader(head, file, expectedMagic, limits);
+      const expected = headerLength + dataLength;
+      bytes = gunzipBounded(stored, file, expected, () =>
+        new InputError(
+          file,
+          `byte ${expected}`,
+          `end of file after ${dataLength} data bytes (${dims.join("×")})`,
+          "more bytes",
+        ));
+    }
+    if (bytes.length === 0) {
+      throw new InputError(file, "byte 0", "a non-empty file", "empty gzip content");
+    }
+  }
+  const idx = parseIdx(bytes, file, expectedMagic, limits);
+  return { ...idx, file, checksum: sha256Hex(bytes) };
+}
+
+/**
  * Reads an IDX file, raw or gzip, checking its magic when `expectedMagic` is given.
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { IDX_LABELS_MAGIC, readIdxFile } from "./idx.ts";
  * const labels = await readIdxFile(
  *   "../shared/data/emnist-digits-sample/emnist-digits-test-labels-idx1-ubyte.gz",
  *   IDX_LABELS_MAGIC,
  * );
- * console.log(labels.dims); // [40000]
+ * deepStrictEqual(labels.dims, [40000]);
  * ```
  */
-export async function readIdxFile(path: string, expectedMagic?: number): Promise<IdxFile> {
-  return idxFileFromBytes(await readMaybeGzip(path), path, expectedMagic);
-}
-
-/**
- * Decodes decompressed IDX `bytes` named `file` (e.g. an entry of a zip) and checksums them.
- *
- * @example
- * ```ts
- * import { encodeIdx, idxFileFromBytes } from "./idx.ts";
- * const f = idxFileFromBytes(encodeIdx(new Uint8Array([3]), [1]), "labels.idx", 2049);
- * console.log(f.dims, f.checksum.length); // [1] 64
- * ```
- */
-export function idxFileFromBytes(bytes: Uint8Array, file: string, expectedMagic?: number): IdxFile {
-  const idx = parseIdx(bytes, file, expectedMagic);
-  return { ...idx, file, checksum: sha256Hex(bytes) };
+export async function readIdxFile(
+  path: string,
+  expectedMagic?: number,
+  limits: InputLimits = inputLimits(),
+): Promise<IdxFile> {
+  return decodeIdxFile(await readInputFile(path, limits), path, expectedMagic, limits);
 }
