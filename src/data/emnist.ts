@@ -6,12 +6,12 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { unzipSync } from "fflate";
 import { InputError } from "../util/errors.ts";
 import type { DigitDataset } from "./types.ts";
 import { isFile, readInputFile } from "./files.ts";
 import { decodeIdxFile, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from "./idx.ts";
 import { idxFilesToDataset } from "./idx_dataset.ts";
+import { unzipEntries } from "./zip.ts";
 
 /** The six EMNIST splits. */
 export const EMNIST_SPLITS = [
@@ -94,19 +94,7 @@ export interface EmnistOptions {
 
 /** Reads the named entries from the official `gzip.zip` (entries live under `gzip/`). */
 async function readZipEntries(zipPath: string, names: string[]): Promise<Uint8Array[]> {
-  const zip = await readInputFile(zipPath);
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(zip, { filter: (f) => names.includes(f.name.replace(/^.*\//, "")) });
-  } catch (error) {
-    throw new InputError(zipPath, "", "a valid zip archive", (error as Error).message);
-  }
-  const byBase = new Map(Object.entries(entries).map(([k, v]) => [k.replace(/^.*\//, ""), v]));
-  return names.map((name) => {
-    const bytes = byBase.get(name);
-    if (!bytes) throw new InputError(zipPath, "", `an entry ${name}`, "none");
-    return bytes;
-  });
+  return unzipEntries(await readInputFile(zipPath), zipPath, names);
 }
 
 /**

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { InputError } from "../util/errors.ts";
+import { InputError, quote } from "../util/errors.ts";
+import { type InputLimits, inputLimits, limitExpectation } from "./limits.ts";
 import { DIGIT_CLASSES, type DigitDataset, PIXELS, UNLABELED } from "./types.ts";
 import { sha256Hex } from "./checksum.ts";
 import { maybeGunzip, readInputFile } from "./files.ts";
@@ -31,8 +32,25 @@ export function kaggleHeader(labeled: boolean): string[] {
   return labeled ? ["label", ...pixels] : pixels;
 }
 
+/** Refuses UTF-16/UTF-32 text (a BOM, or NUL bytes in the first line) and binary junk. */
+function checkTextEncoding(bytes: Uint8Array, file: string): void {
+  const head = bytes.subarray(0, 4096);
+  const utf16Bom = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  const nul = head.indexOf(0);
+  if (utf16Bom || nul >= 0) {
+    const kind = utf16Bom || (nul >= 0 && nul < 4) ? "UTF-16 text" : "NUL bytes";
+    throw new InputError(
+      file,
+      utf16Bom ? "bytes 0-1" : `byte ${nul}`,
+      "UTF-8 or ASCII text",
+      `${kind}: save the file as UTF-8/ASCII`,
+    );
+  }
+}
+
 /** Reads line 1, decides labeled/unlabeled, and returns where the data rows start. */
 function parseHeader(bytes: Uint8Array, file: string): { labeled: boolean; dataStart: number } {
+  checkTextEncoding(bytes, file);
   let end = bytes.indexOf(NEWLINE);
   const dataStart = end < 0 ? bytes.length : end + 1;
   if (end < 0) end = bytes.length;
@@ -47,8 +65,10 @@ function parseHeader(bytes: Uint8Array, file: string): { labeled: boolean; dataS
   if (mismatch >= 0 || columns.length !== expected.length) {
     const column = mismatch >= 0 ? mismatch + 1 : expected.length + 1;
     const found = /^\s*-?\d/.test(text)
-      ? `a data row '${text.slice(0, 24)}…' (missing header)`
-      : `'${columns[column - 1] ?? "end of line"}'`;
+      ? `a data row ${quote(text, 24)} (missing header)`
+      : columns[column - 1] === undefined
+      ? "end of line"
+      : quote(columns[column - 1]);
     throw new InputError(file, `line 1, column ${column}`, wanted, found);
   }
   return { labeled, dataStart };
@@ -60,6 +80,39 @@ function countRows(bytes: Uint8Array, start: number): number {
   let rows = 1;
   for (let i = bytes.indexOf(NEWLINE, start); i >= 0; i = bytes.indexOf(NEWLINE, i + 1)) rows++;
   return rows;
+}
+
+/**
+ * Refuses more rows than the item limit, and rows too short to hold a digit, before the
+ * images are allocated: a valid row has at least 2 × columns − 1 bytes, so a valid file's
+ * images are never larger than the file (a file of empty lines is not a billion blank digits).
+ */
+function checkRowCount(
+  bytes: Uint8Array,
+  dataStart: number,
+  rows: number,
+  labeled: boolean,
+  file: string,
+  limits: InputLimits,
+): void {
+  if (rows > limits.maxItems) {
+    throw new InputError(
+      file,
+      `line ${limits.maxItems + 2}`,
+      `${limitExpectation("maxItems", limits)}`,
+      `${rows} rows`,
+    );
+  }
+  const minRow = 2 * (labeled ? PIXELS + 1 : PIXELS) - 1;
+  if (rows * minRow + (rows - 1) <= bytes.length - dataStart) return;
+  // Some row is too short: find the first and let diagnoseRow say what is wrong with it.
+  let lineStart = dataStart;
+  for (let row = 0; row < rows; row++) {
+    let lineEnd = bytes.indexOf(NEWLINE, lineStart);
+    if (lineEnd < 0) lineEnd = bytes.length;
+    if (lineEnd - lineStart < minRow) diagnoseRow(bytes, lineStart, row, labeled, file);
+    lineStart = lineEnd + 1;
+  }
 }
 
 /** `bytes` without trailing line breaks (a view, no copy). */
@@ -82,7 +135,11 @@ function trimTrailingBreaks(bytes: Uint8Array): Uint8Array {
  * console.log(parseKaggleCsv(csv, "train.csv").labels); // Uint8Array [3]
  * ```
  */
-export function parseKaggleCsv(fileBytes: Uint8Array, file: string): DigitDataset {
+export function parseKaggleCsv(
+  fileBytes: Uint8Array,
+  file: string,
+  limits: InputLimits = inputLimits(),
+): DigitDataset {
   const bytes = trimTrailingBreaks(fileBytes);
   if (bytes.length === 0) {
     throw new InputError(file, "line 1", "a CSV header line", "an empty file");
@@ -90,6 +147,7 @@ export function parseKaggleCsv(fileBytes: Uint8Array, file: string): DigitDatase
   const { labeled, dataStart } = parseHeader(bytes, file);
   const rows = countRows(bytes, dataStart);
   if (rows === 0) throw new InputError(file, "line 2", "a data row", "end of file");
+  checkRowCount(bytes, dataStart, rows, labeled, file, limits);
   const images = new Uint8Array(rows * PIXELS);
   // Zero-filled like the images, so the fast path may skip a bare "0" label too.
   const labels = new Uint8Array(rows).fill(labeled ? 0 : UNLABELED);
@@ -159,7 +217,7 @@ function diagnoseRow(
     const field = fields[col];
     const isLabel = labeled && col === 0;
     const expected = isLabel ? `a label 0..${classCount - 1}` : "a pixel value 0..255";
-    const found = field === "" ? "an empty field" : `'${field.slice(0, 24)}'`;
+    const found = field === "" ? "an empty field" : quote(field, 24);
     if (!/^\d+$/.test(field) || Number(field) > (isLabel ? classCount - 1 : 255)) {
       throw new InputError(file, `line ${line}, column ${col + 1}`, expected, found);
     }
@@ -179,5 +237,6 @@ function diagnoseRow(
  * ```
  */
 export async function loadKaggleCsv(path: string): Promise<DigitDataset> {
-  return parseKaggleCsv(maybeGunzip(await readInputFile(path), path), path);
+  const limits = inputLimits();
+  return parseKaggleCsv(maybeGunzip(await readInputFile(path, limits), path, limits), path, limits);
 }

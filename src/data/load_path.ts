@@ -5,7 +5,6 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { unzipSync } from "fflate";
 import { InputError } from "../util/errors.ts";
 import type { DigitDataset, LabelSet } from "./types.ts";
 import { detectFileFormat, type FileFormat } from "./detect.ts";
@@ -16,10 +15,11 @@ import {
   loadEmnist,
   loadEmnistMapping,
 } from "./emnist.ts";
+import { listZipEntries } from "./zip.ts";
 import { loadIdxDataset, loadIdxLabels } from "./idx_dataset.ts";
 import { loadKaggleCsv } from "./kaggle_csv.ts";
 import { loadPngFolder, loadPngImage } from "./png.ts";
-import { isFile, readInputFile } from "./files.ts";
+import { isFile, readInputDir, readInputFile, statInput, UnreadableInputError } from "./files.ts";
 
 /** What {@link loadPath} found. */
 export interface LoadedPath {
@@ -73,17 +73,7 @@ async function loadIdxImagesFile(path: string): Promise<DigitDataset> {
 
 /** Splits present in an EMNIST zip (entry names only; nothing is decompressed). */
 async function zipSplits(path: string): Promise<EmnistSplit[]> {
-  const names: string[] = [];
-  try {
-    unzipSync(await readInputFile(path), {
-      filter: (f) => {
-        names.push(f.name);
-        return false;
-      },
-    });
-  } catch (error) {
-    throw new InputError(path, "", "a valid zip archive", (error as Error).message);
-  }
+  const names = listZipEntries(await readInputFile(path), path).map((e) => e.name);
   return EMNIST_SPLITS.filter((s) =>
     names.some((n) => n.endsWith(`emnist-${s}-test-images-idx3-ubyte.gz`))
   );
@@ -124,7 +114,7 @@ async function loadFile(
 }
 
 async function hasPngs(dir: string, depth = 1): Promise<boolean> {
-  for await (const entry of Deno.readDir(dir)) {
+  for (const entry of await readInputDir(dir)) {
     if (entry.isFile && /\.png$/i.test(entry.name)) return true;
     if (entry.isDirectory && depth > 0 && await hasPngs(join(dir, entry.name), depth - 1)) {
       return true;
@@ -134,16 +124,14 @@ async function hasPngs(dir: string, depth = 1): Promise<boolean> {
 }
 
 async function loadFolder(dir: string, emnistSplit: EmnistSplit): Promise<LoadedPath> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(dir)) if (entry.isFile) names.push(entry.name);
-  names.sort();
+  const names = (await readInputDir(dir)).filter((e) => e.isFile).map((e) => e.name);
   const formats = new Map<string, FileFormat>();
   for (const name of names) {
     try {
       formats.set(name, await detectFileFormat(join(dir, name)));
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // READMEs, mapping files and the like are not datasets.
+      // READMEs, mapping files and the like are not datasets; an unreadable file may be one.
+      if (!(error instanceof InputError) || error instanceof UnreadableInputError) throw error;
     }
   }
   const dataFiles = [...formats].filter(([, f]) => f !== "png");
@@ -187,12 +175,7 @@ export async function loadPath(
   path: string,
   emnistSplit: EmnistSplit = "digits",
 ): Promise<LoadedPath> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch {
-    throw new InputError(path, "", "an existing file or folder", "no such file");
-  }
+  const info = await statInput(path);
   if (info.isDirectory) return await loadFolder(path, emnistSplit);
   const format = await detectFileFormat(path);
   return { path, format, ...(await loadFile(path, format, emnistSplit)) };

@@ -6,10 +6,12 @@
  */
 import { join } from "node:path";
 import { decode, hasPngSignature } from "fast-png";
-import { InputError } from "../util/errors.ts";
+import { InputError, quote } from "../util/errors.ts";
 import { DIGIT_CLASSES, type DigitDataset, PIXELS, UNLABELED } from "./types.ts";
 import { sha256Hex } from "./checksum.ts";
-import { readInputFile } from "./files.ts";
+import { readInputDir, readInputFile } from "./files.ts";
+import { type InputLimits, inputLimits, limitExpectation } from "./limits.ts";
+import { checkPngBounds } from "./png_bounds.ts";
 import { type GrayImage, toMnistStyle } from "./mnist_style.ts";
 
 /** A dataset decoded from PNG files, with the file of each item. */
@@ -50,7 +52,11 @@ function samples(png: ReturnType<typeof decode>): Float32Array {
  * console.log(decodePngGray(png, "x.png").data[0]); // 10
  * ```
  */
-export function decodePngGray(bytes: Uint8Array, file: string): GrayImage {
+export function decodePngGray(
+  bytes: Uint8Array,
+  file: string,
+  limits: InputLimits = inputLimits(),
+): GrayImage {
   if (bytes.length === 0) throw new InputError(file, "byte 0", "a PNG file", "an empty file");
   if (!hasPngSignature(bytes)) {
     const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0"));
@@ -61,11 +67,12 @@ export function decodePngGray(bytes: Uint8Array, file: string): GrayImage {
       head.join(" "),
     );
   }
+  checkPngBounds(bytes, file, limits);
   let png: ReturnType<typeof decode>;
   try {
     png = decode(bytes);
   } catch (error) {
-    throw new InputError(file, "", "a valid PNG", (error as Error).message);
+    throw new InputError(file, "", "a valid PNG", quote((error as Error).message));
   }
   const { width, height, palette } = png;
   let channels = png.channels;
@@ -132,19 +139,6 @@ export async function loadPngImage(path: string): Promise<PngDataset> {
   };
 }
 
-async function listDir(dir: string): Promise<Deno.DirEntry[]> {
-  const entries: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) entries.push(entry);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InputError(dir, "", "an existing folder", "no such folder");
-    }
-    throw error;
-  }
-  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
 const isPng = (name: string) => /\.png$/i.test(name);
 
 /**
@@ -163,7 +157,7 @@ const isPng = (name: string) => /\.png$/i.test(name);
  * ```
  */
 export async function loadPngFolder(dir: string): Promise<PngDataset> {
-  const entries = await listDir(dir);
+  const entries = await readInputDir(dir);
   const classDirs = entries.filter((e) => e.isDirectory).map((e) => e.name);
   const files: string[] = [], labelList: number[] = [];
   let classNames = [...DIGIT_CLASSES];
@@ -171,7 +165,7 @@ export async function loadPngFolder(dir: string): Promise<PngDataset> {
     const allDigits = classDirs.every((name) => DIGIT_CLASSES.includes(name));
     if (!allDigits) classNames = classDirs;
     for (const name of classDirs) {
-      for (const entry of await listDir(join(dir, name))) {
+      for (const entry of await readInputDir(join(dir, name))) {
         if (entry.isFile && isPng(entry.name)) {
           files.push(join(dir, name, entry.name));
           labelList.push(classNames.indexOf(name));
@@ -189,11 +183,20 @@ export async function loadPngFolder(dir: string): Promise<PngDataset> {
   if (files.length === 0) {
     throw new InputError(dir, "", "PNG files (*.png), flat or in one sub-folder per class", "none");
   }
+  const limits = inputLimits();
+  if (files.length > limits.maxItems) {
+    throw new InputError(
+      dir,
+      "",
+      `PNG files: ${limitExpectation("maxItems", limits)}`,
+      `${files.length}`,
+    );
+  }
   const images = new Uint8Array(files.length * PIXELS);
   const digests: string[] = [];
   for (let i = 0; i < files.length; i++) {
-    const bytes = await readInputFile(files[i]);
-    images.set(toMnistStyle(decodePngGray(bytes, files[i])), i * PIXELS);
+    const bytes = await readInputFile(files[i], limits);
+    images.set(toMnistStyle(decodePngGray(bytes, files[i], limits)), i * PIXELS);
     digests.push(sha256Hex(bytes));
   }
   return {
