@@ -62,6 +62,26 @@ export function inputFsError(path: string, error: unknown, kind: "file" | "folde
 }
 
 /**
+ * What kind of file system object `info` describes, for messages.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { fileKind } from "./files.ts";
+ * strictEqual(fileKind(await Deno.stat("/dev/null")), "a character device");
+ * ```
+ */
+export function fileKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a file";
+  if (info.isDirectory) return "a folder";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isSocket) return "a socket";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  return "a special file";
+}
+
+/**
  * Stats `path` (following symlinks) with errors a user can act on.
  *
  * @example
@@ -118,6 +138,8 @@ export async function readInputFile(
   try {
     const info = await Deno.stat(path);
     if (info.isDirectory) throw new Deno.errors.IsADirectory(path);
+    // A FIFO or device would block or never end: only regular files are read.
+    if (!info.isFile) throw new UnreadableInputError(path, "a regular file", fileKind(info));
     if (info.size > limits.maxFileBytes) {
       throw new InputError(
         path,

@@ -19,7 +19,14 @@ import { listZipEntries } from "./zip.ts";
 import { loadIdxDataset, loadIdxLabels } from "./idx_dataset.ts";
 import { loadKaggleCsv } from "./kaggle_csv.ts";
 import { loadPngFolder, loadPngImage } from "./png.ts";
-import { isFile, readInputDir, readInputFile, statInput, UnreadableInputError } from "./files.ts";
+import {
+  fileKind,
+  isFile,
+  readInputDir,
+  readInputFile,
+  statInput,
+  UnreadableInputError,
+} from "./files.ts";
 
 /** What {@link loadPath} found. */
 export interface LoadedPath {
@@ -177,6 +184,7 @@ export async function loadPath(
 ): Promise<LoadedPath> {
   const info = await statInput(path);
   if (info.isDirectory) return await loadFolder(path, emnistSplit);
+  if (!info.isFile) throw new UnreadableInputError(path, "a file or folder", fileKind(info));
   const format = await detectFileFormat(path);
   return { path, format, ...(await loadFile(path, format, emnistSplit)) };
 }
