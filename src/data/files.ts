@@ -52,7 +52,7 @@ export function inputFsError(path: string, error: unknown, kind: "file" | "folde
     return new UnreadableInputError(path, `a ${what}`, "a folder");
   }
   if (error instanceof Deno.errors.NotADirectory) {
-    return new UnreadableInputError(path, `a ${what}`, "a file, or a path through a file");
+    return new UnreadableInputError(path, `a ${what}`, "a path through a file");
   }
   if (Object.values(Deno.errors).some((type) => error instanceof type)) {
     const reason = (error as Error).message.replace(/\s*\(os error \d+\).*$/, "");
