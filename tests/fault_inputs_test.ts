@@ -449,7 +449,7 @@ async function makeCases(dir: string): Promise<Case[]> {
     ),
   );
   // PNG folders.
-  const lockedFile = await folder("pngs-file/3");
+  await folder("pngs-file/3");
   await write("pngs-file/3/a.png", good);
   const lockedPng = await write("pngs-file/3/b.png", good, 0o000);
   cases.push({
@@ -565,7 +565,9 @@ async function makeCases(dir: string): Promise<Case[]> {
     data(fifo, /pipe\.csv: expected a file or folder, found a FIFO \(named pipe\)/, {
       name: "a FIFO is refused, not read forever",
     }),
-    data("/dev/zero", /\/dev\/zero: expected a file or folder, found a character device/),
+    data("/dev/zero", /\/dev\/zero: expected a file or folder, found a character device/, {
+      name: "a character device",
+    }),
   );
 
   // Flags and environment, judged before anything loads.
