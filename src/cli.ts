@@ -15,6 +15,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { debugEnabled, errorReport } from "./util/errors.ts";
 import { type Command, COMMANDS } from "./cli/commands.ts";
 
@@ -80,6 +81,9 @@ function reportEscapedErrors(command: string, json: boolean): void {
 }
 
 if (import.meta.main) {
+  // Dependencies' deprecation notices (punycode, via the report's libraries) are not the user's
+  // to act on, and would add lines to every message.
+  process.noDeprecation = true;
   reportEscapedErrors(Deno.args[0] ?? "", Deno.args.includes("--json"));
   Deno.exitCode = await main(Deno.args);
 }

@@ -627,6 +627,24 @@ async function makeCases(dir: string): Promise<Case[]> {
       names: "'mlp'",
     },
     {
+      name: "kit report: stray argument (no library notices on stderr either)",
+      args: ["report", "--out", "a", "b"],
+      message: /^kit report: unexpected argument 'b'/,
+      names: "'b'",
+    },
+    {
+      name: "kit report --epochs -1",
+      args: ["report", "--epochs", "-1"],
+      message: /^kit report: --epochs must be an integer ≥ 1, got '-1'$/,
+      names: "--epochs",
+    },
+    {
+      name: "kit eval --limit -5",
+      args: ["eval", "--model", "nowhere", "--limit", "-5"],
+      message: /^kit eval: --limit must be an integer ≥ 1, got '-5'$/,
+      names: "--limit",
+    },
+    {
       name: "unknown flag",
       args: ["data", "--paht", "x"],
       message: /^kit data: unknown flag '--paht'/,
