@@ -82,10 +82,14 @@ function inkOf(image: GrayImage): Float32Array {
     }
   }
   const lightBackground = borderSum / borderCount > 127.5;
-  const ink = Float32Array.from(data, (v) => (lightBackground ? 255 - v : v));
-  const background = lightBackground ? 255 - borderSum / borderCount : borderSum / borderCount;
+  // Plain loops: Float32Array.from with a mapper and for…of take seconds on a 16-megapixel scan.
+  const ink = new Float32Array(data.length);
   let max = 0;
-  for (const v of ink) if (v > max) max = v;
+  for (let i = 0; i < data.length; i++) {
+    ink[i] = lightBackground ? 255 - data[i] : data[i];
+    if (ink[i] > max) max = ink[i];
+  }
+  const background = lightBackground ? 255 - borderSum / borderCount : borderSum / borderCount;
   // Paper grey and scanner noise below the border level are background, not ink.
   const range = max - background;
   for (let i = 0; i < ink.length; i++) {

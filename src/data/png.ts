@@ -74,39 +74,43 @@ export function decodePngGray(
   } catch (error) {
     throw new InputError(file, "", "a valid PNG", quote((error as Error).message));
   }
-  const { width, height, palette } = png;
-  let channels = png.channels;
-  let values = samples(png);
+  const { width, height, palette, depth } = png;
+  const pixels = width * height;
+  // Luminance and alpha 0..1, straight from the decoded samples: no per-sample float copy, so
+  // memory stays at two floats per pixel beside the decoder's own buffer.
+  const lum = new Float32Array(pixels), alpha = new Float32Array(pixels).fill(1);
+  const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g + 0.114 * b; // BT.601
   if (palette) {
-    const indices = png.depth < 8
-      ? values.map((v) => Math.round(v * ((1 << png.depth) - 1)))
+    const indices = depth < 8
+      ? samples(png).map((v) => Math.round(v * ((1 << depth) - 1)))
       : png.data;
-    channels = palette[0]?.length ?? 3;
-    values = new Float32Array(width * height * channels);
-    for (let p = 0; p < width * height; p++) {
+    for (let p = 0; p < pixels; p++) {
       const color = palette[indices[p]] ?? [0, 0, 0];
-      for (let c = 0; c < channels; c++) values[p * channels + c] = (color[c] ?? 0) / 255;
+      lum[p] = (color.length >= 3 ? luma(color[0], color[1], color[2]) : color[0]) / 255;
+      if (color.length === 4) alpha[p] = color[3] / 255;
+    }
+  } else {
+    const channels = png.channels;
+    const values = depth < 8 ? samples(png) : png.data;
+    const scale = depth < 8 ? 1 : 1 / (depth === 16 ? 65535 : 255);
+    const hasAlpha = channels === 2 || channels === 4;
+    const colors = hasAlpha ? channels - 1 : channels;
+    for (let p = 0, at = 0; p < pixels; p++, at += channels) {
+      lum[p] = scale *
+        (colors >= 3 ? luma(values[at], values[at + 1], values[at + 2]) : values[at]);
+      if (hasAlpha) alpha[p] = scale * values[at + colors];
     }
   }
-  const hasAlpha = channels === 2 || channels === 4;
-  const colors = hasAlpha ? channels - 1 : channels;
-  const lum = new Float32Array(width * height), alpha = new Float32Array(width * height).fill(1);
   let inkSum = 0, inkWeight = 0;
-  for (let p = 0; p < width * height; p++) {
-    const at = p * channels;
-    // ITU-R BT.601 luma, as PIL's convert("L").
-    lum[p] = colors >= 3
-      ? 0.299 * values[at] + 0.587 * values[at + 1] + 0.114 * values[at + 2]
-      : values[at];
-    if (hasAlpha) alpha[p] = values[at + colors];
+  for (let p = 0; p < pixels; p++) {
     inkSum += lum[p] * alpha[p];
     inkWeight += alpha[p];
   }
   // Transparent pixels are paper: white under dark strokes, black under light strokes (a
   // white-on-transparent drawing would vanish on white).
   const paper = inkWeight > 0 && inkSum / inkWeight > 0.5 ? 0 : 1;
-  const data = new Float32Array(width * height);
-  for (let p = 0; p < width * height; p++) {
+  const data = lum; // composited in place
+  for (let p = 0; p < pixels; p++) {
     data[p] = 255 * (lum[p] * alpha[p] + paper * (1 - alpha[p]));
   }
   return { width, height, data };
