@@ -63,9 +63,18 @@ function reportError(command: string, json: boolean, error: unknown): void {
   if (json) console.log(JSON.stringify(report.json));
 }
 
-/** Errors that escape every await (a timer that throws, a promise nobody awaited) end the
- * process the same way, instead of as an `Uncaught` stack trace. */
-function reportEscapedErrors(command: string, json: boolean): void {
+/**
+ * Makes errors that escape every await (a timer that throws, a promise nobody awaited) end the
+ * process the CLI's way (one line, exit 1) instead of as an `Uncaught` stack trace.
+ *
+ * @example
+ * ```ts ignore
+ * import { reportEscapedErrors } from "./cli.ts";
+ * reportEscapedErrors("data", false);
+ * setTimeout(() => { throw new Error("late"); }); // "kit data: internal error: Error: late (…)", exit 1
+ * ```
+ */
+export function reportEscapedErrors(command: string, json: boolean): void {
   const fail = (error: unknown) => {
     reportError(command, json, error);
     Deno.exit(1);
