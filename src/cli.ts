@@ -16,7 +16,7 @@
  * @module
  */
 import process from "node:process";
-import { debugEnabled, errorReport } from "./util/errors.ts";
+import { debugEnabled, errorReport, quote, UsageError } from "./util/errors.ts";
 import { type Command, COMMANDS } from "./cli/commands.ts";
 
 function usage(): string {
@@ -34,8 +34,13 @@ export async function main(args: string[]): Promise<number> {
   }
   const entry: Command | undefined = COMMANDS[name];
   if (!entry) {
-    console.error(`kit: unknown command '${name}'\n\n${usage()}`);
-    return 2;
+    const known = Object.keys(COMMANDS).join(", ");
+    reportError(
+      "",
+      rest.includes("--json"),
+      new UsageError(`unknown command ${quote(name)} (commands: ${known}; see --help)`),
+    );
+    return 1;
   }
   const json = rest.includes("--json");
   const flags = rest.filter((a) => a !== "--json");
@@ -58,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
 /** Prints `error` the CLI's way: one line on stderr, a JSON object on stdout under `--json`. */
 function reportError(command: string, json: boolean, error: unknown): void {
   const report = errorReport(error);
-  console.error(`kit ${command}: ${report.line}`);
+  console.error(`kit${command ? ` ${command}` : ""}: ${report.line}`);
   if (debugEnabled() && error instanceof Error && error.stack) console.error(error.stack);
   if (json) console.log(JSON.stringify(report.json));
 }

@@ -139,7 +139,7 @@ function violations(c: Case, o: Outcome): string[] {
   if (/[\u0000-\u0008\u000b-\u001f]/.test(o.stderr)) problems.push("control bytes on stderr");
   try {
     const json = JSON.parse(o.stdout);
-    if (typeof json.error !== "string" || json.error !== lines[0].replace(/^kit \w+: /, "")) {
+    if (typeof json.error !== "string" || json.error !== lines[0].replace(/^kit( \w+)?: /, "")) {
       problems.push("--json error field differs from the stderr line");
     }
   } catch {
@@ -643,6 +643,12 @@ async function makeCases(dir: string): Promise<Case[]> {
       args: ["eval", "--model", "nowhere", "--limit", "-5"],
       message: /^kit eval: --limit must be an integer ≥ 1, got '-5'$/,
       names: "--limit",
+    },
+    {
+      name: "unknown command",
+      args: ["dta", "--path", "x"],
+      message: /^kit: unknown command 'dta' \(commands: data, /,
+      names: "'dta'",
     },
     {
       name: "unknown flag",
