@@ -8,7 +8,7 @@
 import { dirname, join } from "node:path";
 import { InputError } from "../util/errors.ts";
 import type { DigitDataset } from "./types.ts";
-import { isFile, readInputFile } from "./files.ts";
+import { fileKind, isFile, readInputFile, statInput, UnreadableInputError } from "./files.ts";
 import { decodeIdxFile, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from "./idx.ts";
 import { idxFilesToDataset } from "./idx_dataset.ts";
 import { unzipEntries } from "./zip.ts";
@@ -110,6 +110,10 @@ async function readZipEntries(zipPath: string, names: string[]): Promise<Uint8Ar
  */
 export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> {
   const { split, part } = options;
+  if (options.dir !== undefined) {
+    const info = await statInput(options.dir);
+    if (!info.isDirectory) throw new UnreadableInputError(options.dir, "a folder", fileKind(info));
+  }
   const dir = options.dir ?? dirname(options.zip ?? ".");
   const imagesName = emnistFileName(split, part, "images");
   const labelsName = emnistFileName(split, part, "labels");
