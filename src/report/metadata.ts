@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { InputError } from "../util/errors.ts";
+import { readInputFile } from "../data/files.ts";
 
 /** Qualitative sections of a model card; every field is optional in the file. */
 export interface CardMetadata {
@@ -188,12 +189,8 @@ export function mergeMetadata(input: unknown, source: string): CardMetadata {
  */
 export async function loadMetadata(path: string | undefined): Promise<CardMetadata> {
   if (!path) return structuredClone(DEFAULT_METADATA);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw new InputError(path, "", "a readable YAML or JSON file", (error as Error).name);
-  }
+  // Size-limited, with missing/unreadable/folder paths as one-line input errors.
+  const text = new TextDecoder().decode(await readInputFile(path));
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
