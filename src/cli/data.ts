@@ -33,7 +33,12 @@ Loads a dataset and prints counts per split and per class, the sha256 checksum a
   --emnist-split NAME   split to read from an EMNIST gzip.zip (${EMNIST_SPLITS.join(", ")})
   --split PRESET        also apply a split preset: ${SPLIT_PRESETS.join(", ")}
   --seed N              seed of the split preset (default 42)
-  --json                print one JSON object on stdout`;
+  --json                print one JSON object on stdout
+
+Inputs are checked against limits before anything is allocated or decompressed (raise them
+with these variables; K/M/G/T suffixes allowed): DIGITKIT_MAX_FILE_BYTES (4G),
+DIGITKIT_MAX_DECODED_BYTES (2G), DIGITKIT_MAX_ITEMS (2000000), DIGITKIT_MAX_IMAGE_PIXELS
+(16M, i.e. 4096×4096).`;
 
 interface Loaded {
   format: string;

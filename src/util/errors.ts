@@ -10,7 +10,7 @@
 export const QUOTE_MAX = 80;
 
 /** Longest error line the CLI prints, in characters (a safety net over {@link QUOTE_MAX}). */
-export const LINE_MAX = 400;
+export const LINE_MAX = 480;
 
 /**
  * `text` with control characters, NULs and other non-printables escaped (`\n`, `\x00`,
@@ -96,7 +96,7 @@ export class InputError extends Error {
   readonly found?: string;
 
   constructor(file: string, position: string, expected: string, found?: string) {
-    const shownFile = clip(file, 2 * QUOTE_MAX);
+    const shownFile = clip(file, 3 * QUOTE_MAX);
     const where = position ? `${shownFile}: ${position}` : shownFile;
     // A safety net: callers quote values with quote(); descriptions pass through unchanged.
     const shownFound = found === undefined ? undefined : clip(found, 2 * QUOTE_MAX);
