@@ -228,6 +228,11 @@ async function makeCases(dir: string): Promise<Case[]> {
       /bytes 4-7: expected at most 2000000 items \(raise with DIGITKIT_MAX_ITEMS\), found 4294967295/,
     ),
     data(
+      await write("sized-images-idx3-ubyte", encodeIdx(new Uint8Array(20 * 784), [20, 28, 28])),
+      /bytes 4-15: expected sizes of at most 10 KiB decoded \(raise with DIGITKIT_MAX_DECODED_BYTES\), found 20×28×28 = 15\.3 KiB/,
+      { name: "raw IDX over the decoded-size limit", env: { DIGITKIT_MAX_DECODED_BYTES: "10K" } },
+    ),
+    data(
       await write(
         "huge-labels-idx1-ubyte",
         Uint8Array.of(0, 0, 8, 1, 0x7f, 0xff, 0xff, 0xff),

@@ -6,7 +6,7 @@
  * @module
  */
 import { InputError } from "../util/errors.ts";
-import { gunzipHead, inputFsError, isGzip } from "./files.ts";
+import { gunzipHead, isGzip, readInputHead } from "./files.ts";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./idx.ts";
 
 /** File formats the kit reads. */
@@ -73,22 +73,5 @@ export function detectFormat(head: Uint8Array, name: string): FileFormat {
  * ```
  */
 export async function detectFileFormat(path: string): Promise<FileFormat> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path);
-  } catch (error) {
-    throw inputFsError(path, error, "file");
-  }
-  try {
-    const buffer = new Uint8Array(HEAD_BYTES);
-    let filled = 0;
-    while (filled < HEAD_BYTES) {
-      const n = await file.read(buffer.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return detectFormat(buffer.subarray(0, filled), path);
-  } finally {
-    file.close();
-  }
+  return detectFormat(await readInputHead(path, HEAD_BYTES), path);
 }

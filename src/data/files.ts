@@ -120,6 +120,40 @@ export async function readInputDir(dir: string): Promise<Deno.DirEntry[]> {
 }
 
 /**
+ * The first `length` bytes of a file (fewer when it is shorter), with errors a user can act
+ * on; nothing else is read.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { readInputHead } from "./files.ts";
+ * strictEqual(new TextDecoder().decode(await readInputHead("deno.json", 1)), "{");
+ * ```
+ */
+export async function readInputHead(path: string, length: number): Promise<Uint8Array> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path);
+  } catch (error) {
+    throw inputFsError(path, error, "file");
+  }
+  try {
+    const buffer = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(buffer.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } catch (error) {
+    throw inputFsError(path, error, "file");
+  } finally {
+    file.close();
+  }
+}
+
+/**
  * Reads a whole file after checking its size against the file-size limit; missing,
  * unreadable and folder paths become {@link UnreadableInputError}s.
  *

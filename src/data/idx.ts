@@ -7,13 +7,16 @@
  */
 import { InputError } from "../util/errors.ts";
 import { sha256Hex } from "./checksum.ts";
-import { gunzipBounded, gunzipHead, isGzip, readInputFile } from "./files.ts";
+import { gunzipBounded, gunzipHead, isGzip, readInputFile, readInputHead } from "./files.ts";
 import { formatBytes, type InputLimits, inputLimits, limitExpectation } from "./limits.ts";
 
 /** Magic number of IDX3 uint8 image files (N × rows × cols). */
 export const IDX_IMAGES_MAGIC = 2051;
 /** Magic number of IDX1 uint8 label files (N). */
 export const IDX_LABELS_MAGIC = 2049;
+
+/** Longest IDX header: the magic and 255 sizes. */
+const MAX_HEADER_BYTES = 4 + 4 * 255;
 
 /** A decoded IDX array: its sizes and a view on its uint8 data (no copy). */
 export interface IdxArray {
@@ -245,5 +248,8 @@ export async function readIdxFile(
   expectedMagic?: number,
   limits: InputLimits = inputLimits(),
 ): Promise<IdxFile> {
+  // A raw file's sizes are judged from its header before the data is read.
+  const head = await readInputHead(path, MAX_HEADER_BYTES);
+  if (head.length > 0 && !isGzip(head)) parseIdxHeader(head, path, expectedMagic, limits);
   return decodeIdxFile(await readInputFile(path, limits), path, expectedMagic, limits);
 }
