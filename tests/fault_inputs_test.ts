@@ -27,9 +27,7 @@ import {
   zeroPng,
   zlibZeros,
 } from "./helpers/hostile.ts";
-
-const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
-const ROOT = new URL("..", import.meta.url).pathname;
+import { type MeasuredKitRun, runKitMeasured } from "./helpers/kit.ts";
 
 /** Wall-clock bound of one failing command, seconds (generous: the machines are shared). */
 const MAX_SECONDS = 30;
@@ -37,8 +35,6 @@ const MAX_SECONDS = 30;
 const MAX_RSS_MB = 600;
 /** CLI processes at once. */
 const PARALLEL = Math.max(2, Math.min(6, navigator.hardwareConcurrency));
-
-const isRoot = Deno.uid() === 0;
 
 interface Case {
   /** What the case is. */
@@ -52,61 +48,17 @@ interface Case {
   /** Extra environment. */
   env?: Record<string, string>;
   /** Run with file modes applying (as root: without the DAC capabilities). */
-  unprivileged?: boolean;
+  fileModesApply?: boolean;
 }
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-  peakRssMb: number;
-}
+type Outcome = MeasuredKitRun;
 
-/** Peak resident set of a live process (VmHWM), in MB; 0 once it has exited. */
-async function peakRss(pid: number): Promise<number> {
-  try {
-    const status = await Deno.readTextFile(`/proc/${pid}/status`);
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-async function runCase(c: Case): Promise<Outcome> {
-  const deno = ["run", "--allow-all", CLI, ...c.args, "--json"];
-  const drop = "-dac_override,-dac_read_search";
-  const [command, args] = c.unprivileged && isRoot
-    ? ["setpriv", [`--bounding-set=${drop}`, `--inh-caps=${drop}`, Deno.execPath(), ...deno]]
-    : [Deno.execPath(), deno];
-  const started = performance.now();
-  const child = new Deno.Command(command, {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...c.env },
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), MAX_SECONDS * 1000);
-  let peak = 0, done = false;
-  const sampling = (async () => {
-    while (!done) {
-      peak = Math.max(peak, await peakRss(child.pid));
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const out = await child.output();
-  done = true;
-  clearTimeout(timer);
-  await sampling;
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return {
-    code: out.code,
-    stdout: decode(out.stdout),
-    stderr: decode(out.stderr),
-    seconds: (performance.now() - started) / 1000,
-    peakRssMb: peak,
-  };
+function runCase(c: Case): Promise<Outcome> {
+  return runKitMeasured([...c.args, "--json"], {
+    env: c.env,
+    fileModesApply: c.fileModesApply,
+    timeoutS: MAX_SECONDS,
+  });
 }
 
 /** Runs `items` through `work`, at most `limit` at a time, keeping their order. */
@@ -276,14 +228,14 @@ async function makeCases(dir: string): Promise<Case[]> {
     args: ["data", "--path", join(pair, "t-images-idx3-ubyte")],
     message: /t-labels-idx1-ubyte: expected a readable file, found permission denied/,
     names: lockedLabels,
-    unprivileged: true,
+    fileModesApply: true,
   });
   cases.push({
     name: "IDX folder whose label file is unreadable",
     args: ["data", "--path", pair],
     message: /permission denied/,
     names: lockedLabels,
-    unprivileged: true,
+    fileModesApply: true,
   });
 
   // Kaggle CSV.
@@ -462,7 +414,7 @@ async function makeCases(dir: string): Promise<Case[]> {
     args: ["data", "--path", path("pngs-file")],
     message: /b\.png: expected a readable file, found permission denied/,
     names: lockedPng,
-    unprivileged: true,
+    fileModesApply: true,
   });
   await folder("pngs-dir/1");
   await write("pngs-dir/1/a.png", good);
@@ -474,7 +426,7 @@ async function makeCases(dir: string): Promise<Case[]> {
     args: ["data", "--path", path("pngs-dir")],
     message: /pngs-dir\/2: expected a readable (file or )?folder, found permission denied/,
     names: path("pngs-dir/2"),
-    unprivileged: true,
+    fileModesApply: true,
   });
   const lockedDir = await folder("locked", 0o000);
   cases.push({
@@ -482,7 +434,7 @@ async function makeCases(dir: string): Promise<Case[]> {
     args: ["data", "--path", lockedDir],
     message: /expected a readable folder, found permission denied/,
     names: lockedDir,
-    unprivileged: true,
+    fileModesApply: true,
   });
   const lockedCsv = await write("locked.csv", `${header}\n${row("1")}\n`, 0o000);
   cases.push({
@@ -490,7 +442,7 @@ async function makeCases(dir: string): Promise<Case[]> {
     args: ["data", "--path", lockedCsv],
     message: /expected a readable file, found permission denied/,
     names: lockedCsv,
-    unprivileged: true,
+    fileModesApply: true,
   });
   await folder("pngs-zero/4");
   await write("pngs-zero/4/a.png", good);
