@@ -24,6 +24,8 @@ export * from "./kaggle_csv.ts";
 export * from "./kaggle_write.ts";
 export * from "./mnist_style.ts";
 export * from "./png.ts";
+export { checkPngBounds, type PngHeader } from "./png_bounds.ts";
+export * from "./limits.ts";
 export * from "./ops.ts";
 export * from "./split.ts";
 export * from "./detect.ts";
