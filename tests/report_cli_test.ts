@@ -66,6 +66,38 @@ Deno.test("deno task report writes a complete report folder and refuses to overw
     assert.equal(results.evaluation.metadata.schema, "digitkit.evaluation/1");
     assert.equal(results.training[1].history.length, 1);
 
+    // Self-contained: per-item predictions that reproduce metrics.csv, the trained models as run
+    // folders `kit eval` loads, and the command and versions to re-run it.
+    const predictions = Papa.parse(
+      await Deno.readTextFile(`${dir}/predictions.csv`),
+      { header: true, skipEmptyLines: true },
+    ).data as Record<string, string>[];
+    const mlpClean = predictions.filter((r) =>
+      r.model === "mlp" && r.test_set === "mnist-test" && r.kind === "clean"
+    );
+    assert.equal(mlpClean.length, 100);
+    const wrong = mlpClean.filter((r) => r.true_label !== r.predicted_label).length;
+    assert.ok(Math.abs(wrong / 100 - Number(clean.value)) < 1e-12, "predictions.csv recomputes");
+    const reproduce = await Deno.readTextFile(`${dir}/REPRODUCE.md`);
+    assert.match(reproduce, /deno task report --models logistic-regression,mlp/);
+    assert.match(reproduce, /\| version: deno \| \d+\.\d+\.\d+ \|/);
+    const runRecord = JSON.parse(await Deno.readTextFile(`${dir}/models/mlp/run.json`));
+    assert.equal(runRecord.model, "mlp");
+    assert.ok(runRecord.compute.cpuSeconds > 0, "training CPU time is measured");
+    const again0 = await runKit([
+      ...["eval", "--model", `${dir}/models/mlp`, "--suite", "quick", "--limit", "100"],
+      ...["--out", `${root}/re-eval`, "--json"],
+    ]);
+    assert.equal(again0.code, 0, again0.stderr);
+    const reEval = JSON.parse(
+      await Deno.readTextFile(`${root}/re-eval/results.json`),
+    ) as { conditions: { kind: string; overall: { misclassification: number } }[] };
+    assert.equal(
+      reEval.conditions.find((c) => c.kind === "clean")!.overall.misclassification,
+      Number(clean.value),
+      "the shipped model gives the report's clean error again",
+    );
+
     const again = await kit([...TINY, "--root", root, "--out", "tiny"]);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /kit report: .*tiny already exists; pass --force/);

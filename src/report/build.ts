@@ -1,7 +1,8 @@
 /**
  * Builds and writes a whole report folder: `report.md` (comparison), one `card-<model>.md`
  * per model, `figures/*.svg|png`, `specs/*.vl.json`, `results.json`, `metrics.csv`,
- * `card-metadata.yaml` and the offline `report.html`.
+ * `card-metadata.yaml`, `REPRODUCE.md`, the offline `report.html`, and the input's attachments
+ * (`predictions.csv`, `models/<model>/`).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { readVegaLibraries, reportHtml } from "./html.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { DEFAULT_METADATA } from "./metadata.ts";
 import { modelCardBlocks } from "./model_card.ts";
+import { reproduceMarkdown } from "./shareable.ts";
 import { tidyCsv, tidyMetrics } from "./tidy.ts";
 import { refuseExisting, type ReportFiles, writeFilesAtomic } from "./write.ts";
 
@@ -89,6 +91,8 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
     ) + "\n",
   );
   files.set("metrics.csv", tidyCsv(tidyMetrics(input.evaluation)));
+  files.set("REPRODUCE.md", reproduceMarkdown(input.reproducibility, input.evaluation, models));
+  for (const [path, content] of input.attachments ?? []) files.set(path, content);
   files.set(
     "card-metadata.yaml",
     "# Qualitative text of the model cards. Edit and pass with --metadata to re-render.\n" +
