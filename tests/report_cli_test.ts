@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import Papa from "papaparse";
+import { parse as parseYaml } from "yaml";
 import { runKit } from "./helpers/kit.ts";
 
 const kit = (args: string[]) => runKit(["report", ...args]);
@@ -46,6 +47,13 @@ Deno.test("deno task report writes a complete report folder and refuses to overw
     );
     assert.match(card, /\| epochs \| 1 \(recipe: 10\) \|/);
     assert.match(card, /mnist-test/);
+    // A Hub-ready card: model-index front matter and the measured environmental impact.
+    const hub = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]);
+    assert.equal(hub["model-index"][0].name, "mlp");
+    assert.equal(hub["model-index"][0].results[0].dataset.name, "mnist-test");
+    assert.ok(hub.co2_eq_emissions.emissions > 0);
+    assert.match(card, /## Environmental Impact[\s\S]*\| CPU time \| [\d.e-]+ core-hours \(/);
+    assert.match(card, /## Technical Specifications/);
     const report = await Deno.readTextFile(`${dir}/report.md`);
     assert.match(report, /deno task report --models logistic-regression,mlp/, "command recorded");
     assert.match(report, /\| kit git commit \| `[0-9a-f]{12}|unknown` \|/);

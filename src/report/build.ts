@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { renderChart } from "../plots/render.ts";
 import type { VegaLiteSpec } from "../plots/spec.ts";
+import { cardFrontMatter } from "./card_front_matter.ts";
 import { comparisonBlocks } from "./comparison_report.ts";
 import { toMarkdown } from "./document.ts";
 import { comparisonFigures, modelFigures, type ReportFigure } from "./figures.ts";
@@ -63,7 +64,7 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
   const sections = [{ id: "comparison", title: "Comparison", blocks: comparison }];
   for (const model of models) {
     const blocks = modelCardBlocks({ ...input, metadata }, model, perModel[model]);
-    files.set(cards[model], toMarkdown(blocks));
+    files.set(cards[model], cardFrontMatter(input, model) + toMarkdown(blocks));
     sections.push({ id: `card-${slug(model)}`, title: `Card: ${model}`, blocks });
   }
 

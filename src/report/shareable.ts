@@ -126,7 +126,7 @@ export function machineFacts(): Record<string, string> {
  *   backend: "cpu", versions: { kit: "0.1.0" }, gitCommit: "abc", wallSeconds: {} }, evaluation,
  *   ["a"]);
  * match(text, /deno task report --out x/);
- * match(text, /kit eval --model models\/a/);
+ * match(text, /kit eval --model REPORT_DIR\/models\/a/);
  * ```
  */
 export function reproduceMarkdown(
@@ -162,11 +162,12 @@ export function reproduceMarkdown(
     "predicted label, confidence): every metric of `results.json` and `metrics.csv` can be " +
     "recomputed from it.",
     "- `models/<model>/`: each trained model (`model.json` + `weights.bin`, tfjs layers format) " +
-    "with its `run.json` (spec, recipe, seed, history, compute used). Evaluate one again with:",
+    "with its `run.json` (spec, recipe, seed, history, compute used). Evaluate one again from " +
+    "the digitkit clone, with `REPORT_DIR` this folder:",
     "",
     "```sh",
     ...models.slice(0, 1).map((m) =>
-      `deno task kit eval --model ${modelFolder(m)} --dataset mnist --suite quick --json`
+      `deno task kit eval --model REPORT_DIR/${modelFolder(m)} --dataset mnist --suite quick --json`
     ),
     "```",
     "",
