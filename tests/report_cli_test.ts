@@ -26,7 +26,9 @@ const TINY = [
 Deno.test("deno task report writes a complete report folder and refuses to overwrite it", async () => {
   const root = await Deno.makeTempDir({ prefix: "digitkit-report-cli-" });
   try {
-    const first = await kit([...TINY, "--root", root, "--out", "tiny", "--json"]);
+    const first = await kit([
+      ...[...TINY, "--root", root, "--out", "tiny", "--grid-intensity", "56", "--json"],
+    ]);
     assert.equal(first.code, 0, first.stderr);
     const summary = JSON.parse(first.stdout.trim().split("\n").at(-1)!);
     assert.equal(summary.dir, `${root}/tiny`);
@@ -52,6 +54,7 @@ Deno.test("deno task report writes a complete report folder and refuses to overw
     assert.equal(hub["model-index"][0].name, "mlp");
     assert.equal(hub["model-index"][0].results[0].dataset.name, "mnist-test");
     assert.ok(hub.co2_eq_emissions.emissions > 0);
+    assert.match(hub.co2_eq_emissions.source, / × 56 g CO₂eq\/kWh$/);
     assert.match(card, /## Environmental Impact[\s\S]*\| CPU time \| [\d.e-]+ core-hours \(/);
     assert.match(card, /## Technical Specifications/);
     const report = await Deno.readTextFile(`${dir}/report.md`);

@@ -91,6 +91,8 @@ export interface ReportJobOptions {
   engine?: EngineChoice;
   /** Card metadata YAML/JSON file. */
   metadataPath?: string;
+  /** g CO₂eq per kWh for the cards' emissions (overrides the metadata's `gridIntensity`). */
+  gridIntensity?: number;
   /** Folder holding report folders (default `<repo>/reports`). */
   root?: string;
   force?: boolean;
@@ -252,6 +254,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   // Fail before hours of training, not after.
   if (!options.force) await refuseExisting(dir);
   const metadata = await loadMetadata(options.metadataPath);
+  metadata.gridIntensity = options.gridIntensity ?? metadata.gridIntensity;
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
   const suite = augmentSuite(options.suite ?? profile.suite);
