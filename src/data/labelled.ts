@@ -7,7 +7,7 @@
  */
 import { InputError } from "../util/errors.ts";
 import type { LoadedPath } from "./load_path.ts";
-import { type DigitDataset, UNLABELED } from "./types.ts";
+import { type DigitDataset, PIXELS, UNLABELED } from "./types.ts";
 
 /** The labelled sets of a path: `train`, and `test` when the path holds a second one. */
 export interface LabelledSets {
@@ -22,11 +22,18 @@ function isLabelled(ds: DigitDataset): boolean {
 
 const TEST_NAME = /(^|[^a-z])(test|t10k)([^a-z]|$)/i;
 
+function sameItems(a: DigitDataset, b: DigitDataset): boolean {
+  if (a.count !== b.count) return false;
+  for (let i = 0; i < a.count; i++) if (a.labels[i] !== b.labels[i]) return false;
+  for (let i = 0; i < a.count * PIXELS; i++) if (a.images[i] !== b.images[i]) return false;
+  return true;
+}
+
 /**
  * The train set (and test set, if any) among `loaded`'s datasets. Unlabelled sets (e.g. the
  * Kaggle `test.csv`) are left out; with two labelled sets the one named like `test`/`t10k` is the
- * test set. Throws an {@link InputError} naming the path when no labelled set is there or when
- * more than two are and the names do not tell them apart.
+ * test set; the same digits stored twice count once. Throws an {@link InputError} naming the
+ * path when no labelled set is there, or more than one and the names do not tell train from test.
  *
  * @example
  * ```ts
@@ -38,7 +45,9 @@ const TEST_NAME = /(^|[^a-z])(test|t10k)([^a-z]|$)/i;
  * ```
  */
 export function labelledSets(loaded: LoadedPath): LabelledSets {
-  const labelled = loaded.datasets.filter(isLabelled);
+  // The same digits stored twice (e.g. EMNIST's official and upright copies) are one set.
+  const labelled = loaded.datasets.filter(isLabelled)
+    .filter((d, i, all) => !all.slice(0, i).some((e) => sameItems(d, e)));
   if (labelled.length === 0) {
     const found = loaded.datasets.length
       ? `${loaded.datasets.length} set(s) with unlabelled images`
@@ -49,15 +58,10 @@ export function labelledSets(loaded: LoadedPath): LabelledSets {
   const tests = labelled.filter((d) => TEST_NAME.test(d.name));
   const trains = labelled.filter((d) => !TEST_NAME.test(d.name));
   if (labelled.length === 2 && tests.length === 1) return { train: trains[0], test: tests[0] };
-  if (labelled.length === 2 && tests.length !== 1) {
-    // Two sets the names do not tell apart: the larger one trains.
-    const [train, test] = [...labelled].sort((a, b) => b.count - a.count);
-    return { train, test };
-  }
   throw new InputError(
     loaded.path,
     "",
-    "one labelled train set and at most one test set",
+    "one labelled set, or a train and a test set told apart by name (test…/t10k…)",
     `${labelled.length} labelled sets (${labelled.map((d) => d.name).join(", ")})`,
   );
 }
