@@ -44,10 +44,20 @@ export interface PredictionsCollector {
  * ```
  */
 export function collectPredictions(): PredictionsCollector {
-  const chunks = [predictionsHeader()];
+  // Encoded per condition: a full-profile CSV can pass V8's ~512 MB limit on one string.
+  const encoder = new TextEncoder();
+  const chunks = [encoder.encode(predictionsHeader())];
   return {
-    onPredictions: (p) => void chunks.push(predictionsRows(p)),
-    bytes: () => new TextEncoder().encode(chunks.join("")),
+    onPredictions: (p) => void chunks.push(encoder.encode(predictionsRows(p))),
+    bytes: () => {
+      const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+      let at = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, at);
+        at += chunk.length;
+      }
+      return out;
+    },
   };
 }
 
