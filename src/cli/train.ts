@@ -7,6 +7,7 @@
  * ```sh
  * deno task kit train --model keras-mnist-convnet --recipe keras-convnet --json
  * deno task kit train --model mlp --epochs 2 --limit 2000 --out runs/mlp-quick
+ * deno task kit train --model kaggle-digit-recognizer --path train.csv --split kaggle-60-20-20
  * deno task kit train --model mlp --epochs 4 --limit 2000 --out runs/mlp-quick --resume
  * ```
  *
@@ -17,7 +18,7 @@ import { getModelSpec } from "../models/zoo.ts";
 import { toTrainingArrays } from "../train/batches.ts";
 import { formatHistory } from "../train/history.ts";
 import { terminalProgress } from "../train/progress.ts";
-import { loadRecipeData } from "../train/recipe_data.ts";
+import { loadTrainingData } from "../train/recipe_data.ts";
 import { getRecipe } from "../train/recipes.ts";
 import { evaluateArrays } from "../train/step.ts";
 import { readJson, writeJsonAtomic } from "../train/file_io.ts";
@@ -32,13 +33,15 @@ import type { CommandResult } from "./commands.ts";
 export const help =
   `usage: deno task kit train --model NAME [--recipe NAME] [--epochs N] [--limit N]
                             [--seed S] [--out DIR] [--resume] [--emnist-dir DIR]
+                            [--path FILE|DIR] [--split PRESET]
                             [--backend auto|tensorflow|wasm|cpu] [--threads N]
                             [--engine auto|graph|eager] [--precision float32|bfloat16]
                             [--json]
 
 Trains a model of 'kit models' with a recipe (default: the model's own), on the recipe's data
-and split preset, showing a progress bar on stderr. Every epoch is checkpointed atomically in
-the run folder; --resume continues an interrupted or finished run (with --epochs to extend it).
+(or any labelled file or folder with --path) and split preset, showing a progress bar on stderr.
+Every epoch is checkpointed atomically in the run folder; --resume continues an interrupted or
+finished run (with --epochs to extend it).
 The kept weights (best validation loss or last epoch, per the recipe) are evaluated on the test
 part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
 
@@ -51,6 +54,11 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
   --out DIR        run folder (default reports/runs/MODEL-RECIPE-sSEED)
   --resume         continue from the newest checkpoint in DIR
   --emnist-dir DIR official EMNIST files, for recipes that train on EMNIST digits
+  --path FILE|DIR  train on any labelled file or folder 'kit data --path' reads instead of the
+                   recipe's data: a Kaggle train.csv, an IDX pair or folder (MNIST/EMNIST names),
+                   the EMNIST gzip.zip (digits), PNG folders with one sub-folder per class
+  --split PRESET   kaggle-60-20-20, keras-last-10 or mdsist-70-15-15 (default: the recipe's;
+                   kaggle-60-20-20 for a path holding one labelled set, e.g. train.csv)
   --backend B      TensorFlow.js backend (default auto: tensorflow > wasm > cpu)
   --threads N      backend threads
   --engine E       how steps run: graph (the whole step as one libtensorflow graph; tensorflow
@@ -86,6 +94,8 @@ export async function run(flags: string[]): Promise<CommandResult> {
     threads: { type: "string" },
     engine: { type: "string" },
     precision: { type: "string" },
+    path: { type: "string" },
+    split: { type: "string" },
   });
   if (!values.model) {
     throw new UsageError("--model is required (see 'deno task kit models')");
@@ -102,7 +112,13 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
   const backend = await initBackend(backendChoice, { threads });
-  const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
+  const sets = await loadTrainingData(recipe, {
+    path: values.path,
+    split: values.split,
+    limit,
+    emnistDir: values["emnist-dir"],
+    classCount: spec.classCount ?? 10,
+  });
   const result = await train(spec, sets, recipe, {
     seed,
     epochs,
@@ -112,7 +128,8 @@ export async function run(flags: string[]): Promise<CommandResult> {
     precision,
     callbacks: [terminalProgress()],
     runInfo: {
-      split: recipe.split,
+      split: sets.split,
+      ...(values.path === undefined ? {} : { path: values.path }),
       limit: limit ?? null,
       backendInfo: backend,
       command: ["kit", "train", ...flags].join(" "),
@@ -143,7 +160,8 @@ export async function run(flags: string[]): Promise<CommandResult> {
       train: sets.train.count,
       validation: sets.validation.count,
       test: sets.test.count,
-      split: recipe.split,
+      split: sets.split,
+      ...(values.path === undefined ? {} : { path: values.path }),
     },
     wallSeconds: result.wallSeconds,
     history: result.history,

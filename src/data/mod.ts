@@ -30,6 +30,7 @@ export * from "./ops.ts";
 export * from "./split.ts";
 export * from "./detect.ts";
 export * from "./load_path.ts";
+export * from "./labelled.ts";
 export * from "./summary.ts";
 export { emnistSampleDir, mnistDataDir, repoRoot } from "./paths.ts";
 export * from "./named.ts";

@@ -1,7 +1,8 @@
 /**
  * Builds and writes a whole report folder: `report.md` (comparison), one `card-<model>.md`
  * per model, `figures/*.svg|png`, `specs/*.vl.json`, `results.json`, `metrics.csv`,
- * `card-metadata.yaml` and the offline `report.html`.
+ * `card-metadata.yaml`, `REPRODUCE.md`, the offline `report.html`, and the input's attachments
+ * (`predictions.csv`, `models/<model>/`).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { stringify as toYaml } from "yaml";
 import { renderChart } from "../plots/render.ts";
 import type { VegaLiteSpec } from "../plots/spec.ts";
+import { cardFrontMatter } from "./card_front_matter.ts";
 import { comparisonBlocks } from "./comparison_report.ts";
 import { toMarkdown } from "./document.ts";
 import { comparisonFigures, modelFigures, type ReportFigure } from "./figures.ts";
@@ -16,6 +18,7 @@ import { readVegaLibraries, reportHtml } from "./html.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { DEFAULT_METADATA } from "./metadata.ts";
 import { modelCardBlocks } from "./model_card.ts";
+import { reproduceMarkdown } from "./shareable.ts";
 import { tidyCsv, tidyMetrics } from "./tidy.ts";
 import { refuseExisting, type ReportFiles, writeFilesAtomic } from "./write.ts";
 
@@ -61,7 +64,7 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
   const sections = [{ id: "comparison", title: "Comparison", blocks: comparison }];
   for (const model of models) {
     const blocks = modelCardBlocks({ ...input, metadata }, model, perModel[model]);
-    files.set(cards[model], toMarkdown(blocks));
+    files.set(cards[model], cardFrontMatter(input, model) + toMarkdown(blocks));
     sections.push({ id: `card-${slug(model)}`, title: `Card: ${model}`, blocks });
   }
 
@@ -89,6 +92,8 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
     ) + "\n",
   );
   files.set("metrics.csv", tidyCsv(tidyMetrics(input.evaluation)));
+  files.set("REPRODUCE.md", reproduceMarkdown(input.reproducibility, input.evaluation, models));
+  for (const [path, content] of input.attachments ?? []) files.set(path, content);
   files.set(
     "card-metadata.yaml",
     "# Qualitative text of the model cards. Edit and pass with --metadata to re-render.\n" +

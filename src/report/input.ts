@@ -8,6 +8,7 @@ import type { ComparisonResult, EvaluationResult } from "../evaluate/types.ts";
 import type { ModelSummary } from "../models/summary.ts";
 import type { EpochPoint } from "../plots/training.ts";
 import type { CardMetadata } from "./metadata.ts";
+import type { ComputeUsage } from "../util/compute_usage.ts";
 
 /** A data set used for training or evaluation, as the card lists it. */
 export interface DataInfo {
@@ -40,6 +41,8 @@ export interface ModelTraining {
   data?: DataInfo[];
   /** Where the checkpoint lives. */
   checkpoint?: string;
+  /** Wall time, process CPU time and RAPL energy of training, and the CPU it ran on. */
+  compute?: ComputeUsage;
 }
 
 /** A picture of one corruption at one severity (for the corruption gallery). */
@@ -77,6 +80,11 @@ export interface ReportInput {
   images?: Record<string, Uint8Array>;
   corruptionExamples?: CorruptionExample[];
   reproducibility: Reproducibility;
+  /**
+   * Files the report folder holds as they are: `predictions.csv` and the trained models'
+   * `models/<model>/` (see `shareableFiles` in ./shareable.ts).
+   */
+  attachments?: Map<string, string | Uint8Array>;
 }
 
 /**

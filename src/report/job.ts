@@ -23,7 +23,8 @@ import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
 import { digitAt } from "../plots/digit_image.ts";
 import { writeReport } from "./build.ts";
-import { refuseExisting } from "./write.ts";
+import { refuseExisting, type ReportFiles } from "./write.ts";
+import { collectPredictions, modelFolder, modelFolderFiles, shareableFiles } from "./shareable.ts";
 import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
 import { loadMetadata } from "./metadata.ts";
 
@@ -90,6 +91,8 @@ export interface ReportJobOptions {
   engine?: EngineChoice;
   /** Card metadata YAML/JSON file. */
   metadataPath?: string;
+  /** g CO₂eq per kWh for the cards' emissions (overrides the metadata's `gridIntensity`). */
+  gridIntensity?: number;
   /** Folder holding report folders (default `<repo>/reports`). */
   root?: string;
   force?: boolean;
@@ -146,7 +149,9 @@ async function trainOne(
   profile: ReportProfile,
   options: ReportJobOptions,
   backend: string,
-): Promise<{ classifier: Classifier; training: ModelTraining; dispose: () => void }> {
+): Promise<
+  { classifier: Classifier; training: ModelTraining; files: ReportFiles; dispose: () => void }
+> {
   const spec = getModelSpec(name);
   const recipe = getRecipe(spec.defaultRecipe);
   let note = "";
@@ -177,8 +182,25 @@ async function trainOne(
     predict: result.classifier.predict.bind(result.classifier),
   };
   const summary = summarizeModel(spec);
+  const files = await modelFolderFiles(name, result.model, {
+    name: `${spec.name}/${recipe.name}`,
+    model: spec.name,
+    spec,
+    recipe: { ...recipe, epochs },
+    seed,
+    backend,
+    engine: result.engine,
+    keptEpoch: result.keptEpoch,
+    history: result.history,
+    compute: result.compute,
+    data: {
+      train: dataInfo(sets.train, "train"),
+      validation: dataInfo(sets.validation, "validation"),
+    },
+  });
   return {
     classifier,
+    files,
     dispose: () => result.model.dispose(),
     training: {
       model: name,
@@ -201,6 +223,8 @@ async function trainOne(
       seed,
       backend: `${backend}, ${result.engine} engine`,
       trainingSeconds: result.wallSeconds,
+      compute: result.compute,
+      checkpoint: modelFolder(name),
       history: result.history,
       data: [dataInfo(sets.train, "train"), dataInfo(sets.validation, "validation")],
     },
@@ -230,6 +254,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   // Fail before hours of training, not after.
   if (!options.force) await refuseExisting(dir);
   const metadata = await loadMetadata(options.metadataPath);
+  metadata.gridIntensity = options.gridIntensity ?? metadata.gridIntensity;
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
   const suite = augmentSuite(options.suite ?? profile.suite);
@@ -264,7 +289,9 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const versions = Object.fromEntries(
     Object.entries(backend.versions).filter(([, v]) => typeof v === "string"),
   ) as Record<string, string>;
+  const predictions = collectPredictions();
   const evaluation = await evaluate(trained.map((t) => t.classifier), testSets, {
+    onPredictions: predictions.onPredictions,
     conditions: suite.conditions,
     units: suite.units,
     suite: suite.name,
@@ -302,6 +329,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     metadata,
     images: Object.fromEntries(testSets.map((t) => [t.name, t.images])),
     corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
+    attachments: shareableFiles(predictions, trained.map((t) => t.files)),
     reproducibility: {
       command: options.command ?? "runReportJob(…)",
       seeds: { training: options.seed ?? 1, corruptions: evalSeed },

