@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { ContaminationSummary } from "./contamination.ts";
 
 /** A two-sided confidence interval (95% unless stated). */
 export interface Interval {
@@ -358,6 +359,12 @@ export interface EvaluationResult {
   confusionShifts: ConfusionShift[];
   /** Per-item predictions (for `compare`); the CLI also writes them, with confidence, as CSV. */
   predictions: ConditionPredictions[];
+  /**
+   * The training/test overlap per model × test set and the policy applied before scoring
+   * (`src/evaluate/contamination.ts`); absent when no check ran.
+   */
+  contamination?: ContaminationSummary;
 }
 
 export type * from "./comparison_types.ts";
+export type { ContaminationPolicy, ContaminationSummary, Overlap } from "./contamination.ts";

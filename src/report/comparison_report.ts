@@ -9,6 +9,7 @@ import { count, percent, rateWithInterval } from "./format.ts";
 import { cleanResults, primaryTestSet, type ReportFigure } from "./figures.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
+import { contaminationSummaryItems, contaminationWarning } from "./contamination_blocks.ts";
 import { minimaxTable, overlapBlocks, pairwiseTable, rankingTable } from "./comparison_tables.ts";
 import {
   calibrationTable,
@@ -29,6 +30,7 @@ function summary(input: ReportInput): Block[] {
   const primary = primaryTestSet(input);
   const best = cmp?.rankings.find((r) => r.kind === "clean" && r.testSet === primary)?.rows[0];
   const items = [
+    ...contaminationSummaryItems(ev),
     `Models: ${ev.models.map((m) => `\`${m.name}\``).join(", ")}.`,
     `Test sets: ${ev.testSets.map((t) => `${t.name} (n = ${count(t.count)})`).join(", ")}.`,
     `Evaluation suite \`${ev.metadata.suite}\`: ${
@@ -85,7 +87,8 @@ export function comparisonBlocks(
     const s = slug(t.name);
     const clean = cleanResults(input, t.name);
     if (clean.length === 0) continue;
-    blocks.push(h(2, `Clean test set: ${t.name}`), overallTable(clean, "model"));
+    blocks.push(h(2, `Clean test set: ${t.name}`), ...contaminationWarning(ev, t.name));
+    blocks.push(overallTable(clean, "model"));
     if (cmp) {
       const ranking = rankingTable(cmp, t.name);
       if (ranking) {

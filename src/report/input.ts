@@ -40,6 +40,11 @@ export interface ModelTraining {
   data?: DataInfo[];
   /** Where the checkpoint lives. */
   checkpoint?: string;
+  /**
+   * The recipe's own result on its own test split (e.g. the mdsist card's 15 %), kept apart
+   * from the comparison and labelled as such; `note` says how that split was made.
+   */
+  protocol?: { testSet: string; accuracy: number; n: number; note: string };
 }
 
 /** A picture of one corruption at one severity (for the corruption gallery). */

@@ -36,6 +36,7 @@ import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
 import { makeValidator } from "./validation.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
+import { itemsRecord, writeItemsRecord } from "./items_record.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
 export interface TrainData {
@@ -325,6 +326,7 @@ export async function train(
     precision,
   };
   if (options.runDir) {
+    const items = await writeItemsRecord(options.runDir, itemsRecord(data));
     await saveFinishedRun(options.runDir, model, {
       name: `${spec.name}/${recipe.name}`,
       model: spec.name,
@@ -336,6 +338,7 @@ export async function train(
       precision,
       versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, v8: Deno.version.v8 },
       dataChecksum,
+      items,
       data: {
         train: { name: data.train.name, count: data.train.count, checksum: data.train.checksum },
         validation: data.validation
