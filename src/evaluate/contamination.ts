@@ -333,3 +333,52 @@ export function scoredOverlap(
   if (!summary || summary.policy !== "report") return 0;
   return summary.overlaps.find((o) => o.model === model && o.testSet === testSet)?.overlap ?? 0;
 }
+
+/**
+ * Plain lines for a terminal: per model × test set with an overlap, what it saw and what the
+ * policy did; models that could not be checked.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { contaminationLines } from "./contamination.ts";
+ * deepStrictEqual(contaminationLines({ policy: "exclude", nearDuplicateL1: 1568, testSets: [],
+ *   overlaps: [] }), ["contamination (policy exclude): no model trained or validated on any test item"]);
+ * ```
+ */
+export function contaminationLines(summary: ContaminationSummary): string[] {
+  const head = `contamination (policy ${summary.policy})`;
+  const seen = summary.overlaps.filter((o) => o.checked && o.overlap > 0);
+  const lines = seen.length === 0
+    ? [`${head}: no model trained or validated on any test item`]
+    : [`${head}:`];
+  for (const o of seen) {
+    lines.push(
+      `  ${o.model} trained or validated on ${o.overlap} of ${o.items} ${o.testSet} items ` +
+        `(${o.trained} trained, ${o.validated} validated only; ${o.byProvenance} by provenance, ` +
+        `${o.byFingerprint} by pixels)`,
+    );
+  }
+  for (const t of summary.testSets) {
+    if (t.after < t.before) {
+      lines.push(
+        `  ${t.name}: every model scored on the ${t.after} of ${t.before} items no model saw`,
+      );
+    }
+  }
+  if (summary.policy === "report" && seen.length) {
+    lines.push("  * marks numbers that include items the model trained or validated on");
+  }
+  const near = summary.overlaps.filter((o) => (o.nearDuplicates ?? 0) > 0);
+  for (const o of near) {
+    lines.push(
+      `  ${o.model}: ${o.nearDuplicates} ${o.testSet} items are near-duplicates (L1 ≤ ` +
+        `${summary.nearDuplicateL1}) of its training images (scored)`,
+    );
+  }
+  const unchecked = [...new Set(summary.overlaps.filter((o) => !o.checked).map((o) => o.model))];
+  if (unchecked.length) {
+    lines.push(`  not checked (no record of training items): ${unchecked.join(", ")}`);
+  }
+  return lines;
+}

@@ -277,6 +277,11 @@ export interface ModelInfo {
   dataChecksum?: string;
   /** How `predict` ran (`graph`: one compiled forward pass per batch; `eager`), when known. */
   inferenceEngine?: string;
+  /**
+   * The recipe's own result on its own test split (e.g. the mdsist card's 15 %), as training
+   * recorded it: labelled apart, not comparable with this evaluation.
+   */
+  protocol?: { testSet: string; accuracy: number; n: number; note: string };
   /** Seconds spent in `predict` over all conditions. */
   inferenceSeconds: number;
   /** Images per second through `predict`. */

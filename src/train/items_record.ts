@@ -123,3 +123,24 @@ export async function readItemsRecord(
   }
   return record;
 }
+
+/**
+ * The items record of the run in `runDir`, or null when the folder has no `run.json` or the
+ * run predates the record (a bare `model.json` folder, an older run).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { readRunItems } from "./items_record.ts";
+ * strictEqual(await readRunItems(await Deno.makeTempDir()), null);
+ * ```
+ */
+export async function readRunItems(runDir: string): Promise<ItemsRecord | null> {
+  let run: { items?: ItemsReference };
+  try {
+    run = JSON.parse(await Deno.readTextFile(join(runDir, "run.json")));
+  } catch {
+    return null;
+  }
+  return run.items ? await readItemsRecord(runDir, run.items) : null;
+}
