@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { loadMnist, loadMnistSplits } from "../src/data/mnist.ts";
+import { loadMnistSplits } from "../src/data/mnist.ts";
 import { concatDatasets, subset } from "../src/data/ops.ts";
 import { encodeKaggleCsv } from "../src/data/kaggle_write.ts";
 import { loadKaggleCsv } from "../src/data/kaggle_csv.ts";
