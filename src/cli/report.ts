@@ -16,6 +16,7 @@ import { runReportJob, SEED_ARCHITECTURES } from "../report/job.ts";
 import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
+import { parseContaminationPolicy } from "../evaluate/contamination.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task report [flags] [--json]
@@ -44,6 +45,10 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
                          applies: tensorflow backend, Adam and RMSprop recipes)
   --metadata FILE        YAML/JSON with the cards' qualitative text (see card-metadata.yaml)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
+  --contamination P      test items a model trained or validated on: exclude (default: every
+                         model scored on the items none saw) | refuse | report (mark them).
+                         Recipes that merge MNIST test into training (mdsist) split MNIST
+                         train alone here, so nothing needs excluding
   --json                 print the summary as one JSON object`;
 
 function timestamp(): string {
@@ -68,6 +73,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     engine: { type: "string" },
     metadata: { type: "string" },
     "emnist-dir": { type: "string" },
+    contamination: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const runName = values.out ?? `report-${timestamp()}`;
@@ -93,6 +99,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     engine: parseEngineChoice(values.engine),
     metadataPath: values.metadata,
     emnistDir: values["emnist-dir"],
+    contamination: parseContaminationPolicy(values.contamination),
     command: ["deno task report", ...flags].join(" "),
   });
   const lines = [

@@ -281,11 +281,24 @@ export interface ModelInfo {
    * The recipe's own result on its own test split (e.g. the mdsist card's 15 %), as training
    * recorded it: labelled apart, not comparable with this evaluation.
    */
-  protocol?: { testSet: string; accuracy: number; n: number; note: string };
+  protocol?: ProtocolResult;
   /** Seconds spent in `predict` over all conditions. */
   inferenceSeconds: number;
   /** Images per second through `predict`. */
   imagesPerSecond: number;
+}
+
+/**
+ * A recipe's protocol result: accuracy on the test part of the recipe's own split (the number
+ * its source card reports), kept apart from comparisons and labelled as such.
+ */
+export interface ProtocolResult {
+  /** Name of the recipe's test part. */
+  testSet: string;
+  accuracy: number;
+  n: number;
+  /** How that split was made. */
+  note: string;
 }
 
 /** A test set that was evaluated. `ids`/`labels` let `compare` pair items across models. */

@@ -161,7 +161,7 @@ export function contaminationCardBlocks(
       ),
     );
   }
-  const protocol = training?.protocol;
+  const protocol = training?.protocol ?? ev.models?.find((m) => m.name === model)?.protocol;
   if (protocol) {
     blocks.push(
       h(3, "Protocol result (the recipe's own test split)"),

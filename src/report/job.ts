@@ -11,6 +11,14 @@ import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
 import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { evaluate } from "../evaluate/runner.ts";
+import {
+  applyContaminationPolicy,
+  type ContaminationPolicy,
+  type SeenItems,
+  seenItemsOfData,
+} from "../evaluate/contamination.ts";
+import { PRESETS_MERGING_TEST, type SplitPreset } from "../data/split.ts";
+import { protocolResult } from "../train/protocol.ts";
 import { corrupt } from "../augment/corruptions.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
@@ -99,6 +107,8 @@ export interface ReportJobOptions {
   command?: string;
   /** Progress output (stderr by default; null = silent). */
   progress?: ((text: string) => void) | null;
+  /** What to do with test items a model trained or validated on (default `exclude`). */
+  contamination?: ContaminationPolicy;
 }
 
 /** What {@link runReportJob} returns. */
@@ -146,7 +156,9 @@ async function trainOne(
   profile: ReportProfile,
   options: ReportJobOptions,
   backend: string,
-): Promise<{ classifier: Classifier; training: ModelTraining; dispose: () => void }> {
+): Promise<
+  { classifier: Classifier; training: ModelTraining; seen: SeenItems; dispose: () => void }
+> {
   const spec = getModelSpec(name);
   const recipe = getRecipe(spec.defaultRecipe);
   let note = "";
@@ -162,7 +174,13 @@ async function trainOne(
   }
   const epochs = options.epochs ?? profile.epochs ?? recipe.epochs;
   const limit = options.trainLimit ?? profile.trainLimit;
-  const sets = await loadRecipeData(recipe, { limit, emnistDir: options.emnistDir });
+  // The comparison's test sets stay out of every model's training (see README, contamination).
+  const sets = await loadRecipeData(recipe, {
+    limit,
+    emnistDir: options.emnistDir,
+    keepTestOut: true,
+  });
+  const keptOut = PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset);
   const seed = options.seed ?? 1;
   const progress = options.progress === null ? [] : [terminalProgress({})];
   const result = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
@@ -177,10 +195,16 @@ async function trainOne(
     predict: result.classifier.predict.bind(result.classifier),
   };
   const summary = summarizeModel(spec);
+  const splitNote = keptOut
+    ? `${recipe.split} of MNIST train only (the card merges MNIST test in; kept out so every ` +
+      "model is compared on all MNIST test items)"
+    : `${recipe.split}`;
   return {
     classifier,
+    seen: seenItemsOfData(sets),
     dispose: () => result.model.dispose(),
     training: {
+      protocol: await protocolResult(result.model, sets.test, spec.classCount ?? 10, splitNote),
       model: name,
       architecture: `${spec.name}: ${spec.description}`,
       summary,
@@ -192,7 +216,7 @@ async function trainOne(
         "batch size": recipe.batchSize,
         epochs: `${epochs}${epochs === recipe.epochs ? "" : ` (recipe: ${recipe.epochs})`}`,
         "training items": limit === undefined ? "all" : `at most ${limit} (stratified)`,
-        split: `${recipe.split} (seed ${recipe.splitSeed})`,
+        split: `${splitNote} (seed ${recipe.splitSeed})`,
         augmentation: recipe.augmentation.length ? recipe.augmentation : "none",
         kept: `${recipe.keep} (epoch ${result.keptEpoch})`,
         ...(recipe.notes ? { notes: recipe.notes } : {}),
@@ -264,13 +288,21 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const versions = Object.fromEntries(
     Object.entries(backend.versions).filter(([, v]) => typeof v === "string"),
   ) as Record<string, string>;
-  const evaluation = await evaluate(trained.map((t) => t.classifier), testSets, {
+  const limit = options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit;
+  const checked = applyContaminationPolicy(
+    trained.map((t) => ({ name: t.training.model, seen: t.seen })),
+    testSets,
+    options.contamination ?? "exclude",
+    { limit },
+  );
+  const evaluation = await evaluate(trained.map((t) => t.classifier), checked.testSets, {
+    contamination: checked.summary,
     conditions: suite.conditions,
     units: suite.units,
     suite: suite.name,
     render: augmentRenderer(),
     seed: evalSeed,
-    limit: options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit,
+    limit,
     baseline: models.length > 1 ? models[0] : null,
     backend: backend.name,
     versions,
@@ -300,7 +332,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     comparison,
     training: trained.map((t) => t.training),
     metadata,
-    images: Object.fromEntries(testSets.map((t) => [t.name, t.images])),
+    images: Object.fromEntries(checked.testSets.map((t) => [t.name, t.images])),
     corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
     reproducibility: {
       command: options.command ?? "runReportJob(…)",

@@ -7,7 +7,13 @@
 import { loadEmnist } from "../data/emnist.ts";
 import { loadMnistSplits } from "../data/mnist.ts";
 import { concatDatasets } from "../data/ops.ts";
-import { applySplitPreset, type SplitSets, stratifiedSample } from "../data/split.ts";
+import {
+  applySplitPreset,
+  PRESETS_MERGING_TEST,
+  type SplitPreset,
+  type SplitSets,
+  stratifiedSample,
+} from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Recipe } from "./recipes.ts";
@@ -18,6 +24,11 @@ export interface RecipeDataOptions {
   limit?: number;
   /** Folder with the official EMNIST files (needed by `mnist+emnist-digits` recipes). */
   emnistDir?: string;
+  /**
+   * Keep the official test sets out of training and validation: a split preset that merges
+   * them in (mdsist's 70/15/15 of train + test) splits the training data alone instead.
+   */
+  keepTestOut?: boolean;
 }
 
 /**
@@ -37,7 +48,10 @@ export async function loadRecipeData(
   recipe: Recipe,
   options: RecipeDataOptions = {},
 ): Promise<SplitSets> {
-  const mnist = applySplitPreset(recipe.split, await loadMnistSplits(), recipe.splitSeed);
+  const keepOut = options.keepTestOut && PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset);
+  const parts = (data: { train: DigitDataset; test: DigitDataset }) =>
+    applySplitPreset(recipe.split, keepOut ? { train: data.train } : data, recipe.splitSeed);
+  const mnist = parts(await loadMnistSplits());
   let sets = mnist;
   if (recipe.data === "mnist+emnist-digits") {
     if (!options.emnistDir) {
@@ -47,10 +61,10 @@ export async function loadRecipeData(
       );
     }
     const dir = options.emnistDir;
-    const emnist = applySplitPreset(recipe.split, {
+    const emnist = parts({
       train: await loadEmnist({ dir, split: "digits", part: "train" }),
       test: await loadEmnist({ dir, split: "digits", part: "test" }),
-    }, recipe.splitSeed);
+    });
     const join = (a: DigitDataset, b: DigitDataset) => concatDatasets([a, b]);
     sets = {
       train: join(mnist.train, emnist.train),
