@@ -218,3 +218,54 @@ Deno.test("kit eval on a run trained with the mdsist recipe shows and applies th
   );
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("deno task report keeps MNIST test out of mdsist-cnn's training and says so", async () => {
+  const root = await Deno.makeTempDir({ prefix: "contamination-report-" });
+  try {
+    const run = await runKit([
+      "report",
+      "--models",
+      "mdsist-cnn,logistic-regression",
+      "--epochs",
+      "1",
+      "--train-limit",
+      "300",
+      "--eval-limit",
+      "100",
+      "--suite",
+      "quick",
+      "--root",
+      root,
+      "--out",
+      "tiny",
+      "--json",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const dir = join(root, "tiny");
+    const results = JSON.parse(await Deno.readTextFile(join(dir, "results.json")));
+    const check = results.evaluation.contamination;
+    assert.equal(check.policy, "exclude");
+    const mdsist = check.overlaps.find((o: { model: string; testSet: string }) =>
+      o.model === "mdsist-cnn" && o.testSet === "mnist-test"
+    );
+    assert.deepEqual([mdsist.checked, mdsist.items, mdsist.overlap], [true, 100, 0]);
+    assert.equal(typeof mdsist.nearDuplicates, "number");
+    const training = results.training.find((t: { model: string }) => t.model === "mdsist-cnn");
+    assert.deepEqual(
+      training.data.map((d: { name: string }) => d.name),
+      ["mnist-train-train-sample300", "mnist-train-validation-sample300"],
+    );
+    assert.equal(training.protocol.testSet, "mnist-train-test-sample300");
+    const report = await Deno.readTextFile(join(dir, "report.md"));
+    assert.match(report, /## Summary\n\n- \*\*Training\/test overlap: none\.\*\*/);
+    const card = await Deno.readTextFile(join(dir, "card-mdsist-cnn.md"));
+    assert.match(card, /mdsist-70-15-15 of MNIST train only \(the card merges MNIST test in/);
+    assert.match(card, /### Protocol result \(the recipe's own test split\)/);
+    assert.match(card, /\| mnist-test \| 100 \| 0 \| 0 \/ 0 \| 0 \| 0 \| \d+ \| 100 \|/);
+    const metrics = (await Deno.readTextFile(join(dir, "metrics.csv"))).trim().split("\n");
+    assert.ok(metrics[0].endsWith(",n,contamination,overlap"));
+    assert.ok(metrics.slice(1).every((line) => /,exclude,0$/.test(line)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
