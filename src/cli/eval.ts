@@ -192,7 +192,7 @@ async function runFacts(dir: string): Promise<Partial<ModelInfo>> {
       testSet: `the test part of ${split}`,
       accuracy: test.accuracy,
       n: test.count,
-      note: "As `kit train` measured it after training.",
+      note: "as `kit train` measured it",
     };
   }
   return facts;

@@ -167,7 +167,8 @@ export function contaminationCardBlocks(
       h(3, "Protocol result (the recipe's own test split)"),
       p(
         `Accuracy ${percent(protocol.accuracy)} on the ${count(protocol.n)} items of ` +
-          `${protocol.testSet}. ${protocol.note} Not comparable with the numbers above.`,
+          `${protocol.testSet} (${protocol.note}). Not comparable with the numbers above: it ` +
+          "is measured on the recipe's own split, not on the compared test sets.",
       ),
     );
   }

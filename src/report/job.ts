@@ -204,7 +204,12 @@ async function trainOne(
     seen: seenItemsOfData(sets),
     dispose: () => result.model.dispose(),
     training: {
-      protocol: await protocolResult(result.model, sets.test, spec.classCount ?? 10, splitNote),
+      protocol: await protocolResult(
+        result.model,
+        sets.test,
+        spec.classCount ?? 10,
+        `split ${splitNote}`,
+      ),
       model: name,
       architecture: `${spec.name}: ${spec.description}`,
       summary,
