@@ -349,9 +349,9 @@ export function scoredOverlap(
 export function contaminationLines(summary: ContaminationSummary): string[] {
   const head = `contamination (policy ${summary.policy})`;
   const seen = summary.overlaps.filter((o) => o.checked && o.overlap > 0);
-  const lines = seen.length === 0
-    ? [`${head}: no model trained or validated on any test item`]
-    : [`${head}:`];
+  const anyUnchecked = summary.overlaps.some((o) => !o.checked);
+  const none = `no ${anyUnchecked ? "checked " : ""}model trained or validated on any test item`;
+  const lines = seen.length === 0 ? [`${head}: ${none}`] : [`${head}:`];
   for (const o of seen) {
     lines.push(
       `  ${o.model} trained or validated on ${o.overlap} of ${o.items} ${o.testSet} items ` +

@@ -47,8 +47,9 @@ export function contaminationSummaryItems(ev: EvaluationResult): string[] {
   const items: string[] = [];
   if (seen.length === 0) {
     items.push(
-      "**Training/test overlap: none.** No model trained or validated on any evaluated test " +
-        "item (checked by item provenance and by pixel fingerprint).",
+      `**Training/test overlap: none.** No ${unchecked.length ? "checked " : ""}model trained ` +
+        "or validated on any evaluated test item (checked by item provenance and by pixel " +
+        "fingerprint).",
     );
   } else {
     const who = seen.map((o) => `${o.model} trained or validated on ${seenWords(o)}`);
