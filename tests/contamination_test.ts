@@ -192,6 +192,8 @@ Deno.test("kit eval on a run trained with the mdsist recipe shows and applies th
   assert.equal(summary.contamination.overlaps[0].overlap, expected);
   assert.equal(summary.contamination.overlaps[0].byFingerprint, expected);
   assert.equal(summary.contamination.overlaps[0].byProvenance, expected);
+  // MNIST sources load again by checksum, so near-duplicates are counted too.
+  assert.equal(typeof summary.contamination.overlaps[0].nearDuplicates, "number");
   assert.deepEqual(summary.items, { "mnist-test": 2000 - expected });
   assert.equal(summary.models[0].protocol.n, 1000);
   const metrics = JSON.parse(await Deno.readTextFile(join(root, "eval-exclude", "results.json")));

@@ -22,7 +22,7 @@ import {
   type ContaminationSummary,
   parseContaminationPolicy,
   scoredOverlap,
-  seenItemsOfRecord,
+  seenItemsWithImages,
 } from "../evaluate/contamination.ts";
 import { readRunItems } from "../train/items_record.ts";
 import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
@@ -268,8 +268,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
   }
   const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
   const records = await Promise.all(modelDirs.map(readRunItems));
+  const seen = await Promise.all(records.map((r) => r && seenItemsWithImages(r)));
   const checked = applyContaminationPolicy(
-    names.map((name, i) => ({ name, seen: records[i] && seenItemsOfRecord(records[i]!) })),
+    names.map((name, i) => ({ name, seen: seen[i] })),
     testSets,
     policy,
     { limit },

@@ -15,6 +15,7 @@
  */
 import { decodeFingerprints, imageFingerprints } from "../data/fingerprint.ts";
 import { NEAR_DUPLICATE_L1, nearestWithin } from "../data/near_duplicates.ts";
+import { loadKnownItems } from "../data/known_sources.ts";
 import { subset } from "../data/ops.ts";
 import { decodeIdSet, provenanceOf } from "../data/provenance.ts";
 import type { DigitDataset } from "../data/types.ts";
@@ -92,6 +93,29 @@ export function seenItemsOfRecord(record: ItemsRecord): SeenItems {
   return {
     train: seenPart(record.train),
     validation: record.validation ? seenPart(record.validation) : null,
+  };
+}
+
+/**
+ * {@link seenItemsOfRecord}, plus the seen images for the near-duplicate count where every
+ * source of a part can be loaded again by checksum (MNIST; see `src/data/known_sources.ts`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { seenItemsWithImages } from "./contamination.ts";
+ * import { itemsRecord } from "../train/items_record.ts";
+ * import { subset } from "../data/ops.ts";
+ * import { loadMnist } from "../data/mnist.ts";
+ * const record = itemsRecord({ train: subset(await loadMnist("test"), [3, 9]) });
+ * strictEqual((await seenItemsWithImages(record)).train.images?.count, 2);
+ * ```
+ */
+export async function seenItemsWithImages(record: ItemsRecord): Promise<SeenItems> {
+  const part = async (p: PartItems) => seenPart(p, (await loadKnownItems(p.sources)) ?? undefined);
+  return {
+    train: await part(record.train),
+    validation: record.validation ? await part(record.validation) : null,
   };
 }
 
