@@ -261,7 +261,7 @@ Deno.test("deno task report keeps MNIST test out of mdsist-cnn's training and sa
     const report = await Deno.readTextFile(join(dir, "report.md"));
     assert.match(report, /## Summary\n\n- \*\*Training\/test overlap: none\.\*\*/);
     const card = await Deno.readTextFile(join(dir, "card-mdsist-cnn.md"));
-    assert.match(card, /mdsist-70-15-15 of MNIST train only \(the card merges MNIST test in/);
+    assert.match(card, /mdsist-70-15-15 of MNIST train only \(the card merges the test part in/);
     assert.match(card, /### Protocol result \(the recipe's own test split\)/);
     assert.match(card, /\| mnist-test \| 100 \| 0 \| 0 \/ 0 \| 0 \| 0 \| \d+ \| 100 \|/);
     const metrics = (await Deno.readTextFile(join(dir, "metrics.csv"))).trim().split("\n");

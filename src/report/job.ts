@@ -17,14 +17,13 @@ import {
   type SeenItems,
   seenItemsOfData,
 } from "../evaluate/contamination.ts";
-import { PRESETS_MERGING_TEST, type SplitPreset } from "../data/split.ts";
 import { protocolResult } from "../train/protocol.ts";
 import { corrupt } from "../augment/corruptions.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { summarizeModel } from "../models/summary.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { loadRecipeData } from "../train/recipe_data.ts";
+import { loadRecipeData, splitDescription } from "../train/recipe_data.ts";
 import { train } from "../train/train.ts";
 import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
@@ -180,7 +179,6 @@ async function trainOne(
     emnistDir: options.emnistDir,
     keepTestOut: true,
   });
-  const keptOut = PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset);
   const seed = options.seed ?? 1;
   const progress = options.progress === null ? [] : [terminalProgress({})];
   const result = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
@@ -195,10 +193,7 @@ async function trainOne(
     predict: result.classifier.predict.bind(result.classifier),
   };
   const summary = summarizeModel(spec);
-  const splitNote = keptOut
-    ? `${recipe.split} of MNIST train only (the card merges MNIST test in; kept out so every ` +
-      "model is compared on all MNIST test items)"
-    : `${recipe.split}`;
+  const splitNote = splitDescription(recipe, true);
   return {
     classifier,
     seen: seenItemsOfData(sets),

@@ -78,3 +78,24 @@ export async function loadRecipeData(
     ds.count <= limit ? ds : stratifiedSample(ds, limit, recipe.splitSeed);
   return { train: cut(sets.train), validation: cut(sets.validation), test: cut(sets.test) };
 }
+
+/**
+ * How {@link loadRecipeData} splits for `recipe`, in words, e.g. for a report's recipe table.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { splitDescription } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * strictEqual(splitDescription(getRecipe("keras-convnet"), true), "keras-last-10");
+ * strictEqual(splitDescription(getRecipe("mdsist"), true).startsWith("mdsist-70-15-15 of MNIST train only"), true);
+ * ```
+ */
+export function splitDescription(recipe: Recipe, keepTestOut: boolean): string {
+  if (!keepTestOut || !PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset)) {
+    return recipe.split;
+  }
+  const train = recipe.data === "mnist" ? "MNIST train" : "the MNIST and EMNIST train parts";
+  return `${recipe.split} of ${train} only (the card merges the test part in; kept out so ` +
+    "every model is compared on all test items)";
+}
