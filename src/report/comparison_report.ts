@@ -123,6 +123,7 @@ export function comparisonBlocks(
   if (cmp && cmp.minimax.entries.length) {
     blocks.push(
       h(2, "Model selection (minimax)"),
+      ...contaminationWarning(ev),
       p(
         "The seed model cards' rule: pick the model whose worst misclassification over the chosen " +
           "test sets is lowest; the spread shows how much the error moves between data sources.",
@@ -132,7 +133,7 @@ export function comparisonBlocks(
   }
   const factors = [...new Set(ev.sweeps.map((s) => s.factor))];
   if (factors.length) {
-    blocks.push(h(2, "Degradation sweeps"));
+    blocks.push(h(2, "Degradation sweeps"), ...contaminationWarning(ev, primaryTestSet(input)));
     for (const factor of factors) {
       blocks.push(
         ...figuresStarting(figures, `degradation-${slug(factor)}`),
@@ -147,6 +148,7 @@ export function comparisonBlocks(
     const n = ev.testSets.find((t) => t.name === robust[0].testSet)?.count ?? 0;
     blocks.push(
       h(2, "Robustness to corruptions"),
+      ...contaminationWarning(ev, robust[0].testSet),
       p(
         robust[0].baseline
           ? `CE and mCE are normalised by \`${robust[0].baseline}\` (Hendrycks & Dietterich 2019).`

@@ -85,8 +85,8 @@ export function contaminationSummaryItems(ev: EvaluationResult): string[] {
 }
 
 /**
- * A warning for the section of test set `testSet` when its numbers include items a model saw
- * (policy `report`); nothing otherwise.
+ * A warning for a section showing numbers of test set `testSet` (or of every test set, when
+ * not given) that include items a model saw (policy `report`); nothing otherwise.
  *
  * @example
  * ```ts
@@ -95,16 +95,20 @@ export function contaminationSummaryItems(ev: EvaluationResult): string[] {
  * deepStrictEqual(contaminationWarning({} as never, "t"), []);
  * ```
  */
-export function contaminationWarning(ev: EvaluationResult, testSet: string): Block[] {
+export function contaminationWarning(ev: EvaluationResult, testSet?: string): Block[] {
   const check = ev.contamination;
   if (!check || check.policy !== "report") return [];
-  const seen = check.overlaps.filter((o) => o.testSet === testSet && o.overlap > 0);
+  const seen = check.overlaps.filter((o) =>
+    (testSet === undefined || o.testSet === testSet) && o.overlap > 0
+  );
   if (seen.length === 0) return [];
   return [p(
     `⚠ **Contaminated numbers:** ${
       seen.map((o) => `${o.model} (${seenWords(o)})`).join("; ")
-    }. Its numbers in this section include items it trained or validated on and are optimistic; ` +
-      "rankings and pairwise tests involving it are not fair comparisons.",
+    }. Numbers in this section for ${
+      seen.length > 1 ? "these models" : "this model"
+    } include items it trained or validated on and are optimistic; rankings, selections and ` +
+      "tests involving it are not fair comparisons.",
   )];
 }
 
@@ -161,6 +165,16 @@ export function contaminationCardBlocks(
         ["left", "right", "right", "right", "right", "right", "right", "right"],
       ),
     );
+  }
+  const mine = check?.policy === "report"
+    ? check.overlaps.filter((o) => o.model === model && o.overlap > 0)
+    : [];
+  if (mine.length) {
+    blocks.push(p(
+      `⚠ **Contaminated numbers:** the analyses below on ${
+        mine.map((o) => `${o.testSet} include ${count(o.overlap)} items`).join(" and ")
+      } this model trained or validated on; they are optimistic.`,
+    ));
   }
   const protocol = training?.protocol ?? ev.models?.find((m) => m.name === model)?.protocol;
   if (protocol) {

@@ -61,7 +61,8 @@ Deno.test("a contaminated comparison is said at the top, in the cards and in eve
     assert.match(summary, /Near-duplicates .* seen-model on .*: 3/);
     if (policy === "exclude") assert.match(summary, new RegExp(`${testSet} n = 200 → 160`));
     // Under `report` the section of that test set warns next to its numbers.
-    assert.equal(/Contaminated numbers:\*\* seen-model/.test(report), policy === "report");
+    const warnings = report.match(/Contaminated numbers:\*\* seen-model/g)?.length ?? 0;
+    assert.equal(warnings, policy === "report" ? 4 : 0, "clean, minimax, sweeps, corruptions");
 
     const card = files.get("card-seen-model.md") as string;
     assert.match(card, /## Training\/Test Overlap/);
@@ -74,6 +75,7 @@ Deno.test("a contaminated comparison is said at the top, in the cards and in eve
       ),
     );
     assert.match(card, new RegExp(`Policy \`${policy}\``));
+    assert.equal(/the analyses below on .* include 40 items/.test(card), policy === "report");
 
     const rows = Papa.parse(files.get("metrics.csv") as string, {
       header: true,
