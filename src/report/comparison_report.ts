@@ -10,6 +10,7 @@ import { cleanResults, primaryTestSet, type ReportFigure } from "./figures.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
 import { contaminationSummaryItems, contaminationWarning } from "./contamination_blocks.ts";
+import { scoredOverlap } from "../evaluate/contamination.ts";
 import { minimaxTable, overlapBlocks, pairwiseTable, rankingTable } from "./comparison_tables.ts";
 import {
   calibrationTable,
@@ -41,7 +42,12 @@ function summary(input: ReportInput): Block[] {
   if (best) {
     items.push(
       `Lowest clean error on ${primary}: **${best.model}**, ` +
-        `${rateWithInterval(best.misclassification, best.misclassificationCi)}.`,
+        `${rateWithInterval(best.misclassification, best.misclassificationCi)}` +
+        (scoredOverlap(ev.contamination, best.model, primary) > 0
+          ? ` ⚠ (contaminated: it trained or validated on ${
+            count(scoredOverlap(ev.contamination, best.model, primary))
+          } of these items).`
+          : "."),
     );
   }
   if (cmp) {

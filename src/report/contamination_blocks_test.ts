@@ -60,6 +60,11 @@ Deno.test("a contaminated comparison is said at the top, in the cards and in eve
     );
     assert.match(summary, /Near-duplicates .* seen-model on .*: 3/);
     if (policy === "exclude") assert.match(summary, new RegExp(`${testSet} n = 200 → 160`));
+    assert.equal(
+      /Lowest clean error .*seen-model.* ⚠ \(contaminated: it trained or validated on 40 of these items\)/
+        .test(summary),
+      policy === "report",
+    );
     // Under `report` the section of that test set warns next to its numbers.
     const warnings = report.match(/Contaminated numbers:\*\* seen-model/g)?.length ?? 0;
     assert.equal(warnings, policy === "report" ? 4 : 0, "clean, minimax, sweeps, corruptions");
