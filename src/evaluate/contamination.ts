@@ -324,6 +324,13 @@ export function applyContaminationPolicy(
     }
     const clean = range(0, n).filter((i) => seenByAny[i] === 0);
     const keep = policy === "exclude" && clean.length < n;
+    if (keep && clean.length === 0) {
+      throw new UsageError(
+        `contamination: every one of the ${n} items of test set ${test.name} was trained or ` +
+          "validated on by a compared model; leave that model out, or score anyway with " +
+          "--contamination report",
+      );
+    }
     sizes.push({ name: test.name, before: n, after: keep ? clean.length : n });
     return keep ? subset(test, clean, test.name) : full;
   });
