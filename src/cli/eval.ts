@@ -16,6 +16,15 @@ import { loadEmnistDigitsSample, loadMnist, loadPath, repoRoot } from "../data/m
 import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
+import {
+  applyContaminationPolicy,
+  contaminationLines,
+  type ContaminationSummary,
+  parseContaminationPolicy,
+  scoredOverlap,
+  seenItemsWithImages,
+} from "../evaluate/contamination.ts";
+import { readRunItems } from "../train/items_record.ts";
 import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
 import type {
   ComparisonResult,
@@ -58,6 +67,10 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
   --baseline NAME        model that normalises CE/mCE (default: the first model)
   --method midp|exact    McNemar p used for significance and letters (default midp)
   --backend NAME         auto | tensorflow | wasm | cpu (default auto)
+  --contamination P      test items a model trained or validated on (found by item provenance
+                         and pixel fingerprint, from the run's items.json): exclude (default:
+                         score every model on the items none of them saw) | refuse (stop) |
+                         report (score all, mark affected numbers)
   --json                 print the summary as one JSON object
 
 Writes DIR/results.json (EvaluationResult), DIR/comparison.json (ComparisonResult) and
@@ -172,6 +185,16 @@ async function runFacts(dir: string): Promise<Partial<ModelInfo>> {
   if (typeof run.seed === "number") facts.seed = run.seed;
   if (typeof data?.train?.name === "string") facts.trainedOn = data.train.name;
   if (typeof run.dataChecksum === "string") facts.dataChecksum = run.dataChecksum;
+  const test = run.test as { accuracy?: unknown; count?: unknown } | undefined;
+  if (typeof test?.accuracy === "number" && typeof test.count === "number") {
+    const split = typeof run.split === "string" ? run.split : "the recipe's split";
+    facts.protocol = {
+      testSet: `the test part of ${split}`,
+      accuracy: test.accuracy,
+      n: test.count,
+      note: "as `kit train` measured it",
+    };
+  }
   return facts;
 }
 
@@ -217,7 +240,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
     baseline: { type: "string" },
     method: { type: "string" },
     backend: { type: "string" },
+    contamination: { type: "string" },
   });
+  const policy = parseContaminationPolicy(values.contamination);
   const modelDirs = list(values.model);
   if (modelDirs.length === 0) throw new UsageError("kit eval needs --model DIR[,DIR…]");
   const method = (values.method ?? "midp") as McNemarMethod;
@@ -242,8 +267,17 @@ export async function run(flags: string[]): Promise<CommandResult> {
     throw new UsageError(`--baseline '${baseline}' is not one of the models: ${names.join(", ")}`);
   }
   const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
-  const { result, comparison, files } = await evaluateToDirectory(classifiers, testSets, {
+  const records = await Promise.all(modelDirs.map(readRunItems));
+  const seen = await Promise.all(records.map((r) => r && seenItemsWithImages(r)));
+  const checked = applyContaminationPolicy(
+    names.map((name, i) => ({ name, seen: seen[i] })),
+    testSets,
+    policy,
+    { limit },
+  );
+  const { result, comparison, files } = await evaluateToDirectory(classifiers, checked.testSets, {
     out,
+    contamination: checked.summary,
     method,
     conditions: suite.conditions,
     units: suite.units,
@@ -281,8 +315,12 @@ export interface EvalSummary {
     >;
     meanCorruptionError: Record<string, number>;
     mCE: Record<string, number | null>;
+    /** The recipe's own test-split result from `run.json`, labelled apart. */
+    protocol?: ModelInfo["protocol"];
   }[];
   minimax: { selected: string; worst: Record<string, number> };
+  /** The overlap check and policy applied before scoring, when one ran. */
+  contamination?: ContaminationSummary;
 }
 
 /**
@@ -328,12 +366,14 @@ export function summarize(
           robust.map((r) => [r.testSet, r.meanCorruptionError]),
         ),
         mCE: Object.fromEntries(robust.map((r) => [r.testSet, r.mCE])),
+        ...(m.protocol ? { protocol: m.protocol } : {}),
       };
     }),
     minimax: {
       selected: comparison.minimax.selected,
       worst: Object.fromEntries(comparison.minimax.entries.map((e) => [e.model, e.worst])),
     },
+    ...(result.contamination ? { contamination: result.contamination } : {}),
   };
 }
 
@@ -345,18 +385,28 @@ function formatSummary(s: EvalSummary): string {
     }, backend ${s.backend}, ${s.wallSeconds.toFixed(1)} s`,
   ];
   for (const m of s.models) {
+    const mark = (set: string) => scoredOverlap(s.contamination, m.name, set) > 0 ? "*" : "";
     const clean = Object.entries(m.clean).map(([set, c]) =>
-      `${set} ${pct(c.misclassification)} [${pct(c.lower)}, ${pct(c.upper)}]`
+      `${set} ${pct(c.misclassification)}${mark(set)} [${pct(c.lower)}, ${pct(c.upper)}]`
     );
     const corrupted = Object.entries(m.meanCorruptionError).map(([set, e]) =>
-      `${set} corrupted ${pct(e)}${m.mCE[set] === null ? "" : ` mCE ${m.mCE[set]!.toFixed(3)}`}`
+      `${set} corrupted ${pct(e)}${mark(set)}${
+        m.mCE[set] === null ? "" : ` mCE ${m.mCE[set]!.toFixed(3)}`
+      }`
     );
     lines.push(
       `  ${m.name}: misclassified ${[...clean, ...corrupted].join("; ")}; ${
         m.imagesPerSecond.toFixed(0)
       } img/s`,
     );
+    if (m.protocol) {
+      lines.push(
+        `    protocol result (${m.protocol.testSet}; not comparable): accuracy ` +
+          `${pct(m.protocol.accuracy)} on ${m.protocol.n} items`,
+      );
+    }
   }
+  if (s.contamination) lines.push(...contaminationLines(s.contamination));
   lines.push(`minimax selection: ${s.minimax.selected}`);
   lines.push(`wrote ${s.out.results}, ${s.out.comparison}, ${s.out.predictions}`);
   return lines.join("\n");

@@ -16,6 +16,7 @@ import { runReportJob, SEED_ARCHITECTURES } from "../report/job.ts";
 import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
+import { parseContaminationPolicy } from "../evaluate/contamination.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task report [flags] [--json]
@@ -47,6 +48,10 @@ predictions.csv, models/<model>/ (the trained models), REPRODUCE.md, card-metada
   --grid-intensity G     g CO₂eq per kWh of your electricity, for the cards' emissions (default
                          475, the world average; also gridIntensity in the metadata file)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
+  --contamination P      test items a model trained or validated on: exclude (default: every
+                         model scored on the items none saw) | refuse | report (mark them).
+                         Recipes that merge MNIST test into training (mdsist) split MNIST
+                         train alone here, so nothing needs excluding
   --json                 print the summary as one JSON object`;
 
 function timestamp(): string {
@@ -72,6 +77,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     metadata: { type: "string" },
     "emnist-dir": { type: "string" },
     "grid-intensity": { type: "string" },
+    contamination: { type: "string" },
   });
   const runName = values.out ?? `report-${timestamp()}`;
   if (!/^[\w.-]+$/.test(runName) || runName.startsWith(".")) {
@@ -97,6 +103,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     metadataPath: values.metadata,
     gridIntensity: intFlag("grid-intensity", values["grid-intensity"], 0),
     emnistDir: values["emnist-dir"],
+    contamination: parseContaminationPolicy(values.contamination),
     command: ["deno task report", ...flags].join(" "),
   });
   const lines = [

@@ -6,22 +6,9 @@
 import { UsageError } from "../util/errors.ts";
 import { type DigitDataset, type LabelSet, PIXELS, UNLABELED } from "./types.ts";
 import { sha256Hex } from "./checksum.ts";
+import { concatProvenance, itemIds, subsetProvenance } from "./provenance.ts";
 
-/**
- * The item ids of `ds` (its `ids`, or 0..count-1 when it has none).
- *
- * @example
- * ```ts
- * import { itemIds } from "./ops.ts";
- * console.log(itemIds({ count: 2 } as never)); // Uint32Array [0, 1]
- * ```
- */
-export function itemIds(ds: DigitDataset): Uint32Array {
-  if (ds.ids) return ds.ids;
-  const ids = new Uint32Array(ds.count);
-  for (let i = 0; i < ds.count; i++) ids[i] = i;
-  return ids;
-}
+export { itemIds } from "./provenance.ts";
 
 function isContiguous(indices: ArrayLike<number>): boolean {
   for (let i = 1; i < indices.length; i++) if (indices[i] !== indices[0] + i) return false;
@@ -29,7 +16,8 @@ function isContiguous(indices: ArrayLike<number>): boolean {
 }
 
 /**
- * The items of `ds` at `indices`, in that order, keeping their ids. A contiguous ascending
+ * The items of `ds` at `indices`, in that order, keeping their ids and provenance. A contiguous
+ * ascending
  * range shares `ds`'s bytes (views, no copy); any other selection copies just those items.
  *
  * @example
@@ -70,12 +58,13 @@ export function subset(
       labels[k] = ds.labels[i];
     }
   }
-  return { ...ds, name, images, labels, count: n, ids };
+  return { ...ds, name, images, labels, count: n, ids, provenance: subsetProvenance(ds, indices) };
 }
 
 /**
  * Joins datasets with the same classes (e.g. MNIST + EMNIST digits) into one copy. Ids become
- * positions in the joined set; the checksum is the sha256 of the parts' checksums.
+ * positions in the joined set (unique, e.g. for augmentation seeds); every item keeps its
+ * provenance (source and id there); the checksum is the sha256 of the parts' checksums.
  *
  * @example
  * ```ts
@@ -110,7 +99,16 @@ export function concatDatasets(
   }
   const checksum = sha256Hex(new TextEncoder().encode(datasets.map((d) => d.checksum).join("\n")));
   const source = datasets.map((d) => d.source).join(" + ");
-  return { name, images, labels, count, classNames: [...classNames], source, checksum };
+  return {
+    name,
+    images,
+    labels,
+    count,
+    classNames: [...classNames],
+    source,
+    checksum,
+    provenance: concatProvenance(datasets),
+  };
 }
 
 /**

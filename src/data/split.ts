@@ -156,6 +156,12 @@ export const SPLIT_PRESETS = ["kaggle-60-20-20", "keras-last-10", "mdsist-70-15-
 /** One split preset name. */
 export type SplitPreset = typeof SPLIT_PRESETS[number];
 
+/**
+ * Presets whose training part includes the given test set's items (mdsist merges MNIST train
+ * and test before splitting); given no test set they split `train` alone.
+ */
+export const PRESETS_MERGING_TEST: readonly SplitPreset[] = ["mdsist-70-15-15"];
+
 /** Train, validation and test sets of a preset. */
 export interface SplitSets {
   train: DigitDataset;
@@ -166,7 +172,8 @@ export interface SplitSets {
 /**
  * Applies a named preset: `kaggle-60-20-20` (stratified 60/20/20 of `train`, seed 42),
  * `keras-last-10` (last 10% of `train` as validation, no shuffle; `test` as given),
- * `mdsist-70-15-15` (stratified 70/15/15 of `train`+`test` merged, seed 42).
+ * `mdsist-70-15-15` (stratified 70/15/15 of `train`+`test` merged, seed 42; of `train` alone
+ * when no `test` is given, which keeps every test item out of training).
  *
  * @example
  * ```ts
@@ -196,8 +203,7 @@ export function applySplitPreset(
       return asSets([head, tail, test]);
     }
     case "mdsist-70-15-15": {
-      if (!test) throw new UsageError("split preset mdsist-70-15-15 needs a test set to merge");
-      const merged = concatDatasets([train, test], `${train.name}+${test.name}`);
+      const merged = test ? concatDatasets([train, test], `${train.name}+${test.name}`) : train;
       return asSets(stratifiedSplit(merged, [0.7, 0.15, 0.15], seed, parts(merged)));
     }
     default:

@@ -43,6 +43,32 @@ export interface DigitDataset {
   checksum: string;
   /** Stable item ids (e.g. original index in the source file); defaults to 0..count-1. */
   ids?: Uint32Array;
+  /**
+   * Where every item came from, kept by subsets, splits, samples and joins (see
+   * `src/data/provenance.ts`). Absent on a set as loaded: each item is then item `ids[i]` of
+   * the source (`name`, `checksum`) itself.
+   */
+  provenance?: Provenance;
+}
+
+/** A source of items: a loaded file or package part, known by name and by content checksum. */
+export interface ItemSource {
+  /** Name of the set as loaded, e.g. `mnist-test`. */
+  name: string;
+  /** sha256 (hex) of the source bytes, the identity that matters. */
+  checksum: string;
+}
+
+/**
+ * Per-item origin in compact form: item i is item `sourceIds[i]` of `sources[sourceIndex[i]]`.
+ */
+export interface Provenance {
+  /** The distinct sources of the set's items. */
+  sources: ItemSource[];
+  /** Index into `sources`, one per item. */
+  sourceIndex: Uint32Array;
+  /** The item's id in its source (its index there, or the source's own id), one per item. */
+  sourceIds: Uint32Array;
 }
 
 /**
@@ -58,7 +84,7 @@ export interface DigitDataset {
  * console.log(set.count);
  * ```
  */
-export type LabelSet = Omit<DigitDataset, "images" | "ids">;
+export type LabelSet = Omit<DigitDataset, "images" | "ids" | "provenance">;
 
 /** Label value for items without a known class. */
 export const UNLABELED = 255;

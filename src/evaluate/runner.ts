@@ -27,6 +27,7 @@ import {
 import type {
   Condition,
   ConditionResult,
+  ContaminationSummary,
   EvaluationResult,
   MisclassifiedExample,
   ModelInfo,
@@ -97,6 +98,8 @@ export interface EvaluateOptions {
   versions?: Readonly<Record<string, string>>;
   /** Extra facts per model name (checkpoint path, architecture, parameters, seed). */
   modelInfo?: Readonly<Record<string, Partial<ModelInfo>>>;
+  /** The contamination check that chose the test items, recorded in the result. */
+  contamination?: ContaminationSummary;
 }
 
 /** The evaluated part of a test set: float pixels, labels, ids. */
@@ -349,6 +352,7 @@ export async function evaluate(
     classByCorruption: classByCorruption(results, classNames),
     confusionShifts: confusionShifts(results, options.topShifts ?? 5),
     predictions,
+    ...(options.contamination ? { contamination: options.contamination } : {}),
   };
 }
 

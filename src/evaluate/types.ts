@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { ContaminationSummary } from "./contamination.ts";
 
 /** A two-sided confidence interval (95% unless stated). */
 export interface Interval {
@@ -276,10 +277,28 @@ export interface ModelInfo {
   dataChecksum?: string;
   /** How `predict` ran (`graph`: one compiled forward pass per batch; `eager`), when known. */
   inferenceEngine?: string;
+  /**
+   * The recipe's own result on its own test split (e.g. the mdsist card's 15 %), as training
+   * recorded it: labelled apart, not comparable with this evaluation.
+   */
+  protocol?: ProtocolResult;
   /** Seconds spent in `predict` over all conditions. */
   inferenceSeconds: number;
   /** Images per second through `predict`. */
   imagesPerSecond: number;
+}
+
+/**
+ * A recipe's protocol result: accuracy on the test part of the recipe's own split (the number
+ * its source card reports), kept apart from comparisons and labelled as such.
+ */
+export interface ProtocolResult {
+  /** Name of the recipe's test part. */
+  testSet: string;
+  accuracy: number;
+  n: number;
+  /** How that split was made. */
+  note: string;
 }
 
 /** A test set that was evaluated. `ids`/`labels` let `compare` pair items across models. */
@@ -358,6 +377,12 @@ export interface EvaluationResult {
   confusionShifts: ConfusionShift[];
   /** Per-item predictions (for `compare`); the CLI also writes them, with confidence, as CSV. */
   predictions: ConditionPredictions[];
+  /**
+   * The training/test overlap per model × test set and the policy applied before scoring
+   * (`src/evaluate/contamination.ts`); absent when no check ran.
+   */
+  contamination?: ContaminationSummary;
 }
 
 export type * from "./comparison_types.ts";
+export type { ContaminationPolicy, ContaminationSummary, Overlap } from "./contamination.ts";

@@ -9,6 +9,8 @@ import { count, percent, rateWithInterval } from "./format.ts";
 import { cleanResults, primaryTestSet, type ReportFigure } from "./figures.ts";
 import { type ReportInput, slug } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
+import { contaminationSummaryItems, contaminationWarning } from "./contamination_blocks.ts";
+import { scoredOverlap } from "../evaluate/contamination.ts";
 import { minimaxTable, overlapBlocks, pairwiseTable, rankingTable } from "./comparison_tables.ts";
 import {
   calibrationTable,
@@ -29,6 +31,7 @@ function summary(input: ReportInput): Block[] {
   const primary = primaryTestSet(input);
   const best = cmp?.rankings.find((r) => r.kind === "clean" && r.testSet === primary)?.rows[0];
   const items = [
+    ...contaminationSummaryItems(ev),
     `Models: ${ev.models.map((m) => `\`${m.name}\``).join(", ")}.`,
     `Test sets: ${ev.testSets.map((t) => `${t.name} (n = ${count(t.count)})`).join(", ")}.`,
     `Evaluation suite \`${ev.metadata.suite}\`: ${
@@ -39,7 +42,12 @@ function summary(input: ReportInput): Block[] {
   if (best) {
     items.push(
       `Lowest clean error on ${primary}: **${best.model}**, ` +
-        `${rateWithInterval(best.misclassification, best.misclassificationCi)}.`,
+        `${rateWithInterval(best.misclassification, best.misclassificationCi)}` +
+        (scoredOverlap(ev.contamination, best.model, primary) > 0
+          ? ` ⚠ (contaminated: it trained or validated on ${
+            count(scoredOverlap(ev.contamination, best.model, primary))
+          } of these items).`
+          : "."),
     );
   }
   if (cmp) {
@@ -85,7 +93,8 @@ export function comparisonBlocks(
     const s = slug(t.name);
     const clean = cleanResults(input, t.name);
     if (clean.length === 0) continue;
-    blocks.push(h(2, `Clean test set: ${t.name}`), overallTable(clean, "model"));
+    blocks.push(h(2, `Clean test set: ${t.name}`), ...contaminationWarning(ev, t.name));
+    blocks.push(overallTable(clean, "model"));
     if (cmp) {
       const ranking = rankingTable(cmp, t.name);
       if (ranking) {
@@ -120,6 +129,7 @@ export function comparisonBlocks(
   if (cmp && cmp.minimax.entries.length) {
     blocks.push(
       h(2, "Model selection (minimax)"),
+      ...contaminationWarning(ev),
       p(
         "The seed model cards' rule: pick the model whose worst misclassification over the chosen " +
           "test sets is lowest; the spread shows how much the error moves between data sources.",
@@ -129,7 +139,7 @@ export function comparisonBlocks(
   }
   const factors = [...new Set(ev.sweeps.map((s) => s.factor))];
   if (factors.length) {
-    blocks.push(h(2, "Degradation sweeps"));
+    blocks.push(h(2, "Degradation sweeps"), ...contaminationWarning(ev, primaryTestSet(input)));
     for (const factor of factors) {
       blocks.push(
         ...figuresStarting(figures, `degradation-${slug(factor)}`),
@@ -144,6 +154,7 @@ export function comparisonBlocks(
     const n = ev.testSets.find((t) => t.name === robust[0].testSet)?.count ?? 0;
     blocks.push(
       h(2, "Robustness to corruptions"),
+      ...contaminationWarning(ev, robust[0].testSet),
       p(
         robust[0].baseline
           ? `CE and mCE are normalised by \`${robust[0].baseline}\` (Hendrycks & Dietterich 2019).`

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ComparisonResult, EvaluationResult } from "../evaluate/types.ts";
+import type { ComparisonResult, EvaluationResult, ProtocolResult } from "../evaluate/types.ts";
 import type { ModelSummary } from "../models/summary.ts";
 import type { EpochPoint } from "../plots/training.ts";
 import type { CardMetadata } from "./metadata.ts";
@@ -43,6 +43,11 @@ export interface ModelTraining {
   checkpoint?: string;
   /** Wall time, process CPU time and RAPL energy of training, and the CPU it ran on. */
   compute?: ComputeUsage;
+  /**
+   * The recipe's own result on its own test split (e.g. the mdsist card's 15 %), kept apart
+   * from the comparison and labelled as such; `note` says how that split was made.
+   */
+  protocol?: ProtocolResult;
 }
 
 /** A picture of one corruption at one severity (for the corruption gallery). */

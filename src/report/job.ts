@@ -11,12 +11,19 @@ import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
 import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { evaluate } from "../evaluate/runner.ts";
+import {
+  applyContaminationPolicy,
+  type ContaminationPolicy,
+  type SeenItems,
+  seenItemsOfData,
+} from "../evaluate/contamination.ts";
+import { protocolResult } from "../train/protocol.ts";
 import { corrupt } from "../augment/corruptions.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { summarizeModel } from "../models/summary.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { loadRecipeData } from "../train/recipe_data.ts";
+import { loadRecipeData, splitDescription } from "../train/recipe_data.ts";
 import { train } from "../train/train.ts";
 import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
@@ -102,6 +109,8 @@ export interface ReportJobOptions {
   command?: string;
   /** Progress output (stderr by default; null = silent). */
   progress?: ((text: string) => void) | null;
+  /** What to do with test items a model trained or validated on (default `exclude`). */
+  contamination?: ContaminationPolicy;
 }
 
 /** What {@link runReportJob} returns. */
@@ -150,7 +159,13 @@ async function trainOne(
   options: ReportJobOptions,
   backend: string,
 ): Promise<
-  { classifier: Classifier; training: ModelTraining; files: ReportFiles; dispose: () => void }
+  {
+    classifier: Classifier;
+    training: ModelTraining;
+    files: ReportFiles;
+    seen: SeenItems;
+    dispose: () => void;
+  }
 > {
   const spec = getModelSpec(name);
   const recipe = getRecipe(spec.defaultRecipe);
@@ -167,7 +182,12 @@ async function trainOne(
   }
   const epochs = options.epochs ?? profile.epochs ?? recipe.epochs;
   const limit = options.trainLimit ?? profile.trainLimit;
-  const sets = await loadRecipeData(recipe, { limit, emnistDir: options.emnistDir });
+  // The comparison's test sets stay out of every model's training (see README, contamination).
+  const sets = await loadRecipeData(recipe, {
+    limit,
+    emnistDir: options.emnistDir,
+    keepTestOut: true,
+  });
   const seed = options.seed ?? 1;
   const progress = options.progress === null ? [] : [terminalProgress({})];
   const result = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
@@ -198,11 +218,19 @@ async function trainOne(
       validation: dataInfo(sets.validation, "validation"),
     },
   });
+  const splitNote = splitDescription(recipe, true);
   return {
     classifier,
     files,
+    seen: seenItemsOfData(sets),
     dispose: () => result.model.dispose(),
     training: {
+      protocol: await protocolResult(
+        result.model,
+        sets.test,
+        spec.classCount ?? 10,
+        `split ${splitNote}`,
+      ),
       model: name,
       architecture: `${spec.name}: ${spec.description}`,
       summary,
@@ -214,7 +242,7 @@ async function trainOne(
         "batch size": recipe.batchSize,
         epochs: `${epochs}${epochs === recipe.epochs ? "" : ` (recipe: ${recipe.epochs})`}`,
         "training items": limit === undefined ? "all" : `at most ${limit} (stratified)`,
-        split: `${recipe.split} (seed ${recipe.splitSeed})`,
+        split: `${splitNote} (seed ${recipe.splitSeed})`,
         augmentation: recipe.augmentation.length ? recipe.augmentation : "none",
         kept: `${recipe.keep} (epoch ${result.keptEpoch})`,
         ...(recipe.notes ? { notes: recipe.notes } : {}),
@@ -290,14 +318,22 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     Object.entries(backend.versions).filter(([, v]) => typeof v === "string"),
   ) as Record<string, string>;
   const predictions = collectPredictions();
-  const evaluation = await evaluate(trained.map((t) => t.classifier), testSets, {
+  const limit = options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit;
+  const checked = applyContaminationPolicy(
+    trained.map((t) => ({ name: t.training.model, seen: t.seen })),
+    testSets,
+    options.contamination ?? "exclude",
+    { limit },
+  );
+  const evaluation = await evaluate(trained.map((t) => t.classifier), checked.testSets, {
     onPredictions: predictions.onPredictions,
+    contamination: checked.summary,
     conditions: suite.conditions,
     units: suite.units,
     suite: suite.name,
     render: augmentRenderer(),
     seed: evalSeed,
-    limit: options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit,
+    limit,
     baseline: models.length > 1 ? models[0] : null,
     backend: backend.name,
     versions,
@@ -327,7 +363,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     comparison,
     training: trained.map((t) => t.training),
     metadata,
-    images: Object.fromEntries(testSets.map((t) => [t.name, t.images])),
+    images: Object.fromEntries(checked.testSets.map((t) => [t.name, t.images])),
     corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
     attachments: shareableFiles(predictions, trained.map((t) => t.files)),
     reproducibility: {

@@ -24,6 +24,7 @@ import {
   sweepTable,
   testSetTable,
 } from "./tables.ts";
+import { contaminationCardBlocks } from "./contamination_blocks.ts";
 
 function detailBlocks(input: ReportInput, model: string): Block[] {
   const info = input.evaluation.models.find((m) => m.name === model);
@@ -199,6 +200,7 @@ export function modelCardBlocks(
     h(2, "Metrics"),
     table(["metric", "why"], Object.entries(meta.metricReasons), ["left", "left"]),
     ...dataBlocks(input, model),
+    ...contaminationCardBlocks(input.evaluation, model, training[0]),
     ...quantitativeBlocks(input, model, figures),
     h(2, "Ethical Considerations"),
     list(meta.ethicalConsiderations),

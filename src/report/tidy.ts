@@ -1,10 +1,14 @@
 /**
  * The tidy metrics table (`metrics.csv`): one row per model × test set × factor × level × class ×
- * metric, with the interval and n behind every value, for analysis outside the kit.
+ * metric, with the interval and n behind every value, for analysis outside the kit. Every row
+ * also names the contamination policy applied before scoring and how many of its n items the
+ * model trained or validated on; `factor = contamination` rows give each model × test set's
+ * overlap (`training_overlap`, n = items checked) and near-duplicate count.
  *
  * @module
  */
 import type { EvaluationResult } from "../evaluate/types.ts";
+import { scoredOverlap } from "../evaluate/contamination.ts";
 
 /** One row of `metrics.csv`. `class` is "" for whole-test-set metrics. */
 export interface TidyRow {
@@ -18,6 +22,10 @@ export interface TidyRow {
   lower: number | null;
   upper: number | null;
   n: number;
+  /** Contamination policy applied before scoring (`exclude`, `refuse`, `report`), "" if none. */
+  contamination: string;
+  /** Of the n items, how many the model trained or validated on (non-zero only under `report`). */
+  overlap: number | null;
 }
 
 /**
@@ -40,6 +48,8 @@ export const TIDY_COLUMNS = [
   "lower",
   "upper",
   "n",
+  "contamination",
+  "overlap",
 ] as const;
 
 /**
@@ -55,7 +65,7 @@ export const TIDY_COLUMNS = [
  * ```
  */
 export function tidyMetrics(evaluation: EvaluationResult): TidyRow[] {
-  const rows: TidyRow[] = [];
+  const rows: Omit<TidyRow, "contamination" | "overlap">[] = [];
   for (const c of evaluation.conditions) {
     const base = { model: c.model, testSet: c.testSet, factor: c.factor, level: c.level };
     const o = c.overall;
@@ -117,7 +127,18 @@ export function tidyMetrics(evaluation: EvaluationResult): TidyRow[] {
       rows.push({ ...base, factor: k.corruption, metric: "relative_ce", value: k.relativeCe });
     }
   }
-  return rows;
+  const check = evaluation.contamination;
+  for (const o of check?.overlaps ?? []) {
+    const base = { model: o.model, testSet: o.testSet, factor: "contamination", level: 0 };
+    const row = { ...base, class: "", lower: null, upper: null, n: o.items };
+    rows.push({ ...row, metric: "training_overlap", value: o.checked ? o.overlap : null });
+    rows.push({ ...row, metric: "near_duplicates", value: o.nearDuplicates });
+  }
+  return rows.map((r) => ({
+    ...r,
+    contamination: check?.policy ?? "",
+    overlap: check ? scoredOverlap(check, r.model, r.testSet) : null,
+  }));
 }
 
 function csvField(value: string | number | null): string {
@@ -132,13 +153,25 @@ function csvField(value: string | number | null): string {
  * @example
  * ```ts
  * import { tidyCsv } from "./tidy.ts";
- * console.log(tidyCsv([]).trim()); // "model,test_set,factor,level,class,metric,value,lower,upper,n"
+ * console.log(tidyCsv([]).trim()); // "model,…,n,contamination,overlap"
  * ```
  */
 export function tidyCsv(rows: TidyRow[]): string {
   const lines = rows.map((r) =>
-    [r.model, r.testSet, r.factor, r.level, r.class, r.metric, r.value, r.lower, r.upper, r.n]
-      .map(csvField).join(",")
+    [
+      r.model,
+      r.testSet,
+      r.factor,
+      r.level,
+      r.class,
+      r.metric,
+      r.value,
+      r.lower,
+      r.upper,
+      r.n,
+      r.contamination,
+      r.overlap,
+    ].map(csvField).join(",")
   );
   return [TIDY_COLUMNS.join(","), ...lines].join("\n") + "\n";
 }

@@ -9,7 +9,13 @@ import { labelledSets } from "../data/labelled.ts";
 import { loadPath } from "../data/load_path.ts";
 import { loadMnistSplits } from "../data/mnist.ts";
 import { concatDatasets } from "../data/ops.ts";
-import { applySplitPreset, type SplitSets, stratifiedSample } from "../data/split.ts";
+import {
+  applySplitPreset,
+  PRESETS_MERGING_TEST,
+  type SplitPreset,
+  type SplitSets,
+  stratifiedSample,
+} from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
 import { InputError, UsageError } from "../util/errors.ts";
 import type { Recipe } from "./recipes.ts";
@@ -20,6 +26,11 @@ export interface RecipeDataOptions {
   limit?: number;
   /** Folder with the official EMNIST files (needed by `mnist+emnist-digits` recipes). */
   emnistDir?: string;
+  /**
+   * Keep the official test sets out of training and validation: a split preset that merges
+   * them in (mdsist's 70/15/15 of train + test) splits the training data alone instead.
+   */
+  keepTestOut?: boolean;
 }
 
 /**
@@ -39,7 +50,10 @@ export async function loadRecipeData(
   recipe: Recipe,
   options: RecipeDataOptions = {},
 ): Promise<SplitSets> {
-  const mnist = applySplitPreset(recipe.split, await loadMnistSplits(), recipe.splitSeed);
+  const keepOut = options.keepTestOut && PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset);
+  const parts = (data: { train: DigitDataset; test: DigitDataset }) =>
+    applySplitPreset(recipe.split, keepOut ? { train: data.train } : data, recipe.splitSeed);
+  const mnist = parts(await loadMnistSplits());
   let sets = mnist;
   if (recipe.data === "mnist+emnist-digits") {
     if (!options.emnistDir) {
@@ -49,10 +63,10 @@ export async function loadRecipeData(
       );
     }
     const dir = options.emnistDir;
-    const emnist = applySplitPreset(recipe.split, {
+    const emnist = parts({
       train: await loadEmnist({ dir, split: "digits", part: "train" }),
       test: await loadEmnist({ dir, split: "digits", part: "test" }),
-    }, recipe.splitSeed);
+    });
     const join = (a: DigitDataset, b: DigitDataset) => concatDatasets([a, b]);
     sets = {
       train: join(mnist.train, emnist.train),
@@ -169,4 +183,25 @@ export async function loadTrainingData(
   if (options.path !== undefined) return await loadPathData(options.path, recipe, options);
   const split = options.split ?? recipe.split;
   return { ...await loadRecipeData({ ...recipe, split }, options), split };
+}
+
+/**
+ * How {@link loadRecipeData} splits for `recipe`, in words, e.g. for a report's recipe table.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { splitDescription } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * strictEqual(splitDescription(getRecipe("keras-convnet"), true), "keras-last-10");
+ * strictEqual(splitDescription(getRecipe("mdsist"), true).startsWith("mdsist-70-15-15 of MNIST train only"), true);
+ * ```
+ */
+export function splitDescription(recipe: Recipe, keepTestOut: boolean): string {
+  if (!keepTestOut || !PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset)) {
+    return recipe.split;
+  }
+  const train = recipe.data === "mnist" ? "MNIST train" : "the MNIST and EMNIST train parts";
+  return `${recipe.split} of ${train} only (the card merges the test part in; kept out so ` +
+    "every model is compared on all test items)";
 }

@@ -37,6 +37,7 @@ import { learningRateAt } from "./schedule.ts";
 import { makeValidator } from "./validation.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
 import { type ComputeUsage, startComputeMeter } from "../util/compute_usage.ts";
+import { itemsRecord, writeItemsRecord } from "./items_record.ts";
 
 /** Labelled training data, and optionally a validation set evaluated after every epoch. */
 export interface TrainData {
@@ -330,6 +331,7 @@ export async function train(
     precision,
   };
   if (options.runDir) {
+    const items = await writeItemsRecord(options.runDir, itemsRecord(data));
     await saveFinishedRun(options.runDir, model, {
       name: `${spec.name}/${recipe.name}`,
       model: spec.name,
@@ -341,6 +343,7 @@ export async function train(
       precision,
       versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, v8: Deno.version.v8 },
       dataChecksum,
+      items,
       data: {
         train: { name: data.train.name, count: data.train.count, checksum: data.train.checksum },
         validation: data.validation
