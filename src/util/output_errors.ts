@@ -1,0 +1,60 @@
+/**
+ * Operating-system failures while writing outputs (full disk, read-only filesystem, no
+ * permission, a file where a folder belongs) as one-line {@link UsageError}s naming the path.
+ *
+ * @module
+ */
+import { UsageError } from "./errors.ts";
+
+/** What each errno means for an output location. */
+const OUTPUT_PROBLEMS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the filesystem is read-only",
+  EACCES: "permission denied (expected a folder you can write)",
+  EPERM: "operation not permitted (expected a folder you can write)",
+  ENOTDIR: "a file stands where a folder is needed",
+  EISDIR: "a folder stands where a file is needed",
+  ENOENT: "a parent folder does not exist",
+  ELOOP: "too many levels of symbolic links",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/**
+ * The errno of an operating-system error (`ENOSPC`, …), or null for other errors.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { errnoOf } from "./output_errors.ts";
+ * deepStrictEqual(errnoOf(Object.assign(new Error("x"), { code: "ENOSPC" })), "ENOSPC");
+ * deepStrictEqual(errnoOf(new TypeError("bug")), null);
+ * ```
+ */
+export function errnoOf(error: unknown): string | null {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : null;
+}
+
+/**
+ * `error` as a one-line {@link UsageError} naming `path` when it is an operating-system failure
+ * of an output; other errors (bugs) are returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { describeOutputError } from "./output_errors.ts";
+ * const full = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+ * deepStrictEqual(
+ *   (describeOutputError("runs/x", full) as Error).message,
+ *   "cannot write runs/x: no space left on the device",
+ * );
+ * ```
+ */
+export function describeOutputError(path: string, error: unknown): unknown {
+  if (error instanceof UsageError) return error;
+  const code = errnoOf(error);
+  if (code === null) return error;
+  const problem = OUTPUT_PROBLEMS[code] ?? (error as Error).message.split("\n")[0];
+  return new UsageError(`cannot write ${path}: ${problem}`);
+}
