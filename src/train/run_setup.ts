@@ -60,6 +60,12 @@ export async function startOrResume(
   }
   const loaded = await loadLatestCheckpoint(options.runDir);
   const { state } = loaded;
+  for (const reason of loaded.skipped) {
+    console.error(`warning: skipping a checkpoint that fails verification: ${reason}`);
+  }
+  if (loaded.skipped.length > 0) {
+    console.error(`resuming from ${loaded.folder}, the newest checkpoint that verifies`);
+  }
   const mismatch = state.spec.name !== spec.name
     ? `model ${state.spec.name}, not ${spec.name}`
     : state.recipe.name !== recipe.name
