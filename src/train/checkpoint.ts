@@ -26,7 +26,7 @@ import type { Classifier } from "../models/classifier.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
 import { InputError, isUserError } from "../util/errors.ts";
-import { removeLeftovers, temporaryName } from "../util/atomic_folder.ts";
+import { temporaryName } from "../util/atomic_folder.ts";
 import { describeOutputError } from "../util/output_errors.ts";
 import type { RandomState } from "../util/random.ts";
 import { fileHandler, MODEL_JSON, readJson, writeFileAtomic, writeJsonAtomic } from "./file_io.ts";
@@ -145,23 +145,6 @@ export async function saveEpochCheckpoint(
     // A full disk or a failed write leaves no epoch-000N.tmp-… folder behind.
     await Deno.remove(temp, { recursive: true }).catch(() => {});
   }
-}
-
-/**
- * Removes temporary files and checkpoint folders that killed processes left in `runDir`;
- * call it while holding the run folder's lock.
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert";
- * import { removeCheckpointLeftovers } from "./checkpoint.ts";
- * const dir = await Deno.makeTempDir();
- * await Deno.mkdir(`${dir}/epoch-0003.tmp-4194999-0123abcd`);
- * deepStrictEqual(await removeCheckpointLeftovers(dir), ["epoch-0003.tmp-4194999-0123abcd"]);
- * ```
- */
-export function removeCheckpointLeftovers(runDir: string): Promise<string[]> {
-  return removeLeftovers(runDir, "");
 }
 
 /**
