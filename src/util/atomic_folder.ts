@@ -86,8 +86,18 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+async function isEmptyFolder(path: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(path)) return false;
+    return true;
+  } catch {
+    return false; // a file, or unreadable
+  }
+}
+
 /**
- * Throws a {@link UsageError} when `dir` exists: outputs are never overwritten silently.
+ * Throws a {@link UsageError} when `dir` exists and is not an empty folder: outputs are never
+ * overwritten silently (an empty folder holds nothing to lose).
  *
  * @example
  * ```ts
@@ -96,7 +106,7 @@ async function exists(path: string): Promise<boolean> {
  * ```
  */
 export async function refuseExisting(dir: string): Promise<void> {
-  if (await exists(dir)) {
+  if (await exists(dir) && !(await isEmptyFolder(dir))) {
     throw new UsageError(
       `${dir} already exists; pass --force to replace it or choose another output folder`,
     );
