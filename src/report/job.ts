@@ -24,6 +24,7 @@ import { UsageError } from "../util/errors.ts";
 import { digitAt } from "../plots/digit_image.ts";
 import { writeReport } from "./build.ts";
 import { refuseExisting } from "./write.ts";
+import { claimOutput } from "../util/output_claim.ts";
 import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
 import { loadMetadata } from "./metadata.ts";
 
@@ -229,6 +230,10 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const dir = join(root, options.runName);
   // Fail before hours of training, not after.
   if (!options.force) await refuseExisting(dir);
+  await using _lock = await claimOutput(dir, "kit report", {
+    bytes: 8 * 2 ** 20,
+    purpose: "a report",
+  });
   const metadata = await loadMetadata(options.metadataPath);
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
