@@ -172,8 +172,11 @@ export async function writeFolderAtomic<T>(
   const old = temporaryName(join(parent, `.${basename(dir)}`)).replace(/\.tmp-/, ".old-");
   const replacing = await exists(dir);
   if (replacing && !force) {
-    await Deno.remove(temp, { recursive: true }).catch(() => {});
-    await refuseExisting(dir); // appeared meanwhile, made by a writer that took no lock
+    // Appeared meanwhile, made by a writer that took no lock.
+    await refuseExisting(dir).catch(async (error) => {
+      await Deno.remove(temp, { recursive: true }).catch(() => {});
+      throw error;
+    });
   }
   try {
     if (replacing) await Deno.rename(dir, old);
