@@ -76,6 +76,42 @@ export async function removeLeftovers(folder: string, prefix: string): Promise<s
   return removed.sort();
 }
 
+/**
+ * Puts back folder `dir` when a writer was killed between moving the old `dir` aside and
+ * renaming its replacement in (the only moment of a forced replacement when `dir` is absent):
+ * the newest `.NAME.old-PID-…` of a dead process becomes `dir` again. Returns whether it did.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { recoverReplaced } from "./atomic_folder.ts";
+ * const root = await Deno.makeTempDir();
+ * await Deno.mkdir(`${root}/.eval.old-4194999-0123abcd`);
+ * deepStrictEqual(await recoverReplaced(`${root}/eval`), true);
+ * deepStrictEqual((await Deno.stat(`${root}/eval`)).isDirectory, true);
+ * ```
+ */
+export async function recoverReplaced(dir: string): Promise<boolean> {
+  if (await exists(dir)) return false;
+  const parent = dirname(dir), prefix = `.${basename(dir)}.old-`;
+  const candidates: { name: string; mtime: number }[] = [];
+  try {
+    for await (const entry of Deno.readDir(parent)) {
+      const owner = temporaryOwner(entry.name);
+      if (!entry.name.startsWith(prefix) || owner === null || alive(owner)) continue;
+      const info = await Deno.lstat(join(parent, entry.name));
+      candidates.push({ name: entry.name, mtime: info.mtime?.getTime() ?? 0 });
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0];
+  if (!newest) return false;
+  await Deno.rename(join(parent, newest.name), dir);
+  return true;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);

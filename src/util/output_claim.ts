@@ -5,13 +5,14 @@
  * @module
  */
 import { basename, dirname, resolve } from "node:path";
-import { removeLeftovers } from "./atomic_folder.ts";
+import { recoverReplaced, removeLeftovers } from "./atomic_folder.ts";
 import { claimFolder, type FolderLock } from "./lock.ts";
 import { type PreflightOptions, preflightOutput } from "./preflight.ts";
 
 /**
- * Checks `dir` ({@link preflightOutput}), takes its lock ({@link claimFolder}) and removes
- * temporary files and folders of dead writers beside and inside it. Release the lock (or
+ * Checks `dir` ({@link preflightOutput}), takes its lock ({@link claimFolder}), puts back a
+ * folder a killed writer had moved aside, and removes temporary files and folders of dead
+ * writers beside and inside it. Release the lock (or
  * `await using` it) when the output is complete.
  *
  * @example
@@ -31,6 +32,7 @@ export async function claimOutput(
   await preflightOutput(dir, options);
   const lock = await claimFolder(dir, command);
   const full = resolve(dir);
+  await recoverReplaced(full);
   await removeLeftovers(dirname(full), `.${basename(full)}.`);
   await removeLeftovers(full, "");
   return lock;

@@ -52,9 +52,21 @@ export function errnoOf(error: unknown): string | null {
  * ```
  */
 export function describeOutputError(path: string, error: unknown): unknown {
-  if (error instanceof UsageError) return error;
-  const code = errnoOf(error);
-  if (code === null) return error;
+  const code = error instanceof OutputError ? error.code : errnoOf(error);
+  if (code === null || (error instanceof UsageError && !(error instanceof OutputError))) {
+    return error;
+  }
   const problem = OUTPUT_PROBLEMS[code] ?? (error as Error).message.split("\n")[0];
-  return new UsageError(`cannot write ${path}: ${problem}`);
+  return new OutputError(path, code, `cannot write ${path}: ${problem}`);
+}
+
+/**
+ * An output that could not be written: a {@link UsageError} that keeps the errno, so an outer
+ * writer can name its own (final) path instead of a temporary one.
+ */
+export class OutputError extends UsageError {
+  constructor(readonly path: string, readonly code: string, message: string) {
+    super(message);
+    this.name = "OutputError";
+  }
 }
