@@ -225,8 +225,8 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const paths = list(values.path);
   const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
   const force = values.force ?? false;
-  if (!force) await refuseExisting(out);
   await using _lock = await claimOutput(out, "kit eval", { bytes: 2 ** 20, purpose: "a report" });
+  if (!force) await refuseExisting(out);
   const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
 
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");

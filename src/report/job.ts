@@ -229,11 +229,11 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const root = options.root ?? join(repoRoot(), "reports");
   const dir = join(root, options.runName);
   // Fail before hours of training, not after.
-  if (!options.force) await refuseExisting(dir);
   await using _lock = await claimOutput(dir, "kit report", {
     bytes: 8 * 2 ** 20,
     purpose: "a report",
   });
+  if (!options.force) await refuseExisting(dir);
   const metadata = await loadMetadata(options.metadataPath);
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
