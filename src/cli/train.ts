@@ -99,13 +99,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const seed = intFlag("seed", values.seed, 0) ?? 42;
   const runDir = values.out ?? `reports/runs/${spec.name}-${recipe.name}-s${seed}`;
   await using _lock = await claimOutput(runDir, "kit train", { purpose: "a checkpoint" });
-  using interrupts = listenForInterrupts();
   const backend = await initBackend(parseBackendChoice(values.backend), {
     threads: intFlag("threads", values.threads, 1),
   });
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
   const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
+  // Ctrl-C stops training cleanly; before and after it, the default (exit at once) applies.
+  const interrupts = listenForInterrupts();
   const result = await train(spec, sets, recipe, {
     signal: interrupts.signal,
     seed,
@@ -124,7 +125,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   }).catch((error) => {
     if (error instanceof TrainingInterrupted) return interrupted(error, flags, runDir);
     throw error;
-  });
+  }).finally(() => interrupts[Symbol.dispose]());
   if ("interrupted" in result) return result.interrupted;
   const test = await evaluateArrays(
     result.model,

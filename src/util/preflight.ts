@@ -29,7 +29,9 @@ async function nearestExisting(path: string): Promise<{ path: string; info: Deno
     try {
       return { path: current, info: await Deno.stat(current) };
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound) || dirname(current) === current) {
+      const missing = error instanceof Deno.errors.NotFound ||
+        error instanceof Deno.errors.NotADirectory; // a file on the way: found one level up
+      if (!missing || dirname(current) === current) {
         throw describeOutputError(path, error);
       }
       current = dirname(current);
