@@ -131,6 +131,16 @@ async function waitForEpoch(runDir: string, epoch: number, timeoutMs = 120_000):
   throw new Error(`${runDir}: no checkpoint of epoch ${epoch} in ${timeoutMs / 1000} s`);
 }
 
+/** Waits until the lock beside `dir` exists (its writer has claimed it). */
+async function waitForLock(dir: string, timeoutMs = 60_000): Promise<void> {
+  const lock = join(dir, "..", `.${dir.split("/").at(-1)}.lock`);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await exists(lock))) {
+    if (Date.now() > deadline) throw new Error(`no lock ${lock} in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** No temporary files or folders and no lock left in or beside `dir`. */
 async function assertNoLeftovers(dir: string): Promise<void> {
   const parent = join(dir, "..");
@@ -277,15 +287,25 @@ Deno.test({
   async fn() {
     const out = join(work, "race");
     const args = [...TRAIN, "--epochs", "2", "--seed", "5", "--out", out, "--json"];
+    // Started together: one wins; the other is refused (by the lock, or, when it starts after
+    // the winner finished, by the checkpoint it finds).
     const [a, b] = await Promise.all([finish(spawnKit(args)), finish(spawnKit(args))]);
     const [winner, loser] = a.code === 0 ? [a, b] : [b, a];
     assert.equal(winner.code, 0, winner.stderr);
-    assertOneLineError(
-      loser,
-      "train",
-      /race is being written by kit train \(pid \d+ on .*, since .*\); wait for it to finish or choose another output folder/,
-    );
+    assertOneLineError(loser, "train", /race (is being written by kit train|already holds)/);
     assert.equal(JSON.parse(winner.stdout).epochs, 2);
+    // A second writer while the first holds the folder: refused at once, naming the holder.
+    const holder = spawnKit([...TRAIN, "--epochs", "8", "--seed", "5", "--out", `${out}-2`]);
+    await waitForLock(`${out}-2`);
+    const started = performance.now();
+    const second = await runKit([...TRAIN, "--out", `${out}-2`, "--json"]);
+    assertOneLineError(
+      second,
+      "train",
+      /race-2 is being written by kit train \(pid \d+ on .*, since .*\); wait for it to finish or choose another output folder \(if that process is gone, remove .*\.race-2\.lock\)/,
+    );
+    assert.ok(performance.now() - started < 20_000, "refused before loading data");
+    assert.equal((await finish(holder)).code, 0);
     assert.deepEqual(await names(out), [
       "epoch-0001",
       "epoch-0002",
@@ -515,6 +535,71 @@ Deno.test({
       assert.deepEqual(await Deno.readFile(`${out}/weights.bin`), weights);
       await assertNoLeftovers(out);
     });
+  },
+});
+
+Deno.test({
+  name: "report and eval folders: one writer at a time; killed, never half-written",
+  sanitizeResources: false,
+  async fn() {
+    await referenceRun();
+    const root = join(work, "reports");
+    const report = (name: string) =>
+      spawnKit([
+        "report",
+        "--models",
+        "logistic-regression",
+        "--epochs",
+        "1",
+        "--train-limit",
+        "200",
+        "--eval-limit",
+        "40",
+        "--suite",
+        "quick",
+        "--backend",
+        "cpu",
+        "--root",
+        root,
+        "--out",
+        name,
+        "--json",
+      ]);
+    // While a report and an evaluation are being written, second writers are refused at once.
+    const evalOut = join(work, "eval-race"), reportDir = join(root, "race");
+    const holders = [
+      report("race"),
+      spawnKit([...EVAL, "--suite", "default", "--model", reference, "--out", evalOut]),
+    ];
+    await Promise.all([waitForLock(reportDir), waitForLock(evalOut)]);
+    const [lateReport, lateEval] = await Promise.all([
+      finish(report("race")),
+      runKit([...EVAL, "--model", reference, "--out", evalOut, "--json"]),
+    ]);
+    assertOneLineError(lateReport, "report", /race is being written by kit report \(pid \d+ on /);
+    assertOneLineError(lateEval, "eval", /eval-race is being written by kit eval \(pid \d+ on /);
+
+    // The holders killed mid-work: each folder absent or complete, never partial.
+    await new Promise((r) => setTimeout(r, Math.random() * 3000));
+    for (const child of holders) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // finished already
+      }
+      await finish(child);
+    }
+    if (await exists(reportDir)) assert.ok((await names(reportDir)).includes("report.md"));
+    if (await exists(evalOut)) assert.equal((await names(evalOut)).length, 3);
+    // A rerun takes over the stale locks, clears the leftovers and completes.
+    const again = await runKit([...EVAL, "--model", reference, "--out", evalOut, "--force"]);
+    assert.equal(again.code, 0, again.stderr);
+    await assertNoLeftovers(evalOut);
+    if (!(await exists(reportDir))) {
+      const redo = await finish(report("race"));
+      assert.equal(redo.code, 0, redo.stderr);
+    }
+    await assertNoLeftovers(reportDir);
   },
 });
 
