@@ -51,6 +51,12 @@ export async function readJson<T = unknown>(path: string): Promise<T> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new InputError(path, "", "an existing file");
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new InputError(path, "", "a file you can read", "permission denied");
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new InputError(path, "", "a file", "a folder");
+    }
     throw error;
   }
   try {
