@@ -384,16 +384,54 @@ Deno.test({
       // Before data, backend or training: a few seconds of Deno start-up at most.
       assert.ok(performance.now() - started < 20_000);
     });
-    if (!IS_ROOT) return; // the remaining cases make mounts and switch users
     await t.step("a folder the user cannot write", async () => {
+      // As root, another user's folder (root bypasses permissions); else a read-only folder.
       const locked = join(work, "root-only");
       await Deno.mkdir(locked, { mode: 0o755 });
       await Deno.chmod(work, 0o755);
-      const run = await kitAsNobody([...TRAIN, "--out", `${locked}/run`, "--json"]);
+      if (!IS_ROOT) await Deno.chmod(locked, 0o555);
+      const kit = IS_ROOT ? kitAsNobody : runKit;
+      const run = await kit([...TRAIN, "--out", `${locked}/run`, "--json"]);
       assertOneLineError(run, "train", /cannot write .*root-only\/run: permission denied/);
-      const report = await kitAsNobody(["report", "--root", locked, "--out", "r", "--json"]);
+      const report = await kit(["report", "--root", locked, "--out", "r", "--json"]);
       assertOneLineError(report, "report", /cannot write .*root-only\/r: permission denied/);
+      await Deno.chmod(locked, 0o755);
     });
+    await t.step(
+      "a file-size limit hit while writing a checkpoint: one line, nothing left",
+      async () => {
+        // RLIMIT_FSIZE with SIGXFSZ ignored: writes past 20 kB fail with EFBIG (any user).
+        const out = join(work, "fsize");
+        const done = await new Deno.Command("bash", {
+          args: [
+            "-c",
+            `trap '' XFSZ; ulimit -f 20; exec "$0" run --allow-all "$1" "\${@:2}"`,
+            Deno.execPath(),
+            CLI,
+            ...TRAIN,
+            "--epochs",
+            "1",
+            "--out",
+            out,
+            "--json",
+          ],
+          cwd: ROOT,
+          stdout: "piped",
+          stderr: "piped",
+          env: { NO_COLOR: "1" },
+        }).output();
+        const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+        const run = { code: done.code, stdout: decode(done.stdout), stderr: decode(done.stderr) };
+        assertOneLineError(
+          run,
+          "train",
+          /cannot write .*fsize\/epoch-0001: the file is larger than the allowed file size/,
+        );
+        assert.deepEqual(await names(out), []);
+        await assertNoLeftovers(out);
+      },
+    );
+    if (!IS_ROOT) return; // the remaining cases mount filesystems
     await t.step("a read-only filesystem", async () => {
       await withTmpfs("1m", ",ro", async (dir) => {
         const run = await runKit([...EVAL, "--model", reference, "--out", `${dir}/e`, "--json"]);

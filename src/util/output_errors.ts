@@ -10,6 +10,7 @@ import { UsageError } from "./errors.ts";
 const OUTPUT_PROBLEMS: Record<string, string> = {
   ENOSPC: "no space left on the device",
   EDQUOT: "disk quota exceeded",
+  EFBIG: "the file is larger than the allowed file size",
   EROFS: "the filesystem is read-only",
   EACCES: "permission denied (expected a folder you can write)",
   EPERM: "operation not permitted (expected a folder you can write)",
@@ -28,13 +29,32 @@ const OUTPUT_PROBLEMS: Record<string, string> = {
  * import { deepStrictEqual } from "node:assert";
  * import { errnoOf } from "./output_errors.ts";
  * deepStrictEqual(errnoOf(Object.assign(new Error("x"), { code: "ENOSPC" })), "ENOSPC");
+ * deepStrictEqual(errnoOf(new Error("File too large (os error 27): writefile 'x'")), "EFBIG");
  * deepStrictEqual(errnoOf(new TypeError("bug")), null);
  * ```
  */
 export function errnoOf(error: unknown): string | null {
   const code = (error as { code?: unknown })?.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : null;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  // Deno leaves `code` unset for some errnos; its message still ends in "(os error N)".
+  const number = /\(os error (\d+)\)/.exec(String((error as Error)?.message))?.[1];
+  return number === undefined ? null : LINUX_ERRNOS[Number(number)] ?? null;
 }
+
+/** Linux numbers of the errnos {@link OUTPUT_PROBLEMS} describes. */
+const LINUX_ERRNOS: Record<number, string> = {
+  1: "EPERM",
+  2: "ENOENT",
+  13: "EACCES",
+  20: "ENOTDIR",
+  21: "EISDIR",
+  27: "EFBIG",
+  28: "ENOSPC",
+  30: "EROFS",
+  36: "ENAMETOOLONG",
+  40: "ELOOP",
+  122: "EDQUOT",
+};
 
 /**
  * `error` as a one-line {@link UsageError} naming `path` when it is an operating-system failure
