@@ -250,11 +250,12 @@ Deno.test({
       assert.match(run.stderr, /warning: .*old\/weights\.bin has no checksum .*not verified/);
     });
     await t.step(
-      "a garbled latest checkpoint: resume falls back and ends bit-identical",
+      "a damaged latest checkpoint and latest.json: resume falls back and ends bit-identical",
       async () => {
         const dir = await variant("resume-garbled", async (d) => {
           // As if killed after epoch 3's checkpoint: no finished model yet.
           for (const f of ["model.json", "weights.bin", "run.json"]) await Deno.remove(`${d}/${f}`);
+          await Deno.writeTextFile(`${d}/latest.json`, '{"latest": "epo');
           const path = `${d}/epoch-0003/optimizer.bin`;
           const bytes = await Deno.readFile(path);
           await Deno.writeFile(path, bytes.subarray(0, bytes.length - 8));
