@@ -98,7 +98,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const limit = intFlag("limit", values.limit, 1);
   const seed = intFlag("seed", values.seed, 0) ?? 42;
   const runDir = values.out ?? `reports/runs/${spec.name}-${recipe.name}-s${seed}`;
-  await using _lock = await claimOutput(runDir, "kit train", { purpose: "a checkpoint" });
+  await using _lock = await claimOutput(runDir, "kit train", {
+    bytes: 1 << 20, // the exact need is checked once the model is built
+    purpose: "a checkpoint",
+  });
   const backend = await initBackend(parseBackendChoice(values.backend), {
     threads: intFlag("threads", values.threads, 1),
   });
