@@ -449,6 +449,19 @@ Deno.test({
         );
         assert.deepEqual(await names(dir), []);
       });
+      // Room for the first check (1 MB, before loading), not for mlp's checkpoint (4.8 MB),
+      // which is checked once the model is built, before the first epoch.
+      await withTmpfs("2m", "", async (dir) => {
+        const mlp = ["train", "--model", "mlp", "--limit", "100", "--backend", "cpu"];
+        const run = await runKit([...mlp, "--out", `${dir}/run`, "--json"]);
+        assertOneLineError(
+          run,
+          "train",
+          /cannot write .*\/run: 2\.0 MB free on its filesystem, a checkpoint needs about 4\.6 MB/,
+        );
+        assert.doesNotMatch(run.stderr, /epoch 1\//);
+        assert.deepEqual(await names(dir), []);
+      });
     });
     await t.step(
       "the disk fills during training: one line, no epoch-*.tmp left, resumable",
