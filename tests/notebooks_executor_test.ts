@@ -106,6 +106,48 @@ Deno.test("every failure mode fails its notebook and names the cell and error", 
   }
 });
 
+Deno.test("late asynchronous errors fail the notebook, blamed on the cell that scheduled them", async () => {
+  const names = [
+    "late_rejection",
+    "late_timer_error",
+    "rejection_in_next_cell",
+    "late_io_rejection",
+  ];
+  const { results, log, outDir } = await run(names);
+  try {
+    const failure = (name: string) => {
+      const result = results.get(name)!;
+      assert.equal(result.ok, false, `${name} should fail:\n${log}`);
+      return result.failure!;
+    };
+    // A rejection 1.8 s and a throwing timer 1.5 s after the last cell: caught while settling.
+    assert.equal(failure("late_rejection").cell, 2);
+    assert.match(
+      failure("late_rejection").error,
+      /after cell 2 \(the last\):\nUnhandled promise rejection: Error: rejected late/,
+    );
+    assert.equal(failure("late_timer_error").cell, 2);
+    assert.match(
+      failure("late_timer_error").error,
+      /Uncaught error \(timer or event\): Error: thrown late/,
+    );
+    // Scheduled in cell 1, fired while cell 2 ran: cell 1 is blamed.
+    assert.equal(failure("rejection_in_next_cell").cell, 1);
+    assert.match(
+      failure("rejection_in_next_cell").error,
+      /scheduled by cell 1, surfaced during or after cell 2:\nUnhandled promise rejection: Error: from cell one/,
+    );
+    // No timer to trace it to: reported as after the last cell.
+    assert.equal(failure("late_io_rejection").cell, 2);
+    assert.match(
+      failure("late_io_rejection").error,
+      /asynchronous error after cell 2 \(the last\):\n.*late after I\/O/,
+    );
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
+
 Deno.test("quick parameters and --param overrides are injected after the parameters cell", async () => {
   const { results, log, outDir } = await run(["ok"], { quick: true, params: { size: 7 } });
   try {

@@ -1,5 +1,6 @@
 /**
- * `deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--out DIR] [FILE.ipynb...]`
+ * `deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--settle S] [--out DIR]
+ * [FILE.ipynb...]`
  *
  * Executes notebooks headless through Jupyter with the project's Deno kernel, writes executed
  * copies under `reports/notebooks/`, and exits 1 if any cell failed. `DIGITKIT_QUICK=1` is the
@@ -23,17 +24,21 @@ export function parseParam(pair: string): [string, unknown] {
   }
 }
 
-const HELP = `usage: deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--out DIR]
-                            [NOTEBOOK.ipynb...]
+const HELP =
+  `usage: deno task notebooks [--quick] [--param NAME=VALUE]... [--timeout S] [--settle S]
+                            [--out DIR] [NOTEBOOK.ipynb...]
 
 Executes notebooks (default: notebooks/*.ipynb) headless through Jupyter with the project's Deno
 kernel and writes the executed copies to DIR (default reports/notebooks/). Fails (exit 1) on a
-thrown error, syntax error, unhandled rejection, timer error, kernel death or cell timeout.
+thrown error, syntax error, unhandled rejection, timer error, kernel death or cell timeout;
+asynchronous errors are blamed on the cell whose timer caused them, and after the last cell
+the kernel must stay quiet for --settle seconds, so late rejections and timers are caught.
 
   --quick            use each notebook's metadata.digitkit.quick_parameters (DIGITKIT_QUICK=1)
   --param NAME=VALUE override a parameter declared with let in the "parameters" cell
                      (VALUE is JSON when it parses, else a string)
   --timeout S        default per-cell timeout in seconds (a cell's metadata.timeout wins; 600)
+  --settle S         quiet seconds awaited after the last cell before a notebook passes (3)
   --out DIR          folder for the executed copies`;
 
 async function main(argv: string[]): Promise<number> {
@@ -45,11 +50,16 @@ async function main(argv: string[]): Promise<number> {
     quick: { type: "boolean" },
     param: { type: "string", short: "p", multiple: true },
     timeout: { type: "string" },
+    settle: { type: "string" },
     out: { type: "string" },
   }, { allowPositionals: true });
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) {
     throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  }
+  const settleS = values.settle === undefined ? undefined : Number(values.settle);
+  if (settleS !== undefined && !(settleS >= 0)) {
+    throw new UsageError(`--settle must be a number of seconds ≥ 0, got "${values.settle}"`);
   }
   const notebooks = positionals.length > 0 ? positionals : await findNotebooks();
   if (notebooks.length === 0) throw new UsageError("no notebooks to run");
@@ -65,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     quick: values.quick || Deno.env.get("DIGITKIT_QUICK") === "1",
     params: Object.fromEntries((values.param ?? []).map(parseParam)),
     timeoutS,
+    settleS,
   });
   const failed = results.filter((r) => !r.ok);
   console.log(`notebooks: ${results.length - failed.length} passed, ${failed.length} failed`);

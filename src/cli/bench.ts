@@ -13,6 +13,7 @@ import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { repoRoot } from "../data/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import { writeJsonAtomic } from "../train/file_io.ts";
+import { preflightOutput } from "../util/preflight.ts";
 import type { CommandResult } from "./commands.ts";
 import { intFlag, parseFlags } from "./args.ts";
 
@@ -87,9 +88,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
     torchCandidates: torchCandidates(repoRoot()),
     log: (line) => console.error(`[bench] ${line}`),
   };
+  const folder = join(repoRoot(), "reports", "bench");
+  await preflightOutput(folder, { bytes: 1 << 20, purpose: "the bench report" });
   const report = await runBench(options);
-  const file = join(repoRoot(), "reports", "bench", `${report.date.replaceAll(":", "-")}.json`);
-  await Deno.mkdir(join(repoRoot(), "reports", "bench"), { recursive: true });
+  const file = join(folder, `${report.date.replaceAll(":", "-")}.json`);
+  await Deno.mkdir(folder, { recursive: true });
   await writeJsonAtomic(file, report);
   const table = benchTable(report);
   return { json: { ...report, file }, text: `${table}\n\nwritten: ${file}` };

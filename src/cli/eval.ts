@@ -34,6 +34,9 @@ import type {
 } from "../evaluate/types.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { UsageError } from "../util/errors.ts";
+import { refuseExisting, writeFolderAtomic } from "../util/atomic_folder.ts";
+import { claimOutput } from "../util/output_claim.ts";
+import { refuseNonFiniteOutputs } from "../evaluate/sanity.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
@@ -60,7 +63,9 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
                          default (all sweeps, 15 corruptions × 5) | full (denser sweeps)
   --limit N              evaluate only the first N items of each test set
-  --out DIR              output folder (default reports/<run>)
+  --out DIR              output folder (default reports/<run>); claimed exclusively while
+                         written, its files appear together when complete
+  --force                replace an existing --out folder (refused otherwise)
   --run NAME             run name for the default output folder (default eval-<time>)
   --seed N               corruption/sweep seed (default 0)
   --batch N              images per predict call (default 1000)
@@ -86,26 +91,23 @@ export interface EvalFiles {
 /** Options of {@link evaluateToDirectory}: the runner's plus the output folder. */
 export interface EvalToDirectoryOptions extends EvaluateOptions {
   out: string;
+  /** Replace an existing non-empty `out` (refused otherwise). */
+  force?: boolean;
   method?: McNemarMethod;
 }
 
-/** Writes `text` to `path` via a temporary file and a rename, so readers never see half. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
-}
-
 /**
- * Evaluates, compares and writes the three output files into `options.out`; the library path
- * of `kit eval` once models and test sets are loaded.
+ * Evaluates, compares and writes the three output files as the folder `options.out`; the
+ * library path of `kit eval` once models and test sets are loaded. The files are written into
+ * a temporary sibling folder renamed into place at the end, so they appear together or not at
+ * all; an existing non-empty folder is refused unless `force` (then replaced).
  *
  * @example
  * ```ts ignore
  * import { evaluateToDirectory } from "./eval.ts";
  * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
  * const { files } = await evaluateToDirectory([codedClassifier("a")], [codedDigits(20)],
- *   { out: await Deno.makeTempDir(), progress: null });
+ *   { out: (await Deno.makeTempDir()) + "/eval", progress: null });
  * console.log(files.results);
  * ```
  */
@@ -114,22 +116,20 @@ export async function evaluateToDirectory(
   testSets: readonly DigitDataset[],
   options: EvalToDirectoryOptions,
 ): Promise<{ result: EvaluationResult; comparison: ComparisonResult; files: EvalFiles }> {
-  await Deno.mkdir(options.out, { recursive: true });
   const files: EvalFiles = {
     results: join(options.out, "results.json"),
     comparison: join(options.out, "comparison.json"),
     predictions: join(options.out, "predictions.csv"),
   };
-  const csvTmp = `${files.predictions}.tmp-${Deno.pid}`;
-  const csv = await Deno.open(csvTmp, { write: true, create: true, truncate: true });
-  const encoder = new TextEncoder();
-  const write = async (text: string) => {
-    const bytes = encoder.encode(text);
-    for (let offset = 0; offset < bytes.length;) {
-      offset += await csv.write(bytes.subarray(offset));
-    }
-  };
-  try {
+  const { result, comparison } = await writeFolderAtomic(options.out, async (temp) => {
+    using csv = await Deno.open(join(temp, "predictions.csv"), { write: true, createNew: true });
+    const encoder = new TextEncoder();
+    const write = async (text: string) => {
+      const bytes = encoder.encode(text);
+      for (let offset = 0; offset < bytes.length;) {
+        offset += await csv.write(bytes.subarray(offset));
+      }
+    };
     await write(predictionsHeader());
     const result = await evaluate(classifiers, testSets, {
       ...options,
@@ -138,19 +138,12 @@ export async function evaluateToDirectory(
         await options.onPredictions?.(p);
       },
     });
-    csv.close();
     const comparison = compare(result, { method: options.method });
-    await writeAtomic(files.results, JSON.stringify(result));
-    await writeAtomic(files.comparison, JSON.stringify(comparison));
-    await Deno.rename(csvTmp, files.predictions);
-    return { result, comparison, files };
-  } catch (error) {
-    try {
-      csv.close();
-    } catch { /* already closed */ }
-    await Deno.remove(csvTmp).catch(() => {});
-    throw error;
-  }
+    await Deno.writeTextFile(join(temp, "results.json"), JSON.stringify(result));
+    await Deno.writeTextFile(join(temp, "comparison.json"), JSON.stringify(comparison));
+    return { result, comparison };
+  }, { force: options.force });
+  return { result, comparison, files };
 }
 
 /** Loads the named test sets (`mnist`, `emnist-digits-sample`) and any labelled files. */
@@ -234,6 +227,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     suite: { type: "string" },
     limit: { type: "string" },
     out: { type: "string" },
+    force: { type: "boolean" },
     run: { type: "string" },
     seed: { type: "string" },
     batch: { type: "string" },
@@ -254,6 +248,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const seed = intFlag("seed", values.seed, 0) ?? 0;
   const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const paths = list(values.path);
+  const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
+  const force = values.force ?? false;
+  await using _lock = await claimOutput(out, "kit eval", { bytes: 2 ** 20, purpose: "a report" });
+  if (!force) await refuseExisting(out);
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backendChoice = parseBackendChoice(values.backend ?? "auto");
   const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
@@ -266,7 +264,6 @@ export async function run(flags: string[]): Promise<CommandResult> {
   if (baseline !== null && !names.includes(baseline)) {
     throw new UsageError(`--baseline '${baseline}' is not one of the models: ${names.join(", ")}`);
   }
-  const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
   const records = await Promise.all(modelDirs.map(readRunItems));
   const seen = await Promise.all(records.map((r) => r && seenItemsWithImages(r)));
   const checked = applyContaminationPolicy(
@@ -275,8 +272,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
     policy,
     { limit },
   );
+  await refuseNonFiniteOutputs(classifiers, checked.testSets, modelDirs);
   const { result, comparison, files } = await evaluateToDirectory(classifiers, checked.testSets, {
     out,
+    force,
     contamination: checked.summary,
     method,
     conditions: suite.conditions,

@@ -24,7 +24,9 @@ import { evaluateArrays } from "../train/step.ts";
 import { readJson, writeJsonAtomic } from "../train/file_io.ts";
 import { RUN_JSON } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
-import { train } from "../train/train.ts";
+import { train, TrainingInterrupted } from "../train/train.ts";
+import { claimOutput } from "../util/output_claim.ts";
+import { listenForInterrupts, SIGNAL_EXIT_CODES } from "../util/interrupt.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
@@ -106,6 +108,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const limit = intFlag("limit", values.limit, 1);
   const seed = intFlag("seed", values.seed, 0) ?? 42;
   const runDir = values.out ?? `reports/runs/${spec.name}-${recipe.name}-s${seed}`;
+  await using _lock = await claimOutput(runDir, "kit train", {
+    bytes: 1 << 20, // the exact need is checked once the model is built
+    purpose: "a checkpoint",
+  });
   // Every flag is judged before the backend loads (seconds, and libtensorflow's own output).
   const backendChoice = parseBackendChoice(values.backend);
   const threads = intFlag("threads", values.threads, 1);
@@ -119,7 +125,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
     emnistDir: values["emnist-dir"],
     classCount: spec.classCount ?? 10,
   });
+  // Ctrl-C stops training cleanly; before and after it, the default (exit at once) applies.
+  const interrupts = listenForInterrupts();
   const result = await train(spec, sets, recipe, {
+    signal: interrupts.signal,
     seed,
     epochs,
     runDir,
@@ -134,7 +143,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
       backendInfo: backend,
       command: ["kit", "train", ...flags].join(" "),
     },
-  });
+  }).catch((error) => {
+    if (error instanceof TrainingInterrupted) return interrupted(error, flags, runDir);
+    throw error;
+  }).finally(() => interrupts[Symbol.dispose]());
+  if ("interrupted" in result) return result.interrupted;
   const test = await evaluateArrays(
     result.model,
     toTrainingArrays(sets.test),
@@ -173,4 +186,38 @@ export async function run(flags: string[]): Promise<CommandResult> {
     } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ${result.precision}, ` +
     `${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
   return { json, text };
+}
+
+/**
+ * What `kit train` reports when a signal stopped it: the message and the exact command that
+ * resumes the run, on stderr; exit 130 (SIGINT) or 143 (SIGTERM).
+ */
+function interrupted(
+  error: TrainingInterrupted,
+  flags: string[],
+  runDir: string,
+): { interrupted: CommandResult } {
+  const args = flags.filter((f) => f !== "--resume");
+  if (!args.includes("--out")) args.push("--out", runDir);
+  const quote = (a: string) => /^[\w.,\/=:@+-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
+  const resume = ["deno task kit train", ...args.map(quote), "--resume"].join(" ");
+  const canResume = error.lastCheckpoint !== null;
+  console.error(
+    `kit train: ${error.message}` +
+      (canResume ? `; resume with: ${resume}` : "; nothing to resume"),
+  );
+  return {
+    interrupted: {
+      json: {
+        interrupted: error.reason,
+        runDir,
+        epoch: error.epoch,
+        batch: error.batch,
+        lastCheckpoint: error.lastCheckpoint,
+        resume: canResume ? resume : null,
+      },
+      text: "",
+      exitCode: SIGNAL_EXIT_CODES[error.reason] ?? 130,
+    },
+  };
 }

@@ -32,6 +32,7 @@ import { digitAt } from "../plots/digit_image.ts";
 import { writeReport } from "./build.ts";
 import { refuseExisting, type ReportFiles } from "./write.ts";
 import { collectPredictions, modelFolder, modelFolderFiles, shareableFiles } from "./shareable.ts";
+import { claimOutput } from "../util/output_claim.ts";
 import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
 import { loadMetadata } from "./metadata.ts";
 
@@ -279,13 +280,14 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   }
   const root = options.root ?? join(repoRoot(), "reports");
   const dir = join(root, options.runName);
-  // Fail before hours of training, not after.
-  if (!options.force) await refuseExisting(dir);
   const metadata = await loadMetadata(options.metadataPath);
   metadata.gridIntensity = options.gridIntensity ?? metadata.gridIntensity;
   const models = options.models ?? SEED_ARCHITECTURES;
   models.forEach((m) => getModelSpec(m)); // unknown names fail now, with the list of known ones
   const suite = augmentSuite(options.suite ?? profile.suite);
+  // Fail before hours of training, not after; one writer per report folder.
+  await using _lock = await claimOutput(dir, "kit report", { bytes: 8 << 20, purpose: "a report" });
+  if (!options.force) await refuseExisting(dir);
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backend = await initBackend(parseBackendChoice(options.backend ?? "auto"));
 

@@ -1,42 +1,17 @@
 /**
  * Atomic report folders: every file is written into a hidden temporary folder beside the
  * target, which is renamed into place at the end, so a crash never leaves half a report; an
- * existing report is only replaced with `force`.
+ * existing report is only replaced with `force` (see `src/util/atomic_folder.ts`).
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
-import { UsageError } from "../util/errors.ts";
+import { dirname, join } from "node:path";
+import { refuseExisting, writeFolderAtomic } from "../util/atomic_folder.ts";
+
+export { refuseExisting };
 
 /** Relative path → content of every file of a report. */
 export type ReportFiles = Map<string, string | Uint8Array>;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-/**
- * Throws a {@link UsageError} when `dir` exists: reports are never overwritten silently.
- *
- * @example
- * ```ts
- * import { refuseExisting } from "./write.ts";
- * await refuseExisting("/nonexistent/report"); // fine: nothing there
- * ```
- */
-export async function refuseExisting(dir: string): Promise<void> {
-  if (await exists(dir)) {
-    throw new UsageError(
-      `${dir} already exists; pass --force to replace it or choose another run name (--out)`,
-    );
-  }
-}
 
 /**
  * Writes `files` as the folder `dir`, atomically. Throws a {@link UsageError} when `dir`
@@ -44,10 +19,11 @@ export async function refuseExisting(dir: string): Promise<void> {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { writeFilesAtomic } from "./write.ts";
  * const dir = (await Deno.makeTempDir()) + "/run";
  * await writeFilesAtomic(dir, new Map([["report.md", "# Hi\n"]]));
- * console.log(await Deno.readTextFile(dir + "/report.md"));
+ * deepStrictEqual(await Deno.readTextFile(dir + "/report.md"), "# Hi\n");
  * ```
  */
 export async function writeFilesAtomic(
@@ -55,34 +31,17 @@ export async function writeFilesAtomic(
   files: ReportFiles,
   { force = false }: { force?: boolean } = {},
 ): Promise<void> {
-  if (!force) await refuseExisting(dir);
-  const parent = dirname(dir);
-  await Deno.mkdir(parent, { recursive: true });
-  const stamp = `${Deno.pid}-${Date.now().toString(36)}`;
-  const temp = join(parent, `.${basename(dir)}.tmp-${stamp}`);
-  try {
+  for (const path of files.keys()) {
+    if (path.startsWith("/") || path.split("/").includes("..")) {
+      throw new Error(`report file path must stay inside the report: ${path}`);
+    }
+  }
+  await writeFolderAtomic(dir, async (temp) => {
     for (const [path, content] of files) {
-      if (path.startsWith("/") || path.split("/").includes("..")) {
-        throw new Error(`report file path must stay inside the report: ${path}`);
-      }
       const target = join(temp, path);
       await Deno.mkdir(dirname(target), { recursive: true });
       if (typeof content === "string") await Deno.writeTextFile(target, content);
       else await Deno.writeFile(target, content);
     }
-  } catch (error) {
-    await Deno.remove(temp, { recursive: true }).catch(() => {});
-    throw error;
-  }
-  const old = join(parent, `.${basename(dir)}.old-${stamp}`);
-  const replacing = await exists(dir);
-  if (replacing) await Deno.rename(dir, old);
-  try {
-    await Deno.rename(temp, dir);
-  } catch (error) {
-    if (replacing) await Deno.rename(old, dir);
-    await Deno.remove(temp, { recursive: true }).catch(() => {});
-    throw error;
-  }
-  if (replacing) await Deno.remove(old, { recursive: true });
+  }, { force });
 }

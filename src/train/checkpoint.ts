@@ -4,10 +4,16 @@
  * one, so an interrupted run loses at most the epoch in progress. A finished run also holds the
  * kept model (`model.json` + `weights.bin`) and `run.json` at its top.
  *
+ * Every tensor file's size and sha256 is recorded beside its tensor list (`model.json`,
+ * `optimizer.json`) and verified when loaded. Resuming takes the newest checkpoint that verifies,
+ * saying which ones it skipped; the previous checkpoint is kept beside the latest (and the best)
+ * so a damaged latest one still leaves something to resume from.
+ *
  * ```
  * run/
  *   latest.json            {latest: "epoch-0007", best: "epoch-0005", epoch: 7}
  *   epoch-0007/            model.json weights.bin optimizer.json optimizer.bin state.json
+ *   epoch-0006/            (the previous checkpoint, a fallback)
  *   epoch-0005/            (kept while it has the lowest validation loss)
  *   model.json weights.bin run.json   (when the run finished)
  * ```
@@ -19,9 +25,12 @@ import { join } from "node:path";
 import type { Classifier } from "../models/classifier.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
-import { InputError } from "../util/errors.ts";
+import { InputError, isUserError } from "../util/errors.ts";
+import { temporaryName } from "../util/atomic_folder.ts";
+import { describeOutputError } from "../util/output_errors.ts";
 import type { RandomState } from "../util/random.ts";
 import { fileHandler, MODEL_JSON, readJson, writeFileAtomic, writeJsonAtomic } from "./file_io.ts";
+import { integrityOf, type IntegrityTable, verifyTensorFile } from "./integrity.ts";
 import type { Recipe } from "./recipes.ts";
 import type { EpochRecord } from "./history.ts";
 
@@ -31,6 +40,15 @@ export const LATEST_JSON = "latest.json";
 export const RUN_JSON = "run.json";
 /** Per-epoch training state. */
 export const STATE_JSON = "state.json";
+/** Optimizer tensor list (and the integrity of `optimizer.bin`). */
+const OPTIMIZER_JSON = "optimizer.json";
+const OPTIMIZER_BIN = "optimizer.bin";
+
+/** Contents of `optimizer.json` (older checkpoints hold the bare `weights` array). */
+interface OptimizerManifest {
+  weights: tf.io.WeightsManifestEntry[];
+  integrity: IntegrityTable;
+}
 
 /** What a checkpoint needs to continue training exactly where it stopped. */
 export interface CheckpointState {
@@ -62,6 +80,8 @@ export interface LoadedCheckpoint {
   model: tf.LayersModel;
   optimizerWeights: { name: string; tensor: tf.Tensor }[];
   folder: string;
+  /** Newer checkpoints skipped because they failed verification, with the reason. */
+  skipped: string[];
 }
 
 /**
@@ -92,26 +112,38 @@ export async function saveEpochCheckpoint(
   optimizer: tf.Optimizer,
   state: CheckpointState,
 ): Promise<void> {
-  await Deno.mkdir(runDir, { recursive: true });
   const name = epochFolder(state.epoch);
-  const final = join(runDir, name), temp = `${final}.tmp`;
-  await Deno.remove(temp, { recursive: true }).catch(() => {});
-  await model.save(fileHandler(temp));
-  const optimizerWeights = await optimizer.getWeights();
-  const { data, specs } = await tf.io.encodeWeights(optimizerWeights);
-  // getWeights() makes a fresh iteration-count scalar; the other tensors are live variables.
-  tf.dispose(optimizerWeights.filter((w) => w.name === "iter").map((w) => w.tensor));
-  await Deno.writeFile(join(temp, "optimizer.bin"), new Uint8Array(data));
-  await Deno.writeTextFile(join(temp, "optimizer.json"), JSON.stringify(specs));
-  await Deno.writeTextFile(join(temp, STATE_JSON), JSON.stringify(state));
-  await Deno.remove(final, { recursive: true }).catch(() => {});
-  await Deno.rename(temp, final);
-  const best = state.bestEpoch === null ? null : epochFolder(state.bestEpoch);
-  await writeJsonAtomic(join(runDir, LATEST_JSON), { latest: name, best, epoch: state.epoch });
-  for await (const entry of Deno.readDir(runDir)) {
-    if (entry.isDirectory && /^epoch-\d+$/.test(entry.name) && entry.name !== name) {
-      if (entry.name !== best) await Deno.remove(join(runDir, entry.name), { recursive: true });
+  const final = join(runDir, name), temp = temporaryName(final);
+  try {
+    await Deno.mkdir(runDir, { recursive: true });
+    await model.save(fileHandler(temp));
+    const optimizerWeights = await optimizer.getWeights();
+    const { data, specs } = await tf.io.encodeWeights(optimizerWeights);
+    // getWeights() makes a fresh iteration-count scalar; the other tensors are live variables.
+    tf.dispose(optimizerWeights.filter((w) => w.name === "iter").map((w) => w.tensor));
+    const bytes = new Uint8Array(data);
+    await Deno.writeFile(join(temp, OPTIMIZER_BIN), bytes);
+    const manifest: OptimizerManifest = {
+      weights: specs,
+      integrity: { [OPTIMIZER_BIN]: integrityOf(bytes) },
+    };
+    await Deno.writeTextFile(join(temp, OPTIMIZER_JSON), JSON.stringify(manifest));
+    await Deno.writeTextFile(join(temp, STATE_JSON), JSON.stringify(state));
+    await Deno.remove(final, { recursive: true }).catch(() => {});
+    await Deno.rename(temp, final);
+    const best = state.bestEpoch === null ? null : epochFolder(state.bestEpoch);
+    await writeJsonAtomic(join(runDir, LATEST_JSON), { latest: name, best, epoch: state.epoch });
+    const keep = new Set([name, epochFolder(state.epoch - 1), best]);
+    for await (const entry of Deno.readDir(runDir)) {
+      if (entry.isDirectory && /^epoch-\d+$/.test(entry.name) && !keep.has(entry.name)) {
+        await Deno.remove(join(runDir, entry.name), { recursive: true });
+      }
     }
+  } catch (error) {
+    throw describeOutputError(final, error);
+  } finally {
+    // A full disk or a failed write leaves no epoch-000N.tmp-… folder behind.
+    await Deno.remove(temp, { recursive: true }).catch(() => {});
   }
 }
 
@@ -134,24 +166,80 @@ export async function readLatest(runDir: string): Promise<LatestPointer | null> 
 }
 
 /**
- * Loads the newest checkpoint of `runDir` (model, optimizer weights, state) for resuming.
+ * The epoch checkpoint folders of `runDir`, newest first.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { checkpointFolders } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * for (const n of ["epoch-0001", "epoch-0003", "epoch-0004.tmp-1-0123abcd"]) {
+ *   await Deno.mkdir(`${dir}/${n}`);
+ * }
+ * deepStrictEqual(await checkpointFolders(dir), ["epoch-0003", "epoch-0001"]);
+ * ```
+ */
+export async function checkpointFolders(runDir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(runDir)) {
+    if (entry.isDirectory && /^epoch-\d+$/.test(entry.name)) names.push(entry.name);
+  }
+  return names.sort().reverse();
+}
+
+/** Reads and verifies one checkpoint folder; throws an {@link InputError} when damaged. */
+async function loadCheckpoint(folder: string): Promise<Omit<LoadedCheckpoint, "skipped">> {
+  const state = await readJson<CheckpointState>(join(folder, STATE_JSON));
+  if (typeof state?.epoch !== "number" || !Array.isArray(state.history)) {
+    throw new InputError(join(folder, STATE_JSON), "", "a checkpoint state (epoch, history, rng)");
+  }
+  const manifestPath = join(folder, OPTIMIZER_JSON);
+  const stored = await readJson<OptimizerManifest | tf.io.WeightsManifestEntry[]>(manifestPath);
+  const manifest = Array.isArray(stored) ? { weights: stored, integrity: {} } : stored;
+  if (!Array.isArray(manifest?.weights)) {
+    throw new InputError(manifestPath, "", "an optimizer manifest (weights, integrity)");
+  }
+  const binPath = join(folder, OPTIMIZER_BIN);
+  const bytes = await Deno.readFile(binPath).catch(() => {
+    throw new InputError(binPath, "", `the optimizer state named in ${manifestPath}`);
+  });
+  verifyTensorFile(binPath, bytes, {
+    manifest: manifestPath,
+    specs: manifest.weights,
+    recorded: manifest.integrity?.[OPTIMIZER_BIN],
+  });
+  const model = await tf.loadLayersModel(fileHandler(folder));
+  const decoded = tf.io.decodeWeights(bytes.slice().buffer, manifest.weights);
+  const optimizerWeights = manifest.weights.map((s) => ({ name: s.name, tensor: decoded[s.name] }));
+  return { state, model, optimizerWeights, folder };
+}
+
+/**
+ * Loads the newest checkpoint of `runDir` that verifies (model, optimizer weights, state) for
+ * resuming; damaged newer ones are listed in `skipped`. Throws an {@link InputError} when no
+ * checkpoint verifies.
  *
  * @example
  * ```ts ignore
- * const { state, model, optimizerWeights } = await loadLatestCheckpoint("runs/x");
+ * const { state, model, optimizerWeights, skipped } = await loadLatestCheckpoint("runs/x");
  * ```
  */
 export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
-  const latest = await readLatest(runDir);
-  if (!latest) throw new InputError(join(runDir, LATEST_JSON), "", "a checkpoint to resume from");
-  const folder = join(runDir, latest.latest);
-  const state = await readJson<CheckpointState>(join(folder, STATE_JSON));
-  const model = await tf.loadLayersModel(fileHandler(folder));
-  const specs = await readJson<tf.io.WeightsManifestEntry[]>(join(folder, "optimizer.json"));
-  const bytes = await Deno.readFile(join(folder, "optimizer.bin"));
-  const decoded = tf.io.decodeWeights(bytes.slice().buffer, specs);
-  const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: decoded[s.name] }));
-  return { state, model, optimizerWeights, folder };
+  const skipped: string[] = [];
+  for (const name of await checkpointFolders(runDir)) {
+    try {
+      return { ...(await loadCheckpoint(join(runDir, name))), skipped };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  throw new InputError(
+    runDir,
+    "",
+    "a checkpoint that verifies to resume from",
+    skipped.length ? `none (${skipped.join("; ")})` : "no checkpoint",
+  );
 }
 
 /**
@@ -164,6 +252,7 @@ export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckp
  * ```
  */
 export async function loadWeightsInto(model: tf.LayersModel, folder: string): Promise<void> {
+  // Loading verifies the weights' checksum (see file_io.ts).
   const stored = await tf.loadLayersModel(fileHandler(folder));
   const weights = stored.getWeights();
   model.setWeights(weights);
@@ -221,12 +310,46 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
     folder = join(dir, keepBest ? latest.best! : latest.latest);
   }
   const model = await tf.loadLayersModel(fileHandler(folder));
+  const broken = firstNonFiniteWeight(model);
+  if (broken !== null) {
+    model.dispose();
+    throw new InputError(
+      join(folder, "weights.bin"),
+      `tensor ${broken}`,
+      "finite weights",
+      "NaN/Inf",
+    );
+  }
   let name = dir.replace(/\/+$/, "").split("/").at(-1) ?? dir;
   if (await exists(join(dir, RUN_JSON))) {
     const run = await readJson<{ name?: string }>(join(dir, RUN_JSON));
     if (typeof run.name === "string") name = run.name;
   }
   return modelClassifier(model, name);
+}
+
+/**
+ * The name of the first weight of `model` holding NaN or ±Inf, or null when all are finite
+ * (a model that cannot produce finite outputs must not be evaluated or resumed).
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { deepStrictEqual } from "node:assert";
+ * import { firstNonFiniteWeight } from "./checkpoint.ts";
+ * await tf.setBackend("cpu");
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * deepStrictEqual(firstNonFiniteWeight(model), null);
+ * model.setWeights([tf.tensor2d([[NaN], [1]]), tf.zeros([1])]);
+ * deepStrictEqual(firstNonFiniteWeight(model)?.endsWith("kernel"), true);
+ * ```
+ */
+export function firstNonFiniteWeight(model: tf.LayersModel): string | null {
+  for (const weight of model.weights) {
+    const values = weight.read().dataSync();
+    if (!values.every(Number.isFinite)) return weight.originalName ?? weight.name;
+  }
+  return null;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,34 +1,23 @@
 /**
  * A `tf.io` handler that saves and loads tfjs layers models (`model.json` + `weights.bin`) with
  * Deno's file API, writing each file to a temporary name and renaming it into place, so a crash
- * never leaves a half-written file under the final name.
+ * never leaves a half-written file under the final name. `model.json` records the size and
+ * sha256 of `weights.bin` (its `integrity` field), verified on every load.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
+import { writeFileAtomic } from "../util/atomic_folder.ts";
+import { integrityOf, type IntegrityTable, verifyTensorFile } from "./integrity.ts";
+
+export { writeFileAtomic };
 
 /** File name of the model topology + weights manifest. */
 export const MODEL_JSON = "model.json";
 /** File name of the concatenated weights. */
 export const WEIGHTS_BIN = "weights.bin";
-
-/**
- * Writes `data` to `path` atomically (temporary file in the same folder, then rename).
- *
- * @example
- * ```ts
- * import { writeFileAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeFileAtomic(`${dir}/a.json`, new TextEncoder().encode("{}"));
- * ```
- */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(temp, data);
-  await Deno.rename(temp, path);
-}
 
 /**
  * Writes `value` as pretty JSON to `path` atomically.
@@ -62,6 +51,12 @@ export async function readJson<T = unknown>(path: string): Promise<T> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new InputError(path, "", "an existing file");
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw new InputError(path, "", "a file you can read", "permission denied");
+    }
+    if (error instanceof Deno.errors.IsADirectory) {
+      throw new InputError(path, "", "a file", "a folder");
+    }
     throw error;
   }
   try {
@@ -94,13 +89,15 @@ export function fileHandler(dir: string): tf.io.IOHandler {
       const weights = artifacts.weightData === undefined
         ? new ArrayBuffer(0)
         : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      await writeFileAtomic(join(dir, WEIGHTS_BIN), new Uint8Array(weights));
-      const modelJson: tf.io.ModelJSON = {
+      const weightBytes = new Uint8Array(weights);
+      await writeFileAtomic(join(dir, WEIGHTS_BIN), weightBytes);
+      const modelJson: tf.io.ModelJSON & { integrity: IntegrityTable } = {
         modelTopology: artifacts.modelTopology as tf.io.ModelJSON["modelTopology"],
         format: artifacts.format ?? "layers-model",
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        integrity: { [WEIGHTS_BIN]: integrityOf(weightBytes) },
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) {
@@ -111,7 +108,7 @@ export function fileHandler(dir: string): tf.io.IOHandler {
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       const path = join(dir, MODEL_JSON);
-      const json = await readJson<tf.io.ModelJSON>(path);
+      const json = await readJson<tf.io.ModelJSON & { integrity?: IntegrityTable }>(path);
       if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
         throw new InputError(path, "", "a tfjs layers model.json (modelTopology, weightsManifest)");
       }
@@ -122,6 +119,12 @@ export function fileHandler(dir: string): tf.io.IOHandler {
         for (const file of group.paths) {
           const bytes = await Deno.readFile(join(dir, file)).catch(() => {
             throw new InputError(join(dir, file), "", `the weights file named in ${path}`);
+          });
+          verifyTensorFile(join(dir, file), bytes, {
+            manifest: path,
+            // Sizes of a group's tensors add up to its files' sizes only with a single file.
+            specs: group.paths.length === 1 ? group.weights : undefined,
+            recorded: json.integrity?.[file],
           });
           buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
         }

@@ -59,6 +59,11 @@ export function terminalProgress(options: TerminalProgressOptions = {}): TrainCa
       }
       bar.update(p.batch, { ...fields(p), "run ETA": formatDuration(p.etaSeconds) });
     },
+    onInterrupt(info) {
+      // End the bar's line, so the shell prompt and the message start on a line of their own.
+      bar?.done({ stopped: info.reason });
+      bar = null;
+    },
     onEpochEnd(r) {
       bar?.done({ ...fields(r), val_loss: r.valLoss, val_acc: r.valAccuracy });
       bar = null;

@@ -11,7 +11,12 @@ import { buildModel } from "../models/build.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { UsageError } from "../util/errors.ts";
 import type { RandomState } from "../util/random.ts";
-import { epochFolder, loadLatestCheckpoint, loadWeightsInto, readLatest } from "./checkpoint.ts";
+import {
+  checkpointFolders,
+  epochFolder,
+  loadLatestCheckpoint,
+  loadWeightsInto,
+} from "./checkpoint.ts";
 import { bestEpoch, type EpochRecord } from "./history.ts";
 import type { Recipe } from "./recipes.ts";
 import type { Augmenter, TrainData, TrainOptions } from "./train.ts";
@@ -41,11 +46,12 @@ export async function startOrResume(
   dataChecksum: string,
   options: TrainOptions,
 ): Promise<Start> {
-  const latest = options.runDir ? await readLatest(options.runDir) : null;
+  // The checkpoint folders themselves, not latest.json, which may be the damaged file.
+  const folders = options.runDir ? await checkpointFolders(options.runDir).catch(() => []) : [];
   if (!options.resume) {
-    if (latest) {
+    if (folders.length > 0) {
       throw new UsageError(
-        `${options.runDir} already holds a checkpoint (epoch ${latest.epoch}); ` +
+        `${options.runDir} already holds a checkpoint (epoch ${Number(folders[0].slice(6))}); ` +
           `resume it or choose another output folder`,
       );
     }
@@ -53,13 +59,19 @@ export async function startOrResume(
     // The training stream is independent of the initialiser stream of the same seed.
     return { model, rng: seed ^ 0x7f4a7c15, history: [], resumed: false };
   }
-  if (!options.runDir || !latest) {
+  if (!options.runDir || folders.length === 0) {
     throw new UsageError(
       `nothing to resume: ${options.runDir ?? "no run folder"} has no checkpoint`,
     );
   }
   const loaded = await loadLatestCheckpoint(options.runDir);
   const { state } = loaded;
+  for (const reason of loaded.skipped) {
+    console.error(`warning: skipping a checkpoint that fails verification: ${reason}`);
+  }
+  if (loaded.skipped.length > 0) {
+    console.error(`resuming from ${loaded.folder}, the newest checkpoint that verifies`);
+  }
   const mismatch = state.spec.name !== spec.name
     ? `model ${state.spec.name}, not ${spec.name}`
     : state.recipe.name !== recipe.name

@@ -20,6 +20,7 @@ import type { Classifier } from "../models/classifier.ts";
 import type { ModelSpec } from "../models/spec.ts";
 import { modelClassifier } from "../models/tf_classifier.ts";
 import { UsageError } from "../util/errors.ts";
+import { preflightOutput } from "../util/preflight.ts";
 import { Random } from "../util/random.ts";
 import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { EpochBatches, toTrainingArrays } from "./batches.ts";
@@ -68,6 +69,8 @@ export interface TrainCallbacks {
   onBatch?(progress: BatchProgress): void;
   onEpochEnd?(record: EpochRecord): void | Promise<void>;
   onTrainEnd?(result: TrainResult): void;
+  /** Training stopped on `signal` before `epoch` finished (progress displays end their line). */
+  onInterrupt?(info: { epoch: number; batch: number; reason: string }): void;
 }
 
 /** Turns a batch of [0, 1] images into augmented copies (e.g. a `src/augment` pipeline). */
@@ -102,6 +105,12 @@ export interface TrainOptions extends TrainCallbacks {
    * (default) everywhere else.
    */
   precision?: Precision;
+  /**
+   * Stops training cleanly when aborted (e.g. on Ctrl-C, see `src/util/interrupt.ts`): the
+   * epoch in progress is abandoned after its current batch, the last checkpoint stays, and
+   * {@link TrainingInterrupted} is thrown. A checkpoint being written is finished first.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link train} returns. */
@@ -148,6 +157,34 @@ export class DivergedError extends UsageError {
 }
 
 /**
+ * Thrown when {@link TrainOptions.signal} stops training; names the signal, where training
+ * stopped and the checkpoint a resume continues from.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { TrainingInterrupted } from "./train.ts";
+ * const e = new TrainingInterrupted("SIGINT", 3, 17, "runs/x/epoch-0002");
+ * deepStrictEqual(e.message, "interrupted (SIGINT) at epoch 3, batch 17; kept the last checkpoint, runs/x/epoch-0002");
+ * ```
+ */
+export class TrainingInterrupted extends UsageError {
+  constructor(
+    readonly reason: string,
+    readonly epoch: number,
+    readonly batch: number,
+    readonly lastCheckpoint: string | null,
+  ) {
+    super(
+      `interrupted (${reason}) at epoch ${epoch}, batch ${batch}; ` +
+        (lastCheckpoint
+          ? `kept the last checkpoint, ${lastCheckpoint}`
+          : "no checkpoint was written"),
+    );
+  }
+}
+
+/**
  * Trains `spec` on `data` with `recipe`.
  *
  * @example
@@ -187,6 +224,14 @@ export async function train(
   const batches = new EpochBatches(trainArrays, recipe.batchSize);
   const start = await startOrResume(spec, recipe, seed, dataChecksum, options);
   const { model } = start;
+  if (options.runDir) {
+    // Room for one checkpoint (weights, up to two optimizer slots) and the finished model.
+    const bytes = model.countParams() * 4 * 4 + 2 ** 20;
+    await preflightOutput(options.runDir, { bytes, purpose: "a checkpoint" }).catch((error) => {
+      model.dispose();
+      throw error;
+    });
+  }
   const optimizer = makeOptimizer(recipe.optimizer);
   if (start.optimizerWeights) {
     await optimizer.setWeights(start.optimizerWeights);
@@ -272,6 +317,15 @@ export async function train(
         if (augment) batch = { ...batch, images: augment(batch.images, batch.count, rng) };
         pending.push(engine.step(batch, learningRate, dropoutSeeds));
         if (pending.length >= syncEvery || b === batches.batchCount - 1) await flush(b + 1);
+        if (options.signal?.aborted) {
+          if (pending.length) await engine.collect(pending); // steps in flight finish first
+          const reason = String(options.signal.reason ?? "aborted");
+          for (const h of hooks) h.onInterrupt?.({ epoch, batch: b + 1, reason });
+          const last = options.runDir && history.length > 0
+            ? `${options.runDir}/${epochFolder(history.length)}`
+            : null;
+          throw new TrainingInterrupted(reason, epoch, b + 1, last);
+        }
       }
       await engine.endEpoch();
       const trainSeconds = (performance.now() - epochStart) / 1000;

@@ -1,7 +1,7 @@
 """Executes Deno-kernel notebooks headless and fails on any error. Run by tools/run_notebooks.ts.
 
 Usage: /usr/bin/python3 tools/nb/execute.py --out DIR --results FILE [--quick]
-           [--param NAME=JSON]... [--timeout SECONDS] NOTEBOOK...
+           [--param NAME=JSON]... [--timeout SECONDS] [--settle SECONDS] NOTEBOOK...
 """
 
 import argparse
@@ -20,26 +20,63 @@ from outputs import Capture, CellOutputs, DisplayRegistry  # noqa: E402
 from parameters import ParameterError, inject_parameters, quick_parameters  # noqa: E402
 
 # The Deno kernel swallows unhandled rejections and errors thrown in timers; these handlers
-# record them so the executor can fail the notebook instead of printing "ok".
+# record them so the executor can fail the notebook instead of printing "ok". Timer callbacks are
+# wrapped to remember the cell that scheduled them: an error they throw, or a rejection they
+# cause, is blamed on that cell even when it surfaces while a later cell runs. Errors with no
+# known origin carry the cell running when they surfaced (null before the first cell).
 INSTALL_HANDLERS = """
 globalThis.__digitkitAsyncErrors = [];
-globalThis.addEventListener("unhandledrejection", (event) => {
-  event.preventDefault();
-  const reason = event.reason;
-  globalThis.__digitkitAsyncErrors.push("Unhandled promise rejection: " + String(reason?.stack ?? reason));
-});
-globalThis.addEventListener("error", (event) => {
-  event.preventDefault();
-  globalThis.__digitkitAsyncErrors.push("Uncaught error (timer or event): " + String(event.error?.stack ?? event.message));
-});
+globalThis.__digitkitCell = null;
+{
+  let taskCell = null;
+  const record = (cell, text) => globalThis.__digitkitAsyncErrors.push({
+    cell: cell ?? taskCell ?? globalThis.__digitkitCell,
+    scheduled: (cell ?? taskCell) != null,
+    text,
+  });
+  const originalSetTimeout = globalThis.setTimeout;
+  const wrap = (schedule) => function (callback, ...rest) {
+    if (typeof callback !== "function") return schedule(callback, ...rest);
+    const cell = globalThis.__digitkitCell;
+    return schedule(function (...args) {
+      taskCell = cell;
+      try {
+        return callback.apply(this, args);
+      } catch (error) {
+        record(cell, "Uncaught error (timer or event): " + String(error?.stack ?? error));
+      } finally {
+        // Rejections caused by this callback are dispatched before the next timer runs.
+        originalSetTimeout(() => { if (taskCell === cell) taskCell = null; }, 0);
+      }
+    }, ...rest);
+  };
+  globalThis.setTimeout = wrap(originalSetTimeout);
+  globalThis.setInterval = wrap(globalThis.setInterval);
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    const reason = event.reason;
+    record(null, "Unhandled promise rejection: " + String(reason?.stack ?? reason));
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    record(null, "Uncaught error (timer or event): " + String(event.error?.stack ?? event.message));
+  });
+}
 """
 COLLECT_ERRORS = (
     'await Deno.jupyter.display({"application/json": '
-    "{errors: (globalThis.__digitkitAsyncErrors ?? ['async error handlers are missing']).splice(0)}"
+    "{errors: (globalThis.__digitkitAsyncErrors ?? "
+    "[{cell: null, text: 'async error handlers are missing'}]).splice(0)}"
     "}, {raw: true});"
 )
 HIDDEN_TIMEOUT_S = 60
-FINAL_QUIET_S = 1.0
+# Default seconds the kernel must stay quiet after the last cell (no output, no new errors)
+# before the notebook counts as done: late rejections and timers (1-2 s) surface in that time.
+DEFAULT_SETTLE_S = 3.0
+# Checks for late errors this often while settling.
+SETTLE_POLL_S = 0.5
+# Output that never stops (an endless timer) ends the wait after this many settle periods.
+SETTLE_LIMIT_FACTOR = 20
 
 
 class NotebookFailure(Exception):
@@ -67,6 +104,10 @@ def parse_args():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--param", action="append", default=[])
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--settle", type=float, default=DEFAULT_SETTLE_S,
+        help="seconds the kernel must stay quiet after the last cell (default %(default)s)",
+    )
     return parser.parse_args()
 
 
@@ -81,7 +122,7 @@ def run_notebook(path, args):
         overrides.update(parse_params(args.param))
         inject_parameters(nb, overrides, "quick run" if args.quick else "--param")
         nb.metadata.setdefault("digitkit", {})["executed_parameters"] = overrides
-        execute_cells(nb, path, args.timeout)
+        execute_cells(nb, path, args.timeout, args.settle)
         check_expected_mime_types(nb)
     except ParameterError as e:
         failure = NotebookFailure(None, "", f"bad parameters: {e}")
@@ -128,7 +169,7 @@ def parse_params(pairs):
     return overrides
 
 
-def execute_cells(nb, path, default_timeout_s):
+def execute_cells(nb, path, default_timeout_s, settle_s=DEFAULT_SETTLE_S):
     kernel_name = (nb.metadata.get("kernelspec") or {}).get("name", "deno")
     session = KernelSession(kernel_name, cwd=os.path.dirname(os.path.abspath(path)) or ".")
     registry = DisplayRegistry()
@@ -138,18 +179,35 @@ def execute_cells(nb, path, default_timeout_s):
         for position, (index, cell) in enumerate(code_cells, start=1):
             number = index + 1
             timeout_s = cell_timeout(cell, default_timeout_s)
+            hidden(session, f"globalThis.__digitkitCell = {number};", number)
             sink = CellOutputs(cell, registry)
             result = session.execute(cell.source, sink, timeout_s)
             cell.execution_count = result.reply.get("execution_count")
             print(f"  cell {number} ({position}/{len(code_cells)}) {result.status} "
                   f"{result.seconds:.1f}s", flush=True)
             check_result(session, result, cell, number, timeout_s)
-            check_async_errors(session, cell, number, "during or after this cell")
-        session.drain(FINAL_QUIET_S)
-        last = code_cells[-1] if code_cells else (0, nb.cells[0] if nb.cells else None)
-        check_async_errors(session, last[1], last[0] + 1, "after the last cell")
+            check_async_errors(session, nb, number, f"during or after cell {number}")
+        if code_cells:
+            settle(session, nb, code_cells[-1][0] + 1, settle_s)
     finally:
         session.shutdown()
+
+
+def settle(session, nb, last_number, settle_s):
+    """Waits until the kernel has been quiet for ``settle_s`` seconds after the last cell,
+    checking for late asynchronous errors all the while."""
+    started = quiet_since = time.monotonic()
+    seen = session.cell_messages
+    while time.monotonic() - quiet_since < settle_s:
+        session.drain(SETTLE_POLL_S)
+        check_async_errors(session, nb, last_number, f"after cell {last_number} (the last)")
+        if session.cell_messages != seen:
+            seen = session.cell_messages
+            quiet_since = time.monotonic()
+        if time.monotonic() - started > settle_s * SETTLE_LIMIT_FACTOR:
+            print(f"  kernel still producing output {time.monotonic() - started:.0f}s after "
+                  "the last cell; not waiting longer", flush=True)
+            return
 
 
 def cell_timeout(cell, default_timeout_s):
@@ -197,17 +255,29 @@ def parse_error(source):
     return re.sub(r"at file://\S*_stdin\.ts:(\d+):(\d+)", r"at cell line \1, column \2", message)
 
 
-def check_async_errors(session, cell, number, when):
+def check_async_errors(session, nb, number, when):
+    """Fails on errors recorded by the handlers, blaming the cell that scheduled them when the
+    kernel knows it, else saying when they surfaced."""
     capture = hidden(session, COLLECT_ERRORS, number)
     errors = [e for payload in capture.json_payloads() for e in payload.get("errors", [])]
-    if errors:
-        source = cell.source if cell is not None else ""
-        raise NotebookFailure(number, source, f"asynchronous error {when}:\n" + "\n".join(errors))
+    if not errors:
+        return
+    first = errors[0]
+    cell_number = first.get("cell") or number
+    if first.get("scheduled") and cell_number != number:
+        origin = f"scheduled by cell {cell_number}, surfaced {when}"
+    else:
+        origin = when
+    source = nb.cells[cell_number - 1].source if 0 < cell_number <= len(nb.cells) else ""
+    texts = [e.get("text", str(e)) if isinstance(e, dict) else str(e) for e in errors]
+    raise NotebookFailure(cell_number, source, f"asynchronous error {origin}:\n" + "\n".join(texts))
 
 
 def hidden(session, code, number):
     capture = Capture()
-    result = session.execute(code, capture, HIDDEN_TIMEOUT_S, store_history=False, quiet_s=0)
+    result = session.execute(
+        code, capture, HIDDEN_TIMEOUT_S, store_history=False, quiet_s=0, hidden=True
+    )
     if not result.ok:
         detail = describe_error(result.reply, code) if result.status == "error" else result.status
         raise NotebookFailure(number, code, f"executor's own request failed: {detail}")

@@ -39,6 +39,11 @@ export interface RunOptions {
   params?: Record<string, unknown>;
   /** Default per-cell timeout in seconds; a cell's `metadata.timeout` wins. */
   timeoutS?: number;
+  /**
+   * Seconds the kernel must stay quiet after the last cell (no output, no new asynchronous
+   * errors) before a notebook counts as done; default 3, enough for late rejections and timers.
+   */
+  settleS?: number;
   /** "inherit" shows the executor's progress; "piped" keeps it in `log`. */
   output?: "inherit" | "piped";
 }
@@ -76,6 +81,7 @@ export async function runNotebooks(options: RunOptions): Promise<RunReport> {
   const args = [join(REPO_ROOT, "tools", "nb", "execute.py"), "--out", outDir];
   args.push("--results", resultsFile, "--timeout", String(options.timeoutS ?? 600));
   if (options.quick) args.push("--quick");
+  if (options.settleS !== undefined) args.push("--settle", String(options.settleS));
   for (const [name, value] of Object.entries(options.params ?? {})) {
     args.push("--param", `${name}=${JSON.stringify(value)}`);
   }

@@ -39,13 +39,20 @@ class KernelSession:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=startup_timeout_s)
         self.routes = {}
+        self.hidden_ids = set()
+        # Output messages (not status) answering visible requests, for "quiet" checks.
+        self.cell_messages = 0
 
-    def execute(self, code, sink, timeout_s, store_history=True, quiet_s=QUIET_AFTER_IDLE_S):
-        """Runs ``code``; every output message goes to ``sink.handle(msg)``."""
+    def execute(self, code, sink, timeout_s, store_history=True, quiet_s=QUIET_AFTER_IDLE_S,
+                hidden=False):
+        """Runs ``code``; every output message goes to ``sink.handle(msg)``. Output of
+        ``hidden`` requests (the executor's own) does not count as kernel activity."""
         result = ExecutionResult()
         started = time.monotonic()
         msg_id = self.client.execute(code, store_history=store_history, allow_stdin=False)
         self.routes[msg_id] = sink
+        if hidden:
+            self.hidden_ids.add(msg_id)
         idle = False
         last_message = time.monotonic()
         last_alive_check = 0.0
@@ -110,7 +117,10 @@ class KernelSession:
             msg = self.client.get_iopub_msg(timeout=timeout_s)
         except queue.Empty:
             return None
-        sink = self.routes.get(msg["parent_header"].get("msg_id"))
+        parent = msg["parent_header"].get("msg_id")
+        if parent not in self.hidden_ids and msg["msg_type"] != "status":
+            self.cell_messages += 1
+        sink = self.routes.get(parent)
         if sink is not None:
             sink.handle(msg)
         return msg
