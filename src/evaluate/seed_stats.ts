@@ -329,8 +329,7 @@ export function twoLevelBootstrap(
       return Uint32Array.from(idx);
     });
   const mistakesA = mistakes(a), mistakesB = mistakes(b);
-  const rate = (m: Uint32Array[]) =>
-    m.reduce((s, x) => s + x.length, 0) / (m.length * n);
+  const rate = (m: Uint32Array[]) => m.reduce((s, x) => s + x.length, 0) / (m.length * n);
   const difference = rate(mistakesA) - rate(mistakesB);
   const weights = new Uint32Array(n);
   const diffs = new Float64Array(replicates);
