@@ -11,9 +11,7 @@ import { repoRoot } from "../../data/paths.ts";
 import { getExecutor, type RunCellsOptions, withExternalStates } from "./executor.ts";
 import { type CellStatus, cellStatuses, readPlan, writePlan } from "./folder.ts";
 import { readStudyFile, type StudyPlan } from "./plan.ts";
-import { type StudyReportFiles, writeStudyReport } from "./report.ts";
-
-export { studyReport } from "./report.ts";
+import type { StudyReportFiles } from "./report.ts";
 
 /** Options of {@link runStudy}. */
 export interface RunStudyOptions extends RunCellsOptions {
@@ -90,7 +88,7 @@ export async function runStudy(
     });
   }
   const status = await studyStatus(dir, options.executor);
-  const report = status.counts.done === plan.cells.length ? await writeStudyReport(dir) : null;
+  const report = status.counts.done === plan.cells.length ? await studyReport(dir) : null;
   return {
     dir,
     plan,
@@ -121,4 +119,20 @@ export async function studyStatus(dir: string, executor?: string): Promise<Study
   const counts = { pending: 0, running: 0, done: 0, failed: 0 };
   for (const c of cells) counts[c.state]++;
   return { dir, name: plan.name, counts, cells };
+}
+
+/**
+ * Rebuilds the report of the study in `dir` from its finished cells into `DIR/report/`
+ * (report.md, report.html, model cards, charts, metrics.csv, statistics.json). The charting
+ * code loads only here.
+ *
+ * @example
+ * ```ts ignore
+ * import { studyReport } from "./study.ts";
+ * const { html } = await studyReport("reports/studies/cards-quick");
+ * ```
+ */
+export async function studyReport(dir: string): Promise<StudyReportFiles> {
+  const { writeStudyReport } = await import("./report.ts");
+  return await writeStudyReport(dir);
 }
