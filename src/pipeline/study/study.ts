@@ -72,8 +72,25 @@ export async function runStudy(
   file: string,
   options: RunStudyOptions = {},
 ): Promise<RunStudyResult> {
+  return await runStudyPlan(await readStudyFile(file), options);
+}
+
+/**
+ * {@link runStudy} for a plan already in memory (e.g. built by a notebook with `parseStudy`).
+ *
+ * @example
+ * ```ts ignore
+ * import { parseStudy } from "./plan.ts";
+ * import { runStudyPlan } from "./study.ts";
+ * const plan = parseStudy("name: t\nmodels: [mlp]\nseeds: 2\ntrain: {epochs: 1, limit: 500}\n", "t");
+ * const { report } = await runStudyPlan(plan, { out: "reports/studies/t" });
+ * ```
+ */
+export async function runStudyPlan(
+  plan: StudyPlan,
+  options: RunStudyOptions = {},
+): Promise<RunStudyResult> {
   const started = performance.now();
-  const plan = await readStudyFile(file);
   const dir = options.out ?? defaultStudyDir(plan.name);
   await writePlan(dir, plan);
   const executor = await getExecutor(options.executor ?? "local");
