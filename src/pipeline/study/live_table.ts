@@ -33,7 +33,8 @@ const STATE_COLORS: Record<CellStatus["state"], string> = {
  * const bundle = studyTableBundle({ dir: "d", name: "s", counts: { pending: 1, running: 0,
  *   done: 0, failed: 0 }, cells: [{ index: 0, id: "mlp--baseline-adam--seed1", model: "mlp",
  *   recipe: "baseline-adam", seed: 1, state: "pending", epochsDone: 0, epochs: 2 }] });
- * ok(bundle["text/html"].includes("mlp--baseline-adam--seed1"));
+ * ok(bundle["text/plain"].includes("mlp--baseline-adam--seed1"));
+ * ok(bundle["text/html"].includes("<td>baseline-adam</td>"));
  * ```
  */
 export function studyTableBundle(status: StudyStatus): Record<string, string> {
