@@ -216,14 +216,27 @@ export function hostName(): string {
   }
 }
 
-/** Whether process `pid` is alive on this machine. */
-function processAlive(pid: number): boolean {
+/**
+ * Whether process `pid` is alive on this machine: it exists and is not a zombie (a killed cell
+ * whose parent died too may wait as a zombie until something reaps it).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { processAlive } from "./folder.ts";
+ * ok(processAlive(Deno.pid));
+ * ```
+ */
+export function processAlive(pid: number): boolean {
+  let stat: string;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   } catch {
     return false;
   }
+  // The state follows the parenthesised command name, which may itself contain ") ".
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state !== "Z" && state !== "X";
 }
 
 /**
