@@ -38,6 +38,21 @@ export interface StudyReportInput {
   stats: StudyStatistics;
   /** Cells that are not done (failed or pending), listed in the report. */
   missing?: { id: string; state: string; reason?: string }[];
+  /**
+   * Test items a model saw in training (identical pixels), the most over its seeds: their
+   * errors are optimistic, and the report says so.
+   */
+  overlaps?: { model: string; testSet: string; shared: number; items: number }[];
+}
+
+/** The overlap caveats of `model` (all models when omitted), one sentence each. */
+function overlapNotes(input: StudyReportInput, model?: string): string[] {
+  return (input.overlaps ?? []).filter((o) => o.shared > 0 && (!model || o.model === model))
+    .map((o) =>
+      `\`${o.model}\` trained on ${o.shared} of the ${o.items} ${o.testSet} images it is ` +
+      `evaluated on (identical pixels; its recipe's split takes training data from that test ` +
+      `set): its ${o.testSet} errors are optimistic, and comparisons there favour it.`
+    );
 }
 
 /**
@@ -238,6 +253,8 @@ export function studyReportBlocks(
       ),
     );
   }
+  const overlaps = overlapNotes(input);
+  if (overlaps.length > 0) blocks.push(h(2, "Training data overlaps test data"), list(overlaps));
   if (input.missing && input.missing.length > 0) {
     blocks.push(
       h(2, "Cells not included"),
@@ -373,6 +390,7 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
       `with few seeds the t-interval is wide by design.`,
       `Seeds change the initial weights, shuffling, augmentation and dropout; data splits are ` +
       `fixed by the recipe.`,
+      ...overlapNotes(input, arm),
     ]),
   ];
   return blocks;

@@ -49,6 +49,12 @@ export interface CellRecord {
   files: Record<string, string>;
   /** Clean class probabilities in `probabilities.bin`: float32 rows per test set, in order. */
   probabilities: { testSet: string; count: number; classCount: number; offset: number }[];
+  /**
+   * Evaluated test items whose exact pixels are in this cell's training or validation data,
+   * by test set (a split preset that merges a test set into training makes its errors
+   * optimistic).
+   */
+  trainingOverlap?: Record<string, { shared: number; items: number }>;
   trainSeconds: number;
   evalSeconds: number;
   finishedAt: string;
