@@ -7,6 +7,7 @@
  * @module
  */
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
+import { rateInterval } from "../evaluate/seed_stats.ts";
 import { wilsonInterval } from "../evaluate/stats.ts";
 import {
   pBetterMatrixSpec,
@@ -136,7 +137,7 @@ function summaryTable(stats: StudyStatistics, testSet: string): Block {
       return [
         s.arm,
         s.errors.map((x, i) => `${s.seeds[i]}: ${pct(x)}`).join(", "),
-        rateWithInterval(s.summary.mean, s.summary.ci),
+        rateWithInterval(s.summary.mean, rateInterval(s.summary)),
         pct(s.summary.sd),
         s.decomposition.seedShare === null ? "—" : percent(s.decomposition.seedShare, 0),
         e ? rateWithInterval(e.error, e.ci) : "—",
@@ -178,7 +179,7 @@ function conditionTable(stats: StudyStatistics, testSet: string): Block | null {
       `${s.kind} ${factorName(s.factor)}`,
       String(s.level),
       s.arm,
-      rateWithInterval(s.summary.mean, s.summary.ci),
+      rateWithInterval(s.summary.mean, rateInterval(s.summary)),
       pct(s.summary.sd),
     ]),
     ["left", "right", "left", "right", "right"],
@@ -297,7 +298,8 @@ export function studyReportBlocks(
       h(3, "Per model"),
       summaryTable(stats, set.name),
       p(
-        `Seed share of variance: between-seed variance / (between-seed variance + one run's ` +
+        `t-intervals are cut to [0, 100%] for display (metrics.csv keeps them whole). ` +
+          `Seed share of variance: between-seed variance / (between-seed variance + one run's ` +
           `binomial test variance). Seed ensemble: the arg-max of the averaged class ` +
           `probabilities of all seeds; the gap between it and the mean single seed is ` +
           `variance an ensemble removes.`,
@@ -368,7 +370,7 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
       ["test set", "mean error [95% t over seeds]", "between-seed SD", "range over seeds"],
       rows.map((s) => [
         s.testSet,
-        rateWithInterval(s.summary.mean, s.summary.ci),
+        rateWithInterval(s.summary.mean, rateInterval(s.summary)),
         pct(s.summary.sd),
         `${pct(s.summary.min)} – ${pct(s.summary.max)}`,
       ]),
