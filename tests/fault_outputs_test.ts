@@ -310,6 +310,7 @@ Deno.test({
     assert.deepEqual(await names(out), [
       "epoch-0001",
       "epoch-0002",
+      "items.json",
       "latest.json",
       "model.json",
       "run.json",
