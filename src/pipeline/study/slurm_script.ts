@@ -293,6 +293,8 @@ export interface ArrayScriptOptions {
   cells: number[];
   resources: SlurmResources;
   settings: SlurmSettings;
+  /** Extra arguments of the cell command (`--threads N`, `--backend B`). */
+  cellArgs?: string[];
 }
 
 /** Where array task `%a` (the cell index) writes its stdout and stderr, relative to the study. */
@@ -363,7 +365,8 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     `run 'deno task setup' in ${o.checkout} on this node (or share a checkout set up once)" >&2`,
     "  exit 3",
     "fi",
-    `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID"`,
+    `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID"` +
+    (o.cellArgs ?? []).map((a) => ` ${shellWord(a)}`).join(""),
     "",
   ].join("\n");
 }
@@ -411,6 +414,11 @@ export function expandIndexes(list: string): number[] {
     for (let i = from; i <= to; i += step) out.push(i);
   }
   return out;
+}
+
+/** A shell word: bare when safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w.\/=:,+@-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
 }
 
 function pad(n: number): string {
