@@ -49,6 +49,10 @@ export const COMMANDS: Record<string, Command> = {
     summary: "train, evaluate and write the report (main job)",
     load: () => import("./report.ts"),
   },
+  study: {
+    summary: "multi-seed studies: run, status, report, cell",
+    load: () => import("./study.ts"),
+  },
   bench: {
     summary: "benchmarks against PyTorch on this machine",
     load: () => import("./bench.ts"),

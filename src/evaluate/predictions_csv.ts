@@ -33,21 +33,25 @@ function field(text: string): string {
 }
 
 /**
- * The header line of predictions.csv (with newline).
+ * The header line of predictions.csv (with newline); `leading` columns (e.g. a study cell's
+ * `architecture`, `recipe`, `seed`) come first.
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { predictionsHeader } from "./predictions_csv.ts";
- * console.log(predictionsHeader()); // model,test_set,kind,factor,level,item_id,…
+ * strictEqual(predictionsHeader().slice(0, 15), "model,test_set,");
+ * strictEqual(predictionsHeader(["seed"]).slice(0, 11), "seed,model,");
  * ```
  */
-export function predictionsHeader(): string {
-  return PREDICTION_COLUMNS.join(",") + "\n";
+export function predictionsHeader(leading: readonly string[] = []): string {
+  return [...leading, ...PREDICTION_COLUMNS].join(",") + "\n";
 }
 
 /**
- * CSV rows (with newlines) for one condition's predictions. Confidence is written with 9
- * significant digits, enough to read back the exact float32.
+ * CSV rows (with newlines) for one condition's predictions, after the values of any `leading`
+ * columns. Confidence is written with 9 significant digits, enough to read back the exact
+ * float32.
  *
  * @example
  * ```ts
@@ -59,8 +63,9 @@ export function predictionsHeader(): string {
  * })); // m,t,clean,clean,0,7,3,5,0.5
  * ```
  */
-export function predictionsRows(p: ItemPredictions): string {
-  const prefix = [p.model, p.testSet, p.kind, p.factor, String(p.level)].map(field).join(",");
+export function predictionsRows(p: ItemPredictions, leading: readonly string[] = []): string {
+  const prefix = [...leading, p.model, p.testSet, p.kind, p.factor, String(p.level)].map(field)
+    .join(",");
   const lines = new Array<string>(p.labels.length);
   for (let i = 0; i < p.labels.length; i++) {
     const confidence = String(Number(p.confidence[i].toPrecision(9)));

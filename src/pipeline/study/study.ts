@@ -1,0 +1,124 @@
+/**
+ * The three study operations, as the CLI and notebooks call them: {@link runStudy} (write the
+ * plan, run the missing cells with an executor, then the report), {@link studyStatus} (cells
+ * done / running / failed / pending) and {@link studyReport} (rebuild the report from the
+ * finished cells).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { repoRoot } from "../../data/paths.ts";
+import { getExecutor, type RunCellsOptions, withExternalStates } from "./executor.ts";
+import { type CellStatus, cellStatuses, readPlan, writePlan } from "./folder.ts";
+import { readStudyFile, type StudyPlan } from "./plan.ts";
+import { type StudyReportFiles, writeStudyReport } from "./report.ts";
+
+export { studyReport } from "./report.ts";
+
+/** Options of {@link runStudy}. */
+export interface RunStudyOptions extends RunCellsOptions {
+  /** Study folder (default `reports/studies/<name>`). */
+  out?: string;
+  /** Executor name (default `local`). */
+  executor?: string;
+  /** Rerun cells that failed for a reason (default: leave them failed). */
+  retryFailed?: boolean;
+}
+
+/** Counts of cells by state, and the cells. */
+export interface StudyStatus {
+  dir: string;
+  name: string;
+  counts: Record<CellStatus["state"], number>;
+  cells: CellStatus[];
+}
+
+/** What {@link runStudy} did. */
+export interface RunStudyResult {
+  dir: string;
+  plan: StudyPlan;
+  /** Cells this call ran (or submitted), by index. */
+  ran: number[];
+  status: StudyStatus;
+  /** The report's files when every cell is done, else null. */
+  report: StudyReportFiles | null;
+  wallSeconds: number;
+}
+
+/**
+ * The default folder of a study: `reports/studies/<name>` in the repository.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { defaultStudyDir } from "./study.ts";
+ * ok(defaultStudyDir("cards-quick").endsWith("reports/studies/cards-quick"));
+ * ```
+ */
+export function defaultStudyDir(name: string): string {
+  return join(repoRoot(), "reports", "studies", name);
+}
+
+/**
+ * Runs a study file: writes `study.json` (refusing a folder that holds another study), runs
+ * every cell that is not done (failed cells only with `retryFailed`) with the chosen executor,
+ * and writes the study report once every cell is done.
+ *
+ * @example
+ * ```ts ignore
+ * import { runStudy } from "./study.ts";
+ * const { dir, status, report } = await runStudy("studies/cards-quick.yaml");
+ * ```
+ */
+export async function runStudy(
+  file: string,
+  options: RunStudyOptions = {},
+): Promise<RunStudyResult> {
+  const started = performance.now();
+  const plan = await readStudyFile(file);
+  const dir = options.out ?? defaultStudyDir(plan.name);
+  await writePlan(dir, plan);
+  const executor = await getExecutor(options.executor ?? "local");
+  const before = await cellStatuses(dir, plan);
+  const todo = before
+    .filter((s) => s.state === "pending" || (s.state === "failed" && options.retryFailed))
+    .map((s) => s.index);
+  if (todo.length > 0) {
+    await executor.runCells(dir, todo, {
+      ...options,
+      settings: options.settings ?? plan.executors[executor.name],
+    });
+  }
+  const status = await studyStatus(dir, options.executor);
+  const report = status.counts.done === plan.cells.length ? await writeStudyReport(dir) : null;
+  return {
+    dir,
+    plan,
+    ran: todo,
+    status,
+    report,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * The state of every cell of the study in `dir`, from the cell folders and, when an executor
+ * is named that knows a scheduler, the scheduler's view.
+ *
+ * @example
+ * ```ts ignore
+ * import { studyStatus } from "./study.ts";
+ * const { counts } = await studyStatus("reports/studies/cards-quick");
+ * ```
+ */
+export async function studyStatus(dir: string, executor?: string): Promise<StudyStatus> {
+  const plan = await readPlan(dir);
+  let cells = await cellStatuses(dir, plan);
+  if (executor) {
+    const chosen = await getExecutor(executor);
+    if (chosen.cellStates) cells = withExternalStates(cells, await chosen.cellStates(dir));
+  }
+  const counts = { pending: 0, running: 0, done: 0, failed: 0 };
+  for (const c of cells) counts[c.state]++;
+  return { dir, name: plan.name, counts, cells };
+}
