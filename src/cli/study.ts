@@ -21,7 +21,8 @@ import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
 /** `--help` text. */
-export const help = `usage: deno task kit study run FILE [--out DIR] [--executor local]
+export const help =
+  `usage: deno task kit study run FILE [--out DIR] [--executor local|slurm] [--wait]
                                [--parallel N] [--threads N] [--backend B]
                                [--retry-failed] [--json]
        deno task kit study status DIR [--executor NAME] [--json]
@@ -43,7 +44,9 @@ from its last epoch checkpoint, a cell that failed for a reason is left failed u
                   complete, resumes if half-done; what executors and schedulers call
 
   --out DIR        study folder
-  --executor NAME  local (default): cells as child processes on this machine
+  --executor NAME  local (default): cells as child processes on this machine;
+                   slurm: one job array of the missing cells (sbatch), see the README
+  --wait           slurm: block until the array's tasks have finished
   --parallel N     cells at once (local; default 1)
   --threads N      backend threads per cell (default: the cores / --parallel)
   --backend B      TensorFlow.js backend of the cells (default auto)
@@ -67,6 +70,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     threads: { type: "string" },
     backend: { type: "string" },
     "retry-failed": { type: "boolean" },
+    wait: { type: "boolean" },
   });
   const [sub, ...args] = positionals;
   const need = (n: number, what: string) => {
@@ -84,6 +88,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
         threadsPerCell: intFlag("threads", values.threads, 1),
         backend: values.backend,
         retryFailed: values["retry-failed"] ?? false,
+        wait: values.wait ?? false,
       });
       const failed = result.status.counts.failed;
       const json = {

@@ -52,8 +52,6 @@ export const SLURM_FILES = {
 
 /** Options of {@link slurmExecutor}'s runCells beyond the common ones. */
 export interface SlurmRunOptions extends RunCellsOptions {
-  /** Block until every submitted task has finished (tests, scripts). */
-  wait?: boolean;
   /** Seconds between state polls while waiting (default 2). */
   pollSeconds?: number;
 }
@@ -100,12 +98,8 @@ export function nodeLocalReason(path: string): string | null {
 
 /** Reads the study's submissions (none yet: empty). */
 export async function readSubmissions(studyDir: string): Promise<SlurmSubmission[]> {
-  try {
-    return await readJson<SlurmSubmission[]>(join(studyDir, SLURM_FILES.submissions));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
+  const path = join(studyDir, SLURM_FILES.submissions);
+  return exists(path) ? await readJson<SlurmSubmission[]>(path) : [];
 }
 
 /** Slurm states of a task that will still run (or is running): not to be submitted again. */
@@ -307,8 +301,14 @@ export const slurmExecutor: StudyExecutor = {
   async runCells(studyDir: string, cellIndices: number[], options: SlurmRunOptions) {
     await submitCells(studyDir, cellIndices, options);
     if (options.wait) {
-      await waitForCells(studyDir, { pollSeconds: options.pollSeconds, progress: options.progress });
+      await waitForCells(studyDir, {
+        pollSeconds: options.pollSeconds,
+        progress: options.progress,
+      });
     }
+  },
+  async usedBy(studyDir: string) {
+    return (await readSubmissions(studyDir)).length > 0;
   },
   async cellStates(studyDir: string) {
     const dir = resolve(studyDir);
@@ -332,4 +332,3 @@ function exists(path: string): boolean {
     return false;
   }
 }
-
