@@ -218,6 +218,8 @@ export async function submitCells(
   const resources = largestResources(
     cells.map((i) => estimateResources(plan.cells[i], plan.train.limit, settings.resources)),
   );
+  // --threads sets the CPUs each task asks for (the cell's backend threads follow them).
+  if (options.threadsPerCell) resources.cpus = options.threadsPerCell;
   const script = renderArrayScript({
     name: plan.name,
     studyDir: dir,
