@@ -228,10 +228,7 @@ export async function submitCells(
     cells,
     resources,
     settings,
-    cellArgs: [
-      ...(options.threadsPerCell ? ["--threads", String(options.threadsPerCell)] : []),
-      ...(options.backend ? ["--backend", options.backend] : []),
-    ],
+    cellArgs: options.backend ? ["--backend", options.backend] : [],
   });
   const scriptPath = join(dir, SLURM_FILES.script);
   await writeFileAtomic(scriptPath, new TextEncoder().encode(script));

@@ -293,7 +293,7 @@ export interface ArrayScriptOptions {
   cells: number[];
   resources: SlurmResources;
   settings: SlurmSettings;
-  /** Extra arguments of the cell command (`--threads N`, `--backend B`). */
+  /** Extra arguments of the cell command (`--backend B`). */
   cellArgs?: string[];
 }
 
@@ -317,7 +317,7 @@ export const SLURM_LOG_DIR = "slurm/logs";
  * ok(script.includes("#SBATCH --array=0,2,5\n"));
  * ok(script.includes("#SBATCH --time=00:30:00\n"));
  * ok(script.includes("#SBATCH --constraint=avx2\n"));
- * ok(script.includes('study cell /shared/tiny "$SLURM_ARRAY_TASK_ID"'));
+ * ok(script.includes('study cell /shared/tiny "$SLURM_ARRAY_TASK_ID" --threads "$threads"'));
  * ```
  */
 export function renderArrayScript(o: ArrayScriptOptions): string {
@@ -351,9 +351,8 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     'node="$(hostname)"',
     `cd ${o.checkout} || { echo "digitkit: the checkout ${o.checkout} is not visible on $node" >&2; exit 2; }`,
     ...s.setup,
-    // One thread budget per task: libtensorflow would otherwise use every CPU of the node.
-    'export TF_NUM_INTRAOP_THREADS="${TF_NUM_INTRAOP_THREADS:-${SLURM_CPUS_PER_TASK:-1}}"',
-    'export TF_NUM_INTEROP_THREADS="${TF_NUM_INTEROP_THREADS:-1}"',
+    // The task's CPUs are the cell's backend threads (libtensorflow would take every CPU).
+    'threads="${SLURM_CPUS_PER_TASK:-1}"',
     `deno="\${DIGITKIT_DENO:-${o.deno}}"`,
     'if ! [ -x "$deno" ]; then',
     '  echo "digitkit: no Deno at $deno on $node: install Deno there or set DIGITKIT_DENO" >&2',
@@ -365,7 +364,7 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     `run 'deno task setup' in ${o.checkout} on this node (or share a checkout set up once)" >&2`,
     "  exit 3",
     "fi",
-    `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID"` +
+    `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID" --threads "$threads"` +
     (o.cellArgs ?? []).map((a) => ` ${shellWord(a)}`).join(""),
     "",
   ].join("\n");
