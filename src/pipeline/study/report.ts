@@ -1,46 +1,135 @@
 /**
- * The study report: statistics over the finished cells, written into the study folder.
+ * The study report from the finished cells: reads each cell's evaluation and clean
+ * probabilities, computes the study statistics and writes `DIR/report/` atomically (report.md,
+ * report.html, model cards, charts, metrics.csv, statistics.json).
  *
  * @module
  */
 import { join } from "node:path";
-import { writeFileAtomic } from "../../train/file_io.ts";
+import { armLabels, type StudyRun, studyStatistics } from "../../evaluate/study_stats.ts";
 import type { EvaluationResult } from "../../evaluate/types.ts";
-import { cellDir, readPlan, STUDY_FILES, verifyCell } from "./folder.ts";
+import { buildStudyReport } from "../../report/study_report.ts";
+import { writeFilesAtomic } from "../../report/write.ts";
+import { UsageError } from "../../util/errors.ts";
+import { cellDir, cellStatuses, readPlan, STUDY_FILES, verifyCell } from "./folder.ts";
+import type { StudyPlan } from "./plan.ts";
 
 /** Files of a study report. */
 export interface StudyReportFiles {
+  /** The report folder. */
+  dir: string;
+  markdown: string;
+  html: string;
   metrics: string;
+  statistics: string;
+}
+
+/** The report folder of a study folder. */
+export const REPORT_FOLDER = "report";
+
+/**
+ * Model labels of a plan's models (architecture, or architecture/recipe when one repeats).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { parseStudy } from "./plan.ts";
+ * import { planArms } from "./report.ts";
+ * deepStrictEqual(planArms(parseStudy("name: t\nmodels: [mlp]\nseeds: 1\n", "t.yaml")), ["mlp"]);
+ * ```
+ */
+export function planArms(plan: StudyPlan): string[] {
+  return armLabels(plan.models.map((m) => [m.model, m.recipe] as const));
 }
 
 /**
- * Rebuilds the report of the study in `dir` from its finished cells.
+ * Reads every finished (verified) cell of the study in `dir` as a {@link StudyRun}.
  *
  * @example
  * ```ts ignore
- * import { studyReport } from "./report.ts";
- * const files = await studyReport("reports/studies/cards-quick");
+ * const runs = await readStudyRuns("reports/studies/cards-quick");
+ * ```
+ */
+export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<StudyRun[]> {
+  plan ??= await readPlan(dir);
+  const arms = planArms(plan);
+  const runs: StudyRun[] = [];
+  for (const cell of plan.cells) {
+    const folder = cellDir(dir, cell.id);
+    const { record } = await verifyCell(folder);
+    if (!record) continue;
+    const evaluation = JSON.parse(
+      await Deno.readTextFile(join(folder, STUDY_FILES.results)),
+    ) as EvaluationResult;
+    const bytes = await Deno.readFile(join(folder, STUDY_FILES.probabilities));
+    const probabilities: Record<string, Float32Array> = {};
+    for (const part of record.probabilities) {
+      const copy = bytes.slice(part.offset, part.offset + part.count * part.classCount * 4);
+      probabilities[part.testSet] = new Float32Array(copy.buffer);
+    }
+    const modelIndex = plan.models.findIndex((m) =>
+      m.model === cell.model && m.recipe === cell.recipe
+    );
+    runs.push({
+      arm: arms[modelIndex],
+      architecture: cell.model,
+      recipe: cell.recipe,
+      seed: cell.seed,
+      evaluation,
+      probabilities,
+    });
+  }
+  return runs;
+}
+
+/**
+ * Rebuilds the report of the study in `dir` from its finished cells (cells not done are listed
+ * in the report) and writes it to `DIR/report/`, replacing an older one atomically.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeStudyReport } from "./report.ts";
+ * const files = await writeStudyReport("reports/studies/cards-quick");
  * ```
  */
 export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
   const plan = await readPlan(dir);
-  const rows = ["architecture,recipe,seed,test_set,statistic,value"];
-  for (const cell of plan.cells) {
-    const folder = cellDir(dir, cell.id);
-    if (!(await verifyCell(folder)).record) continue;
-    const result = JSON.parse(
-      await Deno.readTextFile(join(folder, STUDY_FILES.results)),
-    ) as EvaluationResult;
-    for (const c of result.conditions.filter((c) => c.kind === "clean")) {
-      rows.push(
-        `${cell.model},${cell.recipe},${cell.seed},${c.testSet},error,${c.overall.misclassification}`,
-      );
-    }
+  const runs = await readStudyRuns(dir, plan);
+  if (runs.length === 0) {
+    throw new UsageError(`${dir}: no finished cells yet ('kit study status ${dir}' says why)`);
   }
-  const metrics = join(dir, "metrics.csv");
-  await writeFileAtomic(metrics, new TextEncoder().encode(rows.join("\n") + "\n"));
-  return { metrics };
+  const stats = studyStatistics(runs, plan.bootstrap);
+  const arms = planArms(plan);
+  const missing = (await cellStatuses(dir, plan)).filter((s) => s.state !== "done")
+    .map((s) => ({ id: s.id, state: s.state, ...(s.reason ? { reason: s.reason } : {}) }));
+  const training: Record<string, unknown> = {};
+  if (plan.train.limit !== undefined) training["train/validation items (limit)"] = plan.train.limit;
+  if (plan.train.epochs !== undefined) training.epochs = plan.train.epochs;
+  const files = await buildStudyReport({
+    name: plan.name,
+    description: plan.description,
+    models: plan.models.map((m, i) => ({
+      name: arms[i],
+      architecture: m.model,
+      recipe: m.recipe,
+      epochs: plan.cells.find((c) => c.model === m.model && c.recipe === m.recipe)!.epochs,
+    })),
+    seeds: plan.seeds,
+    training,
+    evaluation: plan.evaluation,
+    stats,
+    missing,
+  });
+  const out = join(dir, REPORT_FOLDER);
+  await writeFilesAtomic(out, files, { force: true });
+  return {
+    dir: out,
+    markdown: join(out, "report.md"),
+    html: join(out, "report.html"),
+    metrics: join(out, "metrics.csv"),
+    statistics: join(out, "statistics.json"),
+  };
 }
 
-/** Alias of {@link writeStudyReport} for the library's three study functions. */
+/** The library name of {@link writeStudyReport}, beside `runStudy` and `studyStatus`. */
 export const studyReport = writeStudyReport;
