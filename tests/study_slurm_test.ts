@@ -53,11 +53,22 @@ async function until<T>(what: string, seconds: number, check: () => Promise<T | 
 
 const CELL_IDS = [1, 2, 3].map((s) => `keras-mnist-convnet--keras-convnet--seed${s}`);
 
-/** Every file of the collected study whose bytes must not depend on the executor. */
+/**
+ * Every file of the collected study whose bytes must not depend on the executor: the whole
+ * report folder (report, model cards, charts, metrics.csv, statistics.json) and each cell's
+ * predictions, probabilities and trained weights.
+ */
 async function collected(dir: string): Promise<Record<string, Uint8Array>> {
-  const files: Record<string, Uint8Array> = {
-    "metrics.csv": await Deno.readFile(join(dir, "metrics.csv")),
+  const files: Record<string, Uint8Array> = {};
+  const walk = async (folder: string, prefix: string) => {
+    const entries = [...Deno.readDirSync(folder)].sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const path = join(folder, e.name);
+      if (e.isDirectory) await walk(path, `${prefix}${e.name}/`);
+      else files[`${prefix}${e.name}`] = await Deno.readFile(path);
+    }
   };
+  await walk(join(dir, "report"), "report/");
   for (const id of CELL_IDS) {
     for (const f of ["predictions.csv", "probabilities.bin", "run/weights.bin"]) {
       files[`${id}/${f}`] = await Deno.readFile(join(dir, "cells", id, f));
@@ -181,6 +192,7 @@ Deno.test({
       const report = await runKit(["study", "report", slurmDir], env);
       assert.equal(report.code, 0, report.stderr);
       const [a, b] = [await collected(localDir), await collected(slurmDir)];
+      assert.ok(Object.keys(a).length > 10 && "report/metrics.csv" in a, Object.keys(a).join());
       assert.deepEqual(Object.keys(b), Object.keys(a));
       for (const name of Object.keys(a)) assert.deepEqual(b[name], a[name], name);
     } finally {
