@@ -148,6 +148,12 @@ Deno.test({
         return s.cells[1].external?.state === "CANCELLED" ? s.cells[1] : null;
       });
       assert.equal(cancelled.state, "pending", "a cancelled cell is resumable, not failed");
+      // On a cluster the killed task's lock may have been written on another node, where no
+      // pid check reaches: Slurm's word that the task is over must clear it.
+      const lockPath = join(slurmDir, "cells", CELL_IDS[1], "running.json");
+      const lock = JSON.parse(await Deno.readTextFile(lockPath));
+      assert.equal(lock.schedulerTask, `${jobId}_1`);
+      await Deno.writeTextFile(lockPath, JSON.stringify({ ...lock, host: "a-node-that-died" }));
 
       // Running the study again submits only the cancelled cell, waits, and writes the report.
       const rerun = await runKit(
@@ -195,6 +201,62 @@ Deno.test({
       assert.ok(Object.keys(a).length > 10 && "report/metrics.csv" in a, Object.keys(a).join());
       assert.deepEqual(Object.keys(b), Object.keys(a));
       for (const name of Object.keys(a)) assert.deepEqual(b[name], a[name], name);
+    } finally {
+      const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
+  },
+});
+
+const FAILING_STUDY = `name: slurm-failing
+models: [{ model: mlp, recipe: baseline-adam }]
+seeds: [1]
+train: { limit: 200, epochs: 1 }
+evaluation: { suite: quick, paths: [no-such-test-set.csv], limit: 100 }
+slurm:
+  resources:
+    default: { cpus: 1, mem: 1G, time: 10 }
+`;
+
+Deno.test({
+  name: "study on a single-node Slurm: a cell that failed for a reason is retried only on request",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
+    const clusterEnv = {
+      DIGITKIT_SLURM_DIR: join(work, "cluster"),
+      DIGITKIT_SLURM_PORTS: "16817 16818",
+    };
+    const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
+    const file = join(work, "study.yaml");
+    await Deno.writeTextFile(file, FAILING_STUDY);
+    const dir = join(work, "study");
+    const run = (...extra: string[]) =>
+      runKit(["study", "run", file, "--out", dir, "--executor", "slurm", "--json", ...extra], env);
+    const submissions = async () =>
+      (JSON.parse(await Deno.readTextFile(join(dir, "slurm/submissions.json"))) as unknown[])
+        .length;
+    try {
+      const started = await sh("bash", [CLUSTER, "start"], clusterEnv);
+      assert.equal(started.code, 0, `local-cluster.sh start failed: ${started.stderr}`);
+      const first = await run("--wait");
+      assert.equal(first.code, 1, "a failed cell makes the run exit 1");
+      const status = JSON.parse((await runKit(["study", "status", dir, "--json"], env)).stdout);
+      const [cell] = status.cells;
+      assert.equal(cell.state, "failed");
+      assert.match(cell.reason, /no-such-test-set\.csv/);
+      assert.equal(cell.external.state, "FAILED");
+      assert.match(cell.external.detail, /no-such-test-set\.csv/, "the last line of its stderr");
+      // Not retried blindly...
+      const again = await run("--wait");
+      assert.equal(again.code, 1);
+      assert.equal(await submissions(), 1);
+      // ...but on request.
+      const retried = await run("--wait", "--retry-failed");
+      assert.equal(retried.code, 1, "it fails again for the same reason");
+      assert.equal(await submissions(), 2);
     } finally {
       const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
       await Deno.remove(work, { recursive: true }).catch(() => {});

@@ -47,6 +47,11 @@ export interface StudyExecutor {
   runCells(studyDir: string, cellIndices: number[], options: RunCellsOptions): Promise<void>;
   /** Whether `runCells` returns before the cells finish (a scheduler runs them later). */
   readonly detached?: boolean;
+  /**
+   * Brings the cell folders in line with what the scheduler knows before cells are chosen to
+   * run (e.g. removes locks of tasks that ended on another node).
+   */
+  reconcile?(studyDir: string): Promise<void>;
   /** Whether cells of the study in `studyDir` were handed to this executor's scheduler. */
   usedBy?(studyDir: string): Promise<boolean>;
   /** The scheduler's view of cells, by cell id, for `kit study status`. */

@@ -24,7 +24,7 @@ import { repoRoot } from "../../data/paths.ts";
 import { readJson, writeFileAtomic, writeJsonAtomic } from "../../train/file_io.ts";
 import { UsageError } from "../../util/errors.ts";
 import type { ExternalState, RunCellsOptions, StudyExecutor } from "./executor.ts";
-import { readPlan } from "./folder.ts";
+import { cellDir, type CellLock, readPlan, STUDY_FILES } from "./folder.ts";
 import {
   estimateResources,
   largestResources,
@@ -107,13 +107,18 @@ function active(task: SlurmTask): boolean {
   return !FINISHED_STATES.has(task.state);
 }
 
+/** A Slurm task with the array job it belongs to. */
+export interface SubmittedTask extends SlurmTask {
+  jobId: string;
+}
+
 /**
  * The latest Slurm task of every submitted cell, by cell index (cells Slurm no longer knows
  * are absent).
  */
-export async function latestTasks(studyDir: string): Promise<Map<number, SlurmTask>> {
+export async function latestTasks(studyDir: string): Promise<Map<number, SubmittedTask>> {
   const env = slurmEnv();
-  const latest = new Map<number, SlurmTask>();
+  const latest = new Map<number, SubmittedTask>();
   // Newest submission first: a cell's latest task is in the newest submission that has it.
   for (const submission of (await readSubmissions(studyDir)).toReversed()) {
     const pending = submission.cells.filter((c) => !latest.has(c));
@@ -121,7 +126,7 @@ export async function latestTasks(studyDir: string): Promise<Map<number, SlurmTa
     const tasks = await querySlurmTasks(submission.jobId, env);
     for (const cell of pending) {
       const task = tasks.get(cell);
-      if (task) latest.set(cell, task);
+      if (task) latest.set(cell, { ...task, jobId: submission.jobId });
     }
   }
   return latest;
@@ -284,6 +289,34 @@ export async function waitForCells(
 }
 
 /**
+ * Removes the `running.json` of cells whose lock names a task of this study's arrays that
+ * Slurm says is over (cancelled, timed out, failed with its node): such a lock outlives its
+ * process on another node, where no pid check can see it. Returns the cells unlocked.
+ */
+export async function clearStaleLocks(studyDir: string): Promise<number[]> {
+  const dir = resolve(studyDir);
+  const submissions = await readSubmissions(dir);
+  if (submissions.length === 0) return [];
+  const plan = await readPlan(dir);
+  const tasks = await latestTasks(dir);
+  const ours = new Set(submissions.map((s) => s.jobId));
+  const cleared: number[] = [];
+  for (const cell of plan.cells) {
+    const path = join(cellDir(dir, cell.id), STUDY_FILES.running);
+    if (!exists(path)) continue;
+    const lock = await readJson<CellLock>(path).catch(() => null);
+    const [job, task] = (lock?.schedulerTask ?? "").split("_");
+    if (!ours.has(job) || Number(task) !== cell.index) continue;
+    const latest = tasks.get(cell.index);
+    // Over: Slurm forgot the task, or its latest task is another one, or it finished.
+    if (latest && latest.jobId === job && active(latest)) continue;
+    await Deno.remove(path).catch(() => {});
+    cleared.push(cell.index);
+  }
+  return cleared;
+}
+
+/**
  * The Slurm executor.
  *
  * @example
@@ -305,6 +338,9 @@ export const slurmExecutor: StudyExecutor = {
         progress: options.progress,
       });
     }
+  },
+  async reconcile(studyDir: string) {
+    await clearStaleLocks(studyDir);
   },
   async usedBy(studyDir: string) {
     return (await readSubmissions(studyDir)).length > 0;

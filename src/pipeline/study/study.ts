@@ -84,6 +84,7 @@ export async function runStudy(
   const dir = options.out ?? defaultStudyDir(plan.name);
   await writePlan(dir, plan);
   const executor = await getExecutor(options.executor ?? "local");
+  await executor.reconcile?.(dir);
   const before = await cellStatuses(dir, plan);
   const todo = before
     .filter((s) => s.state === "pending" || (s.state === "failed" && options.retryFailed))
