@@ -107,7 +107,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
           ? `report: ${Object.values(result.report).join(", ")}`
           : "report not written: not every cell is done") +
         `\n${result.wallSeconds.toFixed(1)} s`;
-      return { json, text, exitCode: failed > 0 ? 1 : 0 };
+      // --wait promises finished cells: any left undone (e.g. a Slurm task that failed on its
+      // node before the cell could record why) is a failure too.
+      const unfinished = values.wait === true && result.report === null;
+      return { json, text, exitCode: failed > 0 || unfinished ? 1 : 0 };
     }
     case "status": {
       need(1, "the study folder DIR");

@@ -360,8 +360,8 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     "fi",
     'echo "digitkit: cell $SLURM_ARRAY_TASK_ID on $node, job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
     'if ! check="$("$deno" run --allow-all src/backend/tensorflow/check.ts 2>&1)"; then',
-    `  echo "digitkit: the tensorflow backend does not work on $node: $(printf '%s' "$check" | tail -n 1); ` +
-    `run 'deno task setup' in ${o.checkout} on this node (or share a checkout set up once)" >&2`,
+    `  echo "digitkit: the tensorflow backend does not work on $node in ${o.checkout}: ` +
+    `$(printf '%s' "$check" | tail -n 1) (set up a shared checkout once, or run 'deno task setup' on each node)" >&2`,
     "  exit 3",
     "fi",
     `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID" --threads "$threads"` +
