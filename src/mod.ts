@@ -20,3 +20,4 @@ export * from "./evaluate/mod.ts";
 export * from "./plots/mod.ts";
 export * from "./report/mod.ts";
 export * from "./backend/mod.ts";
+export * from "./pipeline/study/mod.ts";

@@ -33,11 +33,16 @@ reports/bench/<date>.json.
   --infer-images N    images for inference (default 10000)
   --suite NAME        evaluation suite to time: quick|default|full (default default)
   --suite-images N    MNIST test images for the suite timing (default 10000)
-  --tiny              smoke-test sizes (1 round, 512 images, quick suite on 200 images)`;
+  --tiny              smoke-test sizes (1 round, 512 images, quick suite on 200 images)
+  --study [FILE]      instead: the study benchmark (default studies/bench-keras-mdsist.yaml, the
+                      Keras card and mdsist-cnn × 5 seeds, full recipes, default suite): wall
+                      time and time per cell for each --study-layouts (CELLSxTHREADS, default
+                      1x2,2x1: one cell with two threads vs two cells with one thread each)
+  --study-layouts L   layouts of the study benchmark`;
 
 /** Runs the benchmark. */
 export async function run(flags: string[]): Promise<CommandResult> {
-  const { values } = parseFlags(flags, {
+  const { values, positionals } = parseFlags(flags, {
     backends: { type: "string" },
     engines: { type: "string" },
     rounds: { type: "string" },
@@ -47,7 +52,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
     suite: { type: "string" },
     "suite-images": { type: "string" },
     tiny: { type: "boolean" },
+    study: { type: "boolean" },
+    "study-layouts": { type: "string" },
   });
+  if (values.study) return await studyBench(positionals[0], values["study-layouts"]);
   const tiny = values.tiny ?? false;
   const threads = intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency;
   // libtensorflow fixes its thread pools when it first loads: pass the count before that.
@@ -93,4 +101,28 @@ export async function run(flags: string[]): Promise<CommandResult> {
   await writeJsonAtomic(file, report);
   const table = benchTable(report);
   return { json: { ...report, file }, text: `${table}\n\nwritten: ${file}` };
+}
+
+async function studyBench(file: string | undefined, layouts: string | undefined) {
+  const { parseLayouts, runStudyBench } = await import("../../bench/study_bench.ts");
+  let parsed;
+  try {
+    parsed = parseLayouts(layouts ?? "1x2,2x1");
+  } catch (error) {
+    throw new UsageError(`--study-layouts: ${(error as Error).message}`);
+  }
+  const study = file ?? join(repoRoot(), "studies", "bench-keras-mdsist.yaml");
+  const result = await runStudyBench(study, parsed, join(repoRoot(), "reports", "bench", "study"));
+  const out = join(repoRoot(), "reports", "bench", `study-${new Date().toISOString()}.json`);
+  await writeJsonAtomic(out.replaceAll(":", "-"), result);
+  const text = [
+    `study benchmark: ${study}`,
+    ...result.layouts.map((l) =>
+      `  ${l.parallel}x${l.threads}: ${l.wallSeconds.toFixed(0)} s wall, ${
+        l.meanCellSeconds.toFixed(0)
+      } s per cell (${l.cells.length} cells${l.failed ? `, ${l.failed} failed` : ""})`
+    ),
+    `fastest: ${result.fastest}`,
+  ].join("\n");
+  return { json: result, text };
 }

@@ -12,10 +12,8 @@
  *
  * @module
  */
-import { runCell } from "../pipeline/study/cell.ts";
 import type { CellStatus } from "../pipeline/study/folder.ts";
-import { runStudy, studyReport, type StudyStatus, studyStatus } from "../pipeline/study/study.ts";
-import { terminalProgress } from "../train/progress.ts";
+import type { StudyStatus } from "../pipeline/study/study.ts";
 import { UsageError } from "../util/errors.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
@@ -78,9 +76,12 @@ export async function run(flags: string[]): Promise<CommandResult> {
       throw new UsageError(`kit study ${sub} needs ${what} (see 'kit study --help')`);
     }
   };
+  // Loaded per subcommand: `cell` (what schedulers call) never loads the report's charting.
+  const study = () => import("../pipeline/study/study.ts");
   switch (sub) {
     case "run": {
       need(1, "one study FILE");
+      const { runStudy } = await study();
       const result = await runStudy(args[0], {
         out: values.out,
         executor: values.executor,
@@ -114,17 +115,21 @@ export async function run(flags: string[]): Promise<CommandResult> {
     }
     case "status": {
       need(1, "the study folder DIR");
+      const { studyStatus } = await study();
       const status = await studyStatus(args[0], values.executor);
       return { json: status, text: formatStatus(status) };
     }
     case "report": {
       need(1, "the study folder DIR");
+      const { studyReport } = await study();
       const files = await studyReport(args[0]);
       return { json: files, text: `wrote ${Object.values(files).join(", ")}` };
     }
     case "cell": {
       need(2, "the study folder DIR and a cell INDEX");
       const index = intFlag("INDEX", args[1], 0)!;
+      const { runCell } = await import("../pipeline/study/cell.ts");
+      const { terminalProgress } = await import("../train/progress.ts");
       const { cell, outcome, record } = await runCell(args[0], index, {
         threads: intFlag("threads", values.threads, 1),
         backend: values.backend,

@@ -132,6 +132,9 @@ async function trainAndEvaluate(
   const backend = await initBackend(parseBackendChoice(options.backend ?? "auto"), {
     threads: options.threads,
   });
+  // Test sets and suite first: bad test data fails the cell before any training.
+  const testSets = await loadStudyTestSets(plan.evaluation);
+  const suite = augmentSuite(plan.evaluation.suite);
   const runDir = join(folder, STUDY_FILES.run);
   const resume = (await readLatest(runDir)) !== null;
   const sets = await loadRecipeData(recipe, {
@@ -158,8 +161,6 @@ async function trainAndEvaluate(
   classifier.predict = trained.classifier.predict.bind(trained.classifier);
   try {
     const evalStart = performance.now();
-    const testSets = await loadStudyTestSets(plan.evaluation);
-    const suite = augmentSuite(plan.evaluation.suite);
     const limit = plan.evaluation.limit ?? suite.defaultLimit;
     const files = {
       results: join(folder, STUDY_FILES.results),

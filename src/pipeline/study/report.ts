@@ -130,6 +130,3 @@ export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
     statistics: join(out, "statistics.json"),
   };
 }
-
-/** The library name of {@link writeStudyReport}, beside `runStudy` and `studyStatus`. */
-export const studyReport = writeStudyReport;

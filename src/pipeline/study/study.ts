@@ -16,9 +16,7 @@ import {
 } from "./executor.ts";
 import { type CellStatus, cellStatuses, readPlan, writePlan } from "./folder.ts";
 import { readStudyFile, type StudyPlan } from "./plan.ts";
-import { type StudyReportFiles, writeStudyReport } from "./report.ts";
-
-export { studyReport } from "./report.ts";
+import type { StudyReportFiles } from "./report.ts";
 
 /** Options of {@link runStudy}. */
 export interface RunStudyOptions extends RunCellsOptions {
@@ -79,8 +77,25 @@ export async function runStudy(
   file: string,
   options: RunStudyOptions = {},
 ): Promise<RunStudyResult> {
+  return await runStudyPlan(await readStudyFile(file), options);
+}
+
+/**
+ * {@link runStudy} for a plan already in memory (e.g. built by a notebook with `parseStudy`).
+ *
+ * @example
+ * ```ts ignore
+ * import { parseStudy } from "./plan.ts";
+ * import { runStudyPlan } from "./study.ts";
+ * const plan = parseStudy("name: t\nmodels: [mlp]\nseeds: 2\ntrain: {epochs: 1, limit: 500}\n", "t");
+ * const { report } = await runStudyPlan(plan, { out: "reports/studies/t" });
+ * ```
+ */
+export async function runStudyPlan(
+  plan: StudyPlan,
+  options: RunStudyOptions = {},
+): Promise<RunStudyResult> {
   const started = performance.now();
-  const plan = await readStudyFile(file);
   const dir = options.out ?? defaultStudyDir(plan.name);
   await writePlan(dir, plan);
   const executor = await getExecutor(options.executor ?? "local");
@@ -96,7 +111,7 @@ export async function runStudy(
     });
   }
   const status = await studyStatus(dir, options.executor);
-  const report = status.counts.done === plan.cells.length ? await writeStudyReport(dir) : null;
+  const report = status.counts.done === plan.cells.length ? await studyReport(dir) : null;
   return {
     dir,
     plan,
@@ -128,4 +143,20 @@ export async function studyStatus(dir: string, executor?: string): Promise<Study
   const counts = { pending: 0, running: 0, done: 0, failed: 0 };
   for (const c of cells) counts[c.state]++;
   return { dir, name: plan.name, counts, cells };
+}
+
+/**
+ * Rebuilds the report of the study in `dir` from its finished cells into `DIR/report/`
+ * (report.md, report.html, model cards, charts, metrics.csv, statistics.json). The charting
+ * code loads only here.
+ *
+ * @example
+ * ```ts ignore
+ * import { studyReport } from "./study.ts";
+ * const { html } = await studyReport("reports/studies/cards-quick");
+ * ```
+ */
+export async function studyReport(dir: string): Promise<StudyReportFiles> {
+  const { writeStudyReport } = await import("./report.ts");
+  return await writeStudyReport(dir);
 }
