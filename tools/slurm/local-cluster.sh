@@ -59,7 +59,14 @@ our_pids() {
   done
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Whether the pid in file $1 is a live process (a zombie, killed but not yet reaped, is not).
+alive() {
+  local pid state
+  [ -f "$1" ] || return 1
+  pid="$(cat "$1")"
+  state="$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
+  [ -n "$state" ] && [ "$state" != Z ]
+}
 
 write_config() {
   local node_line host
@@ -122,7 +129,8 @@ start() {
   # A fresh key per cluster: MUNGE requires it owned by the daemon's user and not readable by others.
   dd if=/dev/urandom of="$DIR/munge/munge.key" bs=1024 count=1 status=none
   chmod 0400 "$DIR/munge/munge.key"
-  trap 'say "start failed; logs in $DIR/log"; stop_all quiet' ERR
+  # Whatever makes start fail (a die, a failed command), stop what it started.
+  trap 'say "start failed; logs in $DIR/log"; stop_all quiet' EXIT
 
   env "$MARKER" munged --force --socket="$SOCKET" --key-file="$DIR/munge/munge.key" \
     --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/log/munged.log" \
@@ -146,7 +154,7 @@ start() {
   idle | mixed | allocated) ;;
   *) die "node not ready after 30 s (state '${state:-none}'): $(tail -n 3 "$DIR/log/slurmctld.log")" ;;
   esac
-  trap - ERR
+  trap - EXIT
   say "running: $(grep '^NodeName=' "$CONF" | cut -d' ' -f1-2), conf $CONF"
   echo "export SLURM_CONF=$CONF"
 }
