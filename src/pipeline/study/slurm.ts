@@ -233,7 +233,7 @@ export async function submitCells(
     cells,
     resources,
     settings,
-    cellArgs: options.backend ? ["--backend", options.backend] : [],
+    backend: options.backend,
   });
   const scriptPath = join(dir, SLURM_FILES.script);
   await writeFileAtomic(scriptPath, new TextEncoder().encode(script));

@@ -293,8 +293,8 @@ export interface ArrayScriptOptions {
   cells: number[];
   resources: SlurmResources;
   settings: SlurmSettings;
-  /** Extra arguments of the cell command (`--backend B`). */
-  cellArgs?: string[];
+  /** The cells' TensorFlow.js backend (`--backend`; default auto, which prefers tensorflow). */
+  backend?: string;
 }
 
 /** Where array task `%a` (the cell index) writes its stdout and stderr, relative to the study. */
@@ -302,7 +302,8 @@ export const SLURM_LOG_DIR = "slurm/logs";
 
 /**
  * The job-array script: `#SBATCH` lines, then a check that the checkout, Deno and the native
- * backend work on the node (exit 2 or 3 with one line on stderr if not), then the kit's cell
+ * backend work on the node (exit 2 or 3 with one line on stderr if not; the backend check only
+ * when the cells use tensorflow, as they do by default), then the kit's cell
  * command for cell `SLURM_ARRAY_TASK_ID`. Requeued tasks append to the same logs.
  *
  * @example
@@ -317,7 +318,8 @@ export const SLURM_LOG_DIR = "slurm/logs";
  * ok(script.includes("#SBATCH --array=0,2,5\n"));
  * ok(script.includes("#SBATCH --time=00:30:00\n"));
  * ok(script.includes("#SBATCH --constraint=avx2\n"));
- * ok(script.includes('study cell /shared/tiny "$SLURM_ARRAY_TASK_ID" --threads "$threads"'));
+ * ok(script.includes('study cell /shared/tiny "$SLURM_ARRAY_TASK_ID" --threads "$threads"\n'));
+ * ok(script.includes("src/backend/tensorflow/check.ts"));
  * ```
  */
 export function renderArrayScript(o: ArrayScriptOptions): string {
@@ -327,6 +329,7 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     }
   }
   const { resources: r, settings: s } = o;
+  const usesTensorflow = [undefined, "auto", "tensorflow"].includes(o.backend);
   const sbatch = [
     `--job-name=digitkit-${o.name}`,
     `--array=${compressIndexes(o.cells)}`,
@@ -359,13 +362,19 @@ export function renderArrayScript(o: ArrayScriptOptions): string {
     "  exit 2",
     "fi",
     'echo "digitkit: cell $SLURM_ARRAY_TASK_ID on $node, job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, restart ${SLURM_RESTART_COUNT:-0}"',
-    'if ! check="$("$deno" run --allow-all src/backend/tensorflow/check.ts 2>&1)"; then',
-    `  echo "digitkit: the tensorflow backend does not work on $node in ${o.checkout}: ` +
-    `$(printf '%s' "$check" | tail -n 1) (set up a shared checkout once, or run 'deno task setup' on each node)" >&2`,
-    "  exit 3",
-    "fi",
+    // The native backend must work before the cell starts: with `auto` a node without it
+    // would quietly train on another backend, whose numbers differ from the other cells'.
+    ...(usesTensorflow
+      ? [
+        'if ! check="$("$deno" run --allow-all src/backend/tensorflow/check.ts 2>&1)"; then',
+        `  echo "digitkit: the tensorflow backend does not work on $node in ${o.checkout}: ` +
+        `$(printf '%s' "$check" | tail -n 1) (set up a shared checkout once, or run 'deno task setup' on each node)" >&2`,
+        "  exit 3",
+        "fi",
+      ]
+      : []),
     `exec "$deno" run --allow-all src/cli.ts study cell ${o.studyDir} "$SLURM_ARRAY_TASK_ID" --threads "$threads"` +
-    (o.cellArgs ?? []).map((a) => ` ${shellWord(a)}`).join(""),
+    (o.backend ? ` --backend ${shellWord(o.backend)}` : ""),
     "",
   ].join("\n");
 }
