@@ -226,3 +226,47 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a study's report.html renders every chart offline in headless Chromium without errors",
+  ignore: skip,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { studyStatistics } = await import("../src/evaluate/study_stats.ts");
+    const { syntheticStudyRuns } = await import("../src/evaluate/study_testing.ts");
+    const { buildStudyReport, studyFigures } = await import("../src/report/study_report.ts");
+    const { writeFilesAtomic } = await import("../src/report/write.ts");
+    const stats = studyStatistics(
+      syntheticStudyRuns({ a: [0.1, 0.12, 0.11], b: [0.2, 0.15, 0.22], c: [0.1, 0.3, 0.2] }),
+      { replicates: 300 },
+    );
+    const root = await Deno.makeTempDir({ prefix: "digitkit-study-report-" });
+    try {
+      const files = await buildStudyReport({
+        name: "browser-study",
+        description: "synthetic cells",
+        models: [],
+        seeds: [1, 2, 3],
+        training: {},
+        evaluation: { suite: "quick", seed: 0 },
+        stats,
+      });
+      await writeFilesAtomic(`${root}/report`, files);
+      const html = await Deno.readTextFile(`${root}/report/report.html`);
+      assert.doesNotMatch(html, /<script[^>]+src=/, "no external scripts");
+      const { charts, errors } = await inspectInChromium(`${root}/report/report.html`);
+      assert.deepEqual(errors, [], "page logged no errors");
+      const names = new Set(charts.map((c) => c.name));
+      for (const f of studyFigures(stats)) {
+        assert.ok(names.has(f.name), `chart ${f.name} on the page`);
+      }
+      for (const chart of charts) {
+        assert.equal(chart.rendered, "true", `${chart.name} rendered`);
+        assert.ok(chart.marks > 0, `${chart.name} has marks`);
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});

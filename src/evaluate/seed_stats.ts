@@ -264,8 +264,17 @@ export interface BootstrapComparison {
   monteCarloSe: number;
 }
 
-/** FNV-1a hash of a string, to derive resampling streams from names. */
-function hashString(text: string, h = 0x811c9dc5): number {
+/**
+ * FNV-1a hash of a string (from basis `h`), to derive resampling streams from names and scopes.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { hashString } from "./seed_stats.ts";
+ * strictEqual(hashString("a"), 0xe40c292c);
+ * ```
+ */
+export function hashString(text: string, h = 0x811c9dc5): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -284,9 +293,9 @@ function sortedQuantile(sorted: Float64Array, q: number): number {
  * The two-level paired bootstrap of the difference in mean error between models A and B: each
  * replicate draws seeds of A and seeds of B with replacement (training randomness), then test
  * items with replacement, shared by both models (test sampling, paired), and compares the mean
- * errors over the drawn seeds and items. The item draws depend on the pair and the seed, each
- * model's seed draws on its own name too, so `twoLevelBootstrap(b, a)` gives exactly
- * 1 − P and the mirrored interval.
+ * errors over the drawn seeds and items. The item draws depend only on the seed, each model's
+ * seed draws on the seed and its own name, so `twoLevelBootstrap(b, a)` gives exactly the
+ * mirrored result (1 − P, the negated interval). See {@link bootstrapPairs} for many models.
  *
  * @example
  * ```ts
@@ -308,63 +317,121 @@ export function twoLevelBootstrap(
   b: SeedErrors,
   options: BootstrapOptions = {},
 ): BootstrapComparison {
+  return bootstrapPairs([a, b], options)[0][1]!;
+}
+
+/**
+ * {@link twoLevelBootstrap} for every pair of several models on the same items at once: each
+ * replicate draws the test items once and each model's seeds once, so the cost is one
+ * replicate's item draws plus each seed's mistakes, whatever the number of pairs. Returns
+ * `result[i][j]` for A = model i, B = model j (null on the diagonal); `result[j][i]` mirrors
+ * `result[i][j]`.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { bootstrapPairs } from "./seed_stats.ts";
+ * const seeds = (rate: number) => [1, 2].map((s) =>
+ *   Uint8Array.from({ length: 300 }, (_, i) => ((i * 31 + s * 17) % 100) < rate * 100 ? 1 : 0));
+ * const m = bootstrapPairs([{ name: "a", wrong: seeds(0.05) }, { name: "b", wrong: seeds(0.2) },
+ *   { name: "c", wrong: seeds(0.1) }], { replicates: 300 });
+ * ok(m[0][1]!.pBetter > 0.99 && m[1][0]!.pBetter < 0.01 && m[2][2] === null);
+ * ```
+ */
+export function bootstrapPairs(
+  models: readonly SeedErrors[],
+  options: BootstrapOptions = {},
+): (BootstrapComparison | null)[][] {
   const replicates = options.replicates ?? 2000;
   const seed = options.seed ?? 0;
   const level = options.level ?? 0.95;
-  const n = a.wrong[0]?.length ?? 0;
-  for (const s of [...a.wrong, ...b.wrong]) {
-    if (s.length !== n) throw new RangeError("every seed of both models needs the same items");
-  }
-  if (n === 0 || a.wrong.length === 0 || b.wrong.length === 0) {
-    throw new RangeError("the bootstrap needs at least one seed and one item per model");
-  }
-  const pair = [a.name, b.name].sort().join("\u0000");
-  const pairHash = hashString(pair, hashString(String(seed)));
-  const itemRng = new Random(pairHash);
-  const seedRngA = new Random(hashString(a.name, pairHash ^ 0x9e3779b9));
-  const seedRngB = new Random(hashString(b.name, pairHash ^ 0x9e3779b9));
-  // Each seed's mistakes as item indices: a replicate's error is a sum of item weights there.
-  const mistakes = (m: SeedErrors) =>
-    m.wrong.map((w) => {
-      const idx: number[] = [];
-      for (let i = 0; i < n; i++) if (w[i]) idx.push(i);
-      return Uint32Array.from(idx);
-    });
-  const mistakesA = mistakes(a), mistakesB = mistakes(b);
-  const rate = (m: Uint32Array[]) => m.reduce((s, x) => s + x.length, 0) / (m.length * n);
-  const difference = rate(mistakesA) - rate(mistakesB);
-  const weights = new Uint32Array(n);
-  const diffs = new Float64Array(replicates);
-  let below = 0;
-  const resampledError = (m: Uint32Array[], rng: Random) => {
-    let sum = 0;
-    for (let k = 0; k < m.length; k++) {
-      const idx = m[rng.int(m.length)];
-      for (let j = 0; j < idx.length; j++) sum += weights[idx[j]];
+  const n = models[0]?.wrong[0]?.length ?? 0;
+  for (const m of models) {
+    if (m.wrong.length === 0) throw new RangeError(`model ${m.name} has no seeds`);
+    for (const w of m.wrong) {
+      if (w.length !== n) throw new RangeError("every seed of every model needs the same items");
     }
-    return sum / (m.length * n);
-  };
+  }
+  if (n === 0) throw new RangeError("the bootstrap needs at least one item");
+  const seedHash = hashString(String(seed));
+  const itemRng = new Random(seedHash);
+  const seedRngs = models.map((m) => new Random(hashString(m.name, seedHash ^ 0x9e3779b9)));
+  // A seed's weighted mistakes are a sum of item weights over its mistakes, or (weights summing
+  // to n) n minus the sum over its correct items, whichever list is shorter.
+  const lists = models.map((m) =>
+    m.wrong.map((w) => {
+      let wrongCount = 0;
+      for (let i = 0; i < n; i++) wrongCount += w[i];
+      const complement = wrongCount > n / 2;
+      const idx = new Uint32Array(complement ? n - wrongCount : wrongCount);
+      for (let i = 0, k = 0; i < n; i++) if ((w[i] === 1) !== complement) idx[k++] = i;
+      return { idx, complement, wrongCount };
+    })
+  );
+  const pointErrors = lists.map((seeds) =>
+    seeds.reduce((sum, s) => sum + s.wrongCount, 0) / (seeds.length * n)
+  );
+  const weights = new Uint32Array(n);
+  const perSeed = lists.map((seeds) => new Float64Array(seeds.length));
+  const errors = new Float64Array(models.length);
+  const pairs: [number, number, Float64Array][] = [];
+  for (let i = 0; i < models.length; i++) {
+    for (let j = i + 1; j < models.length; j++) pairs.push([i, j, new Float64Array(replicates)]);
+  }
   for (let r = 0; r < replicates; r++) {
     weights.fill(0);
     for (let i = 0; i < n; i++) weights[itemRng.int(n)]++;
-    const d = resampledError(mistakesA, seedRngA) - resampledError(mistakesB, seedRngB);
-    diffs[r] = d;
-    if (d < 0) below += 1;
-    else if (d === 0) below += 0.5;
+    for (let m = 0; m < models.length; m++) {
+      const seeds = lists[m];
+      for (let s = 0; s < seeds.length; s++) {
+        const { idx, complement } = seeds[s];
+        let sum = 0;
+        for (let k = 0; k < idx.length; k++) sum += weights[idx[k]];
+        perSeed[m][s] = complement ? n - sum : sum;
+      }
+      let total = 0;
+      for (let k = 0; k < seeds.length; k++) total += perSeed[m][seedRngs[m].int(seeds.length)];
+      errors[m] = total / (seeds.length * n);
+    }
+    for (const [i, j, diffs] of pairs) diffs[r] = errors[i] - errors[j];
   }
-  const sorted = diffs.slice().sort();
-  const meanDiff = diffs.reduce((s, d) => s + d, 0) / replicates;
-  const se = Math.sqrt(diffs.reduce((s, d) => s + (d - meanDiff) ** 2, 0) / (replicates - 1));
-  const pBetter = below / replicates;
+  const result: (BootstrapComparison | null)[][] = models.map(() => models.map(() => null));
   const tail = (1 - level) / 2;
-  return {
-    difference,
-    ci: { lower: sortedQuantile(sorted, tail), upper: sortedQuantile(sorted, 1 - tail) },
-    pBetter,
-    se,
-    replicates,
-    monteCarloSe: Math.sqrt(pBetter * (1 - pBetter) / replicates),
-  };
+  for (const [i, j, diffs] of pairs) {
+    let below = 0, sum = 0;
+    for (const d of diffs) {
+      if (d < 0) below += 1;
+      else if (d === 0) below += 0.5;
+      sum += d;
+    }
+    const mean = sum / replicates;
+    let squares = 0;
+    for (const d of diffs) squares += (d - mean) ** 2;
+    const se = Math.sqrt(squares / Math.max(1, replicates - 1));
+    const sorted = diffs.slice().sort();
+    const difference = pointErrors[i] - pointErrors[j];
+    const pBetter = below / replicates;
+    const lower = sortedQuantile(sorted, tail), upper = sortedQuantile(sorted, 1 - tail);
+    const mcse = (p: number) => Math.sqrt(p * (1 - p) / replicates);
+    result[i][j] = {
+      difference,
+      ci: { lower, upper },
+      pBetter,
+      se,
+      replicates,
+      monteCarloSe: mcse(pBetter),
+    };
+    const pWorse = (replicates - below) / replicates;
+    result[j][i] = {
+      difference: -difference,
+      ci: { lower: -upper, upper: -lower },
+      pBetter: pWorse,
+      se,
+      replicates,
+      monteCarloSe: mcse(pWorse),
+    };
+  }
+  return result;
 }
 
 /** The averaged-probability ensemble of a model's seeds. */

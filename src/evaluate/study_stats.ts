@@ -12,11 +12,12 @@
 import { compactLetters } from "./letters.ts";
 import {
   type BootstrapComparison,
+  bootstrapPairs,
+  hashString,
   type SeedEnsemble,
   seedEnsemble,
   type SeedSummary,
   seedSummary,
-  twoLevelBootstrap,
   type VarianceDecomposition,
   varianceDecomposition,
   type WelchResult,
@@ -237,23 +238,23 @@ export function studyStatistics(
           });
         });
         const family: PairStatistics[] = [];
-        for (let i = 0; i < arms.length; i++) {
-          for (let j = i + 1; j < arms.length; j++) {
-            family.push({
-              ...scope,
-              a: arms[i].name,
-              b: arms[j].name,
-              bootstrap: twoLevelBootstrap(
-                { name: arms[i].name, wrong: scoped[i] },
-                { name: arms[j].name, wrong: scoped[j] },
-                {
-                  replicates,
-                  seed: bootSeed,
-                },
-              ),
-              welch: welchTest(errors[i], errors[j]),
-              welchHolm: null,
-            });
+        if (arms.length > 1) {
+          const scopeKey = `${set.name}|${conditionKey(condition)}|${cls ?? ""}`;
+          const boot = bootstrapPairs(
+            arms.map((arm, k) => ({ name: arm.name, wrong: scoped[k] })),
+            { replicates, seed: hashString(scopeKey, hashString(String(bootSeed))) },
+          );
+          for (let i = 0; i < arms.length; i++) {
+            for (let j = i + 1; j < arms.length; j++) {
+              family.push({
+                ...scope,
+                a: arms[i].name,
+                b: arms[j].name,
+                bootstrap: boot[i][j]!,
+                welch: welchTest(errors[i], errors[j]),
+                welchHolm: null,
+              });
+            }
           }
         }
         const withP = family.filter((f) => f.welch.p !== null);

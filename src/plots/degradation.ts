@@ -109,23 +109,39 @@ export function degradationSpec(
     width: 360,
     height: 220,
     encoding: { x, color },
-    layer: [
-      {
-        mark: { type: "area", opacity: 0.2 },
-        encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" } },
-      },
-      {
-        mark: { type: "line", point: true },
-        encoding: {
-          y: {
-            field: "rate",
-            type: "quantitative",
-            title: "misclassification rate (%)",
-            axis: { format: ".0%" },
-          },
-          tooltip,
-        },
-      },
-    ],
+    layer: bandLineLayers("rate", "lower", "upper", "misclassification rate (%)", tooltip),
   }, "bands: 95% Wilson score intervals");
+}
+
+/**
+ * A line of `value` with points over a shaded band from `lower` to `upper`: the layers of every
+ * error-vs-level chart (encode x and colour on the parent).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { bandLineLayers } from "./degradation.ts";
+ * strictEqual(bandLineLayers("rate", "lower", "upper", "error", []).length, 2);
+ * ```
+ */
+export function bandLineLayers(
+  value: string,
+  lower: string,
+  upper: string,
+  title: string,
+  tooltip: unknown[],
+): Record<string, unknown>[] {
+  return [
+    {
+      mark: { type: "area", opacity: 0.2 },
+      encoding: { y: { field: lower, type: "quantitative" }, y2: { field: upper } },
+    },
+    {
+      mark: { type: "line", point: true },
+      encoding: {
+        y: { field: value, type: "quantitative", title, axis: { format: ".0%" } },
+        tooltip,
+      },
+    },
+  ];
 }

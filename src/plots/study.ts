@@ -6,7 +6,7 @@
  * @module
  */
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
-import { factorName } from "./degradation.ts";
+import { bandLineLayers, factorName } from "./degradation.ts";
 import { modelColorScale } from "./palette.ts";
 import { chart, type VegaLiteSpec } from "./spec.ts";
 
@@ -183,30 +183,13 @@ export function perClassSeedSpec(stats: StudyStatistics, testSet: string): VegaL
     width: 420,
     height: 220,
     encoding: { x, color: colorOf(stats) },
-    layer: [
-      {
-        mark: { type: "area", opacity: 0.2 },
-        encoding: { y: { field: "min", type: "quantitative" }, y2: { field: "max" } },
-      },
-      {
-        mark: { type: "line", point: true },
-        encoding: {
-          y: {
-            field: "mean",
-            type: "quantitative",
-            title: "misclassification rate",
-            axis: { format: ".0%" },
-          },
-          tooltip: [
-            { field: "model" },
-            { field: "class" },
-            { field: "mean", format: ".2%" },
-            { field: "min", title: "best seed", format: ".2%" },
-            { field: "max", title: "worst seed", format: ".2%" },
-          ],
-        },
-      },
-    ],
+    layer: bandLineLayers("mean", "min", "max", "misclassification rate", [
+      { field: "model" },
+      { field: "class" },
+      { field: "mean", format: ".2%" },
+      { field: "min", title: "best seed", format: ".2%" },
+      { field: "max", title: "worst seed", format: ".2%" },
+    ]),
   }, "line: mean over seeds; band: range over seeds");
 }
 
@@ -253,31 +236,14 @@ export function seedDegradationSpec(stats: StudyStatistics, testSet: string): Ve
         x: { field: "level", type: "quantitative", title: "level / severity" },
         color: colorOf(stats),
       },
-      layer: [
-        {
-          mark: { type: "area", opacity: 0.2 },
-          encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" } },
-        },
-        {
-          mark: { type: "line", point: true },
-          encoding: {
-            y: {
-              field: "mean",
-              type: "quantitative",
-              title: "misclassification",
-              axis: { format: ".0%" },
-            },
-            tooltip: [
-              { field: "model" },
-              { field: "factor" },
-              { field: "level" },
-              { field: "mean", format: ".2%" },
-              { field: "lower", format: ".2%" },
-              { field: "upper", format: ".2%" },
-            ],
-          },
-        },
-      ],
+      layer: bandLineLayers("mean", "lower", "upper", "misclassification", [
+        { field: "model" },
+        { field: "factor" },
+        { field: "level" },
+        { field: "mean", format: ".2%" },
+        { field: "lower", format: ".2%" },
+        { field: "upper", format: ".2%" },
+      ]),
     },
   }, "line: mean over seeds; band: 95% t-interval over seeds");
 }

@@ -35,6 +35,36 @@ function jsonReplacer(_key: string, value: unknown) {
 }
 
 /**
+ * Renders each figure into `files` (`figures/<name>.svg|png`, `specs/<name>.vl.json`) and
+ * returns the specs by name, for the HTML page.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { addFigureFiles } from "./build.ts";
+ * import { chart } from "../plots/spec.ts";
+ * const files = new Map();
+ * const spec = chart("x", { mark: "point", data: { values: [{ a: 1 }] }, encoding: { x: { field: "a", type: "quantitative" } } });
+ * await addFigureFiles(files, [{ name: "x", caption: "", spec }]);
+ * strictEqual(files.has("figures/x.svg") && files.has("specs/x.vl.json"), true);
+ * ```
+ */
+export async function addFigureFiles(
+  files: ReportFiles,
+  figures: readonly ReportFigure[],
+): Promise<Record<string, VegaLiteSpec>> {
+  const specs: Record<string, VegaLiteSpec> = {};
+  for (const f of figures) {
+    const { svg, png } = await renderChart(f.spec);
+    files.set(`figures/${f.name}.svg`, svg);
+    files.set(`figures/${f.name}.png`, png);
+    files.set(`specs/${f.name}.vl.json`, JSON.stringify(f.spec, null, 1) + "\n");
+    specs[f.name] = f.spec;
+  }
+  return specs;
+}
+
+/**
  * Renders every figure and assembles the report's files in memory.
  *
  * @example
@@ -65,14 +95,7 @@ export async function buildReport(input: ReportInput): Promise<BuiltReport> {
     sections.push({ id: `card-${slug(model)}`, title: `Card: ${model}`, blocks });
   }
 
-  const specs: Record<string, VegaLiteSpec> = {};
-  for (const f of figures) {
-    const { svg, png } = await renderChart(f.spec);
-    files.set(`figures/${f.name}.svg`, svg);
-    files.set(`figures/${f.name}.png`, png);
-    files.set(`specs/${f.name}.vl.json`, JSON.stringify(f.spec, null, 1) + "\n");
-    specs[f.name] = f.spec;
-  }
+  const specs = await addFigureFiles(files, figures);
   const title = `digitkit report: ${input.runName}`;
   files.set("report.html", reportHtml(title, sections, specs, await readVegaLibraries()));
   files.set(

@@ -8,8 +8,6 @@
  */
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
 import { wilsonInterval } from "../evaluate/stats.ts";
-import { renderChart } from "../plots/render.ts";
-import type { VegaLiteSpec } from "../plots/spec.ts";
 import {
   pBetterMatrixSpec,
   perClassSeedSpec,
@@ -18,6 +16,7 @@ import {
   varianceDecompositionSpec,
 } from "../plots/study.ts";
 import { factorName } from "../plots/degradation.ts";
+import { addFigureFiles } from "./build.ts";
 import { type Block, figure, h, list, p, table, toMarkdown } from "./document.ts";
 import type { ReportFigure } from "./figures.ts";
 import { percent, pValue, rateWithInterval } from "./format.ts";
@@ -554,14 +553,7 @@ export async function buildStudyReport(input: StudyReportInput): Promise<ReportF
     files.set(cards[a.name], toMarkdown(blocks));
     sections.push({ id: `card-${slug(a.name)}`, title: `Card: ${a.name}`, blocks });
   }
-  const specs: Record<string, VegaLiteSpec> = {};
-  for (const f of figures) {
-    const { svg, png } = await renderChart(f.spec);
-    files.set(`figures/${f.name}.svg`, svg);
-    files.set(`figures/${f.name}.png`, png);
-    files.set(`specs/${f.name}.vl.json`, JSON.stringify(f.spec, null, 1) + "\n");
-    specs[f.name] = f.spec;
-  }
+  const specs = await addFigureFiles(files, figures);
   files.set(
     "report.html",
     reportHtml(`digitkit study: ${input.name}`, sections, specs, await readVegaLibraries()),

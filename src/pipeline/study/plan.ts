@@ -17,7 +17,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { getModelSpec } from "../../models/zoo.ts";
 import { getRecipe } from "../../train/recipes.ts";
 import { InputError, isUserError } from "../../util/errors.ts";
@@ -138,17 +138,31 @@ export function parseStudy(text: string, file: string): StudyPlan {
     const pos = lineCounter.linePos(e.pos[0]);
     throw new InputError(file, `line ${pos.line}, column ${pos.col}`, "valid YAML", e.message);
   }
-  const where = (path: (string | number)[]): string => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  // An unknown key is pointed at itself, any other problem at its value.
+  const keyNode = (path: (string | number)[]) => {
+    const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+    return isMap(parent)
+      ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === path.at(-1))?.key
+      : undefined;
+  };
+  const where = (path: (string | number)[], atKey = false): string => {
+    const node = (atKey ? keyNode(path) : doc.getIn(path, true)) as
+      | { range?: [number, number, number] }
+      | undefined;
     const key = path.map((p) => typeof p === "number" ? `[${p}]` : `.${p}`).join("").slice(1);
     if (!node?.range) return key;
     const pos = lineCounter.linePos(node.range[0]);
     return `line ${pos.line}, column ${pos.col} (${key})`;
   };
-  const fail = (path: (string | number)[], expected: string, found?: unknown): never => {
+  const fail = (
+    path: (string | number)[],
+    expected: string,
+    found?: unknown,
+    atKey = false,
+  ): never => {
     throw new InputError(
       file,
-      where(path),
+      where(path, atKey),
       expected,
       found === undefined ? undefined : JSON.stringify(found),
     );
@@ -156,7 +170,7 @@ export function parseStudy(text: string, file: string): StudyPlan {
   const root = doc.toJS() as unknown;
   if (!isRecord(root)) return fail([], "a mapping with name, models and seeds", root);
   for (const key of Object.keys(root)) {
-    if (!TOP_KEYS.includes(key)) fail([key], `one of the keys ${TOP_KEYS.join(", ")}`, key);
+    if (!TOP_KEYS.includes(key)) fail([key], `one of the keys ${TOP_KEYS.join(", ")}`, key, true);
   }
   const str = (path: (string | number)[], value: unknown, fallback?: string): string => {
     if (value === undefined && fallback !== undefined) return fallback;
@@ -180,7 +194,7 @@ export function parseStudy(text: string, file: string): StudyPlan {
     if (value === undefined) return {};
     if (!isRecord(value)) return fail([key], `a mapping of ${allowed.join(", ")}`, value);
     for (const k of Object.keys(value)) {
-      if (!allowed.includes(k)) fail([key, k], `one of ${allowed.join(", ")}`, k);
+      if (!allowed.includes(k)) fail([key, k], `one of ${allowed.join(", ")}`, k, true);
     }
     return value;
   };
@@ -195,7 +209,7 @@ export function parseStudy(text: string, file: string): StudyPlan {
     if (!isRecord(m)) return fail(["models", i], "a model name or {model, recipe, epochs}", m);
     for (const k of Object.keys(m)) {
       if (!["model", "recipe", "epochs"].includes(k)) {
-        fail(["models", i, k], "one of model, recipe, epochs", k);
+        fail(["models", i, k], "one of model, recipe, epochs", k, true);
       }
     }
     const model = str(["models", i, "model"], m.model);
