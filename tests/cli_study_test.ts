@@ -1,5 +1,5 @@
 /**
- * `kit study` end to end with tiny cells (2 models × 2 seeds, 300 training images, 2 epochs,
+ * `kit study` end to end with tiny cells (2 models × 2 seeds, 300 training images, 4 epochs,
  * quick suite on 100 items, one backend thread per cell): the study runs through the CLI and
  * writes its report; a study killed mid-cell (SIGKILL of the study and of its cell process) and
  * continued equals the uninterrupted study bit for bit; a cell that fails for a reason is left
@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { processAlive } from "../src/pipeline/study/folder.ts";
 import { runKit } from "./helpers/kit.ts";
 
 const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
@@ -18,7 +19,7 @@ models:
   - { model: logistic-regression, recipe: baseline-adam }
   - { model: mlp, recipe: baseline-adam }
 seeds: [1, 2]
-train: { limit: 300, epochs: 2 }
+train: { limit: 300, epochs: 4 }
 evaluation: { suite: quick, datasets: [mnist], limit: 100 }
 bootstrap: { replicates: 500, seed: 3 }
 `;
@@ -99,21 +100,31 @@ Deno.test("kit study run: tiny study end to end, then killed mid-cell and contin
     }).spawn();
     const cell0 = join(killed, "cells", CELLS[0]);
     const deadline = Date.now() + 120_000;
-    while (!(await exists(join(cell0, "run", "latest.json")))) {
-      assert.ok(Date.now() < deadline, "the first cell never checkpointed");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const waitFor = async (path: string) => {
+      while (!(await exists(path))) {
+        assert.ok(Date.now() < deadline, `${path} never appeared`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    // The cell's lock (written before training) names its process; kill it at its first
+    // epoch checkpoint, and the study with it.
+    await waitFor(join(cell0, "running.json"));
     const lock = JSON.parse(await Deno.readTextFile(join(cell0, "running.json")));
+    await waitFor(join(cell0, "run", "latest.json"));
     Deno.kill(lock.pid, "SIGKILL");
     child.kill("SIGKILL");
     await child.status;
+    while (processAlive(lock.pid)) {
+      assert.ok(Date.now() < deadline, `cell process ${lock.pid} survived SIGKILL`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.ok(!(await exists(join(cell0, "cell.json"))), "killed before the cell finished");
 
     const status = await runKit(["study", "status", killed, "--json"]);
     assert.equal(status.code, 0, status.stderr);
     const first = JSON.parse(status.stdout).cells[0];
     assert.equal(first.state, "pending");
-    assert.ok(first.epochsDone >= 1 && first.epochsDone < 2, JSON.stringify(first));
+    assert.ok(first.epochsDone >= 1 && first.epochsDone < 4, JSON.stringify(first));
 
     const resumed = await runKit([
       "study",

@@ -160,6 +160,23 @@ export function seedSummary(errors: readonly number[], level = 0.95): SeedSummar
   return { n, mean, sd, ci: { lower: mean - half, upper: mean + half }, min, max };
 }
 
+/**
+ * A summary's t-interval cut to [0, 1], for showing rates (the symmetric t-interval of a few
+ * seeds can reach below 0 or above 1); null without one.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { rateInterval, seedSummary } from "./seed_stats.ts";
+ * deepStrictEqual(rateInterval(seedSummary([0.01, 0.2]))?.lower, 0);
+ * ```
+ */
+export function rateInterval(summary: SeedSummary): Interval | null {
+  return summary.ci
+    ? { lower: Math.max(0, summary.ci.lower), upper: Math.min(1, summary.ci.upper) }
+    : null;
+}
+
 /** Where the variance of one run's measured error comes from. */
 export interface VarianceDecomposition {
   /** Sample variance of the error across seeds (training randomness; same test items). */

@@ -104,7 +104,9 @@ Deno.test("study statistics: ranking letters and minimax use the means over seed
   assert.equal(stats.ensembles.length, 3);
   assert.equal(stats.mcnemar.length, 3 * 3); // 3 pairs × 3 shared seeds
   const perClass = stats.perArm.filter((s) => s.arm === "good" && s.class !== null);
-  assert.equal(perClass.length, 10);
+  assert.equal(perClass.length, 2 * 10); // every class, clean and corrupted
+  const classPairs = stats.pairs.filter((p) => p.class !== null);
+  assert.ok(classPairs.length === 3 * 10 && classPairs.every((p) => p.kind === "clean"));
   const corrupted = stats.pairs.filter((p) => p.kind === "corruption");
   assert.equal(corrupted.length, 3);
 });

@@ -1,9 +1,9 @@
 /**
  * The statistics of a multi-seed study from its cells' evaluations: per model (an architecture
  * with its recipe) and test set, for every condition (clean, sweep levels, corruption
- * severities) and, on clean images, every class: the per-seed errors, their mean, between-seed
- * SD, 95% t-interval and variance decomposition; for every pair of models the two-level paired
- * bootstrap (difference, interval, P(A < B)) and Welch's test with Holm across pairs; the
+ * severities), overall and per class: the per-seed errors, their mean, between-seed
+ * SD, 95% t-interval and variance decomposition; for every pair of models (every condition on
+ * the whole test set, and per class on clean images) the two-level paired bootstrap (difference, interval, P(A < B)) and Welch's test with Holm across pairs; the
  * per-seed-pair McNemar tests as a secondary table; seed ensembles; ranking letters and the
  * minimax selection on the means over seeds. Pure: no files.
  *
@@ -214,9 +214,7 @@ export function studyStatistics(
     const classCount = set.classNames.length;
     for (const condition of conditions) {
       const wrong = arms.map((arm) => arm.runs.map((r) => wrongOf(r, set.name, condition)));
-      const classes: (number | null)[] = condition.kind === "clean"
-        ? [null, ...Array.from({ length: classCount }, (_, c) => c)]
-        : [null];
+      const classes = [null, ...Array.from({ length: classCount }, (_, c) => c)];
       for (const cls of classes) {
         const select = cls === null ? null : indicesOf(labels, cls);
         if (select !== null && select.length === 0) continue;
@@ -238,7 +236,9 @@ export function studyStatistics(
           });
         });
         const family: PairStatistics[] = [];
-        if (arms.length > 1) {
+        // Pairs: every condition on the whole test set, and per class on clean images (per
+        // class under every corruption would multiply the bootstrap's cost by the classes).
+        if (arms.length > 1 && (cls === null || condition.kind === "clean")) {
           const scopeKey = `${set.name}|${conditionKey(condition)}|${cls ?? ""}`;
           const boot = bootstrapPairs(
             arms.map((arm, k) => ({ name: arm.name, wrong: scoped[k] })),

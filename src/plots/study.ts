@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { rateInterval } from "../evaluate/seed_stats.ts";
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
 import { bandLineLayers, factorName } from "./degradation.ts";
 import { modelColorScale } from "./palette.ts";
@@ -49,8 +50,8 @@ export function seedStripSpec(stats: StudyStatistics, testSet: string): VegaLite
   const means = rows.map((s) => ({
     model: s.arm,
     mean: round(s.summary.mean),
-    lower: round(s.summary.ci?.lower ?? s.summary.mean),
-    upper: round(s.summary.ci?.upper ?? s.summary.mean),
+    lower: round(rateInterval(s.summary)?.lower ?? s.summary.mean),
+    upper: round(rateInterval(s.summary)?.upper ?? s.summary.mean),
     sd: round(s.summary.sd),
   }));
   const y = { field: "model", type: "nominal", title: null, sort: stats.arms.map((a) => a.name) };
@@ -173,8 +174,8 @@ export function perClassSeedSpec(stats: StudyStatistics, testSet: string): VegaL
       mean: round(s.summary.mean),
       min: round(s.summary.min),
       max: round(s.summary.max),
-      lower: round(s.summary.ci?.lower ?? s.summary.mean),
-      upper: round(s.summary.ci?.upper ?? s.summary.mean),
+      lower: round(rateInterval(s.summary)?.lower ?? s.summary.mean),
+      upper: round(rateInterval(s.summary)?.upper ?? s.summary.mean),
     }));
   const x = { field: "class", type: "ordinal", title: "true class", sort: classNames };
   return chart(`Per-class misclassification over seeds (${testSet})`, {
@@ -219,8 +220,8 @@ export function seedDegradationSpec(stats: StudyStatistics, testSet: string): Ve
       model: s.arm,
       level: s.kind === "clean" ? 0 : s.level,
       mean: round(s.summary.mean),
-      lower: round(s.summary.ci?.lower ?? s.summary.mean),
-      upper: round(s.summary.ci?.upper ?? s.summary.mean),
+      lower: round(rateInterval(s.summary)?.lower ?? s.summary.mean),
+      upper: round(rateInterval(s.summary)?.upper ?? s.summary.mean),
     }));
   });
   return chart(`Degradation over seeds (${testSet})`, {

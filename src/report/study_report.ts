@@ -7,6 +7,7 @@
  * @module
  */
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
+import { rateInterval } from "../evaluate/seed_stats.ts";
 import { wilsonInterval } from "../evaluate/stats.ts";
 import {
   pBetterMatrixSpec,
@@ -38,6 +39,21 @@ export interface StudyReportInput {
   stats: StudyStatistics;
   /** Cells that are not done (failed or pending), listed in the report. */
   missing?: { id: string; state: string; reason?: string }[];
+  /**
+   * Test items a model saw in training (identical pixels), the most over its seeds: their
+   * errors are optimistic, and the report says so.
+   */
+  overlaps?: { model: string; testSet: string; shared: number; items: number }[];
+}
+
+/** The overlap caveats of `model` (all models when omitted), one sentence each. */
+function overlapNotes(input: StudyReportInput, model?: string): string[] {
+  return (input.overlaps ?? []).filter((o) => o.shared > 0 && (!model || o.model === model))
+    .map((o) =>
+      `\`${o.model}\` trained on ${o.shared} of the ${o.items} ${o.testSet} images it is ` +
+      `evaluated on (identical pixels; its recipe's split takes training data from that test ` +
+      `set): its ${o.testSet} errors are optimistic, and comparisons there favour it.`
+    );
 }
 
 /**
@@ -121,7 +137,7 @@ function summaryTable(stats: StudyStatistics, testSet: string): Block {
       return [
         s.arm,
         s.errors.map((x, i) => `${s.seeds[i]}: ${pct(x)}`).join(", "),
-        rateWithInterval(s.summary.mean, s.summary.ci),
+        rateWithInterval(s.summary.mean, rateInterval(s.summary)),
         pct(s.summary.sd),
         s.decomposition.seedShare === null ? "—" : percent(s.decomposition.seedShare, 0),
         e ? rateWithInterval(e.error, e.ci) : "—",
@@ -163,7 +179,7 @@ function conditionTable(stats: StudyStatistics, testSet: string): Block | null {
       `${s.kind} ${factorName(s.factor)}`,
       String(s.level),
       s.arm,
-      rateWithInterval(s.summary.mean, s.summary.ci),
+      rateWithInterval(s.summary.mean, rateInterval(s.summary)),
       pct(s.summary.sd),
     ]),
     ["left", "right", "left", "right", "right"],
@@ -238,6 +254,8 @@ export function studyReportBlocks(
       ),
     );
   }
+  const overlaps = overlapNotes(input);
+  if (overlaps.length > 0) blocks.push(h(2, "Training data overlaps test data"), list(overlaps));
   if (input.missing && input.missing.length > 0) {
     blocks.push(
       h(2, "Cells not included"),
@@ -280,7 +298,8 @@ export function studyReportBlocks(
       h(3, "Per model"),
       summaryTable(stats, set.name),
       p(
-        `Seed share of variance: between-seed variance / (between-seed variance + one run's ` +
+        `t-intervals are cut to [0, 100%] for display (metrics.csv keeps them whole). ` +
+          `Seed share of variance: between-seed variance / (between-seed variance + one run's ` +
           `binomial test variance). Seed ensemble: the arg-max of the averaged class ` +
           `probabilities of all seeds; the gap between it and the mean single seed is ` +
           `variance an ensemble removes.`,
@@ -351,7 +370,7 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
       ["test set", "mean error [95% t over seeds]", "between-seed SD", "range over seeds"],
       rows.map((s) => [
         s.testSet,
-        rateWithInterval(s.summary.mean, s.summary.ci),
+        rateWithInterval(s.summary.mean, rateInterval(s.summary)),
         pct(s.summary.sd),
         `${pct(s.summary.min)} – ${pct(s.summary.max)}`,
       ]),
@@ -373,6 +392,7 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
       `with few seeds the t-interval is wide by design.`,
       `Seeds change the initial weights, shuffling, augmentation and dropout; data splits are ` +
       `fixed by the recipe.`,
+      ...overlapNotes(input, arm),
     ]),
   ];
   return blocks;

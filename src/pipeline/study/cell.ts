@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { initBackend, parseBackendChoice } from "../../backend/mod.ts";
+import { sharedImageCount } from "../../data/overlap.ts";
 import { PIXELS } from "../../data/types.ts";
 import { augmentRenderer, augmentSuite } from "../../evaluate/conditions.ts";
 import { predictionsHeader, predictionsRows } from "../../evaluate/predictions_csv.ts";
@@ -141,6 +142,11 @@ async function trainAndEvaluate(
     limit: plan.train.limit,
     emnistDir: plan.train.emnistDir,
   });
+  const limit = plan.evaluation.limit ?? suite.defaultLimit;
+  const trainingOverlap = Object.fromEntries(testSets.map((t) => {
+    const items = Math.min(t.count, limit ?? t.count);
+    return [t.name, { shared: sharedImageCount([sets.train, sets.validation], t, items), items }];
+  }));
   const trainStart = performance.now();
   const trained = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
     seed: cell.seed,
@@ -161,7 +167,6 @@ async function trainAndEvaluate(
   classifier.predict = trained.classifier.predict.bind(trained.classifier);
   try {
     const evalStart = performance.now();
-    const limit = plan.evaluation.limit ?? suite.defaultLimit;
     const files = {
       results: join(folder, STUDY_FILES.results),
       predictions: join(folder, STUDY_FILES.predictions),
@@ -232,6 +237,7 @@ async function trainAndEvaluate(
       keptEpoch: trained.keptEpoch,
       files: checksums,
       probabilities,
+      trainingOverlap,
       trainSeconds,
       evalSeconds: (performance.now() - evalStart) / 1000,
       finishedAt: new Date().toISOString(),

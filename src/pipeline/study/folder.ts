@@ -49,6 +49,12 @@ export interface CellRecord {
   files: Record<string, string>;
   /** Clean class probabilities in `probabilities.bin`: float32 rows per test set, in order. */
   probabilities: { testSet: string; count: number; classCount: number; offset: number }[];
+  /**
+   * Evaluated test items whose exact pixels are in this cell's training or validation data,
+   * by test set (a split preset that merges a test set into training makes its errors
+   * optimistic).
+   */
+  trainingOverlap?: Record<string, { shared: number; items: number }>;
   trainSeconds: number;
   evalSeconds: number;
   finishedAt: string;
@@ -238,14 +244,27 @@ export function hostName(): string {
   }
 }
 
-/** Whether process `pid` is alive on this machine. */
-function processAlive(pid: number): boolean {
+/**
+ * Whether process `pid` is alive on this machine: it exists and is not a zombie (a killed cell
+ * whose parent died too may wait as a zombie until something reaps it).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { processAlive } from "./folder.ts";
+ * ok(processAlive(Deno.pid));
+ * ```
+ */
+export function processAlive(pid: number): boolean {
+  let stat: string;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   } catch {
     return false;
   }
+  // The state follows the parenthesised command name, which may itself contain ") ".
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state !== "Z" && state !== "X";
 }
 
 /**

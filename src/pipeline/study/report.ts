@@ -102,6 +102,26 @@ export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
   const arms = planArms(plan);
   const missing = (await cellStatuses(dir, plan)).filter((s) => s.state !== "done")
     .map((s) => ({ id: s.id, state: s.state, ...(s.reason ? { reason: s.reason } : {}) }));
+  const overlaps = new Map<
+    string,
+    { model: string; testSet: string; shared: number; items: number }
+  >();
+  for (const cell of plan.cells) {
+    const { record } = await verifyCell(cellDir(dir, cell.id));
+    const arm = arms[
+      plan.models.findIndex((m) => m.model === cell.model && m.recipe === cell.recipe)
+    ];
+    for (const [testSet, o] of Object.entries(record?.trainingOverlap ?? {})) {
+      const key = `${arm}\u0000${testSet}`;
+      if ((overlaps.get(key)?.shared ?? -1) < o.shared) {
+        overlaps.set(key, {
+          model: arm,
+          testSet,
+          ...o,
+        });
+      }
+    }
+  }
   const training: Record<string, unknown> = {};
   if (plan.train.limit !== undefined) training["train/validation items (limit)"] = plan.train.limit;
   if (plan.train.epochs !== undefined) training.epochs = plan.train.epochs;
@@ -119,6 +139,7 @@ export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
     evaluation: plan.evaluation,
     stats,
     missing,
+    overlaps: [...overlaps.values()],
   });
   const out = join(dir, REPORT_FOLDER);
   await writeFilesAtomic(out, files, { force: true });
