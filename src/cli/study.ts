@@ -19,7 +19,8 @@ import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
 /** `--help` text. */
-export const help = `usage: deno task kit study run FILE [--out DIR] [--executor local]
+export const help =
+  `usage: deno task kit study run FILE [--out DIR] [--executor local|slurm] [--wait]
                                [--parallel N] [--threads N] [--backend B]
                                [--retry-failed] [--json]
        deno task kit study status DIR [--executor NAME] [--json]
@@ -41,7 +42,9 @@ from its last epoch checkpoint, a cell that failed for a reason is left failed u
                   complete, resumes if half-done; what executors and schedulers call
 
   --out DIR        study folder
-  --executor NAME  local (default): cells as child processes on this machine
+  --executor NAME  local (default): cells as child processes on this machine;
+                   slurm: one job array of the missing cells (sbatch), see the README
+  --wait           slurm: block until the array's tasks have finished
   --parallel N     cells at once (local; default 1)
   --threads N      backend threads per cell (default: the cores / --parallel)
   --backend B      TensorFlow.js backend of the cells (default auto)
@@ -65,6 +68,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     threads: { type: "string" },
     backend: { type: "string" },
     "retry-failed": { type: "boolean" },
+    wait: { type: "boolean" },
   });
   const [sub, ...args] = positionals;
   const need = (n: number, what: string) => {
@@ -85,6 +89,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
         threadsPerCell: intFlag("threads", values.threads, 1),
         backend: values.backend,
         retryFailed: values["retry-failed"] ?? false,
+        wait: values.wait ?? false,
       });
       const failed = result.status.counts.failed;
       const json = {
@@ -103,7 +108,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
           ? `report: ${Object.values(result.report).join(", ")}`
           : "report not written: not every cell is done") +
         `\n${result.wallSeconds.toFixed(1)} s`;
-      return { json, text, exitCode: failed > 0 ? 1 : 0 };
+      // --wait promises finished cells: any left undone (e.g. a Slurm task that failed on its
+      // node before the cell could record why) is a failure too.
+      const unfinished = values.wait === true && result.report === null;
+      return { json, text, exitCode: failed > 0 || unfinished ? 1 : 0 };
     }
     case "status": {
       need(1, "the study folder DIR");

@@ -29,6 +29,7 @@ import {
   hostName,
   liveLock,
   readPlan,
+  schedulerTask,
   STUDY_FILES,
   verifyCell,
 } from "./folder.ts";
@@ -112,6 +113,8 @@ export async function runCell(
 async function takeLock(folder: string, id: string): Promise<void> {
   const path = join(folder, STUDY_FILES.running);
   const lock: CellLock = { pid: Deno.pid, host: hostName(), startedAt: new Date().toISOString() };
+  const task = schedulerTask();
+  if (task) lock.schedulerTask = task;
   const held = await liveLock(folder);
   if (held && !(held.host === lock.host && held.pid === lock.pid)) {
     throw new UsageError(`cell ${id} is already running on ${held.host} (pid ${held.pid})`);

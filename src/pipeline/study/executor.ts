@@ -22,6 +22,8 @@ export interface RunCellsOptions {
   progress?: ((text: string) => void) | null;
   /** Called whenever a cell finishes or fails (e.g. to refresh a notebook's live table). */
   onCellEnd?: (index: number, ok: boolean, reason?: string) => void | Promise<void>;
+  /** Block until the cells have finished (executors that hand cells to a scheduler). */
+  wait?: boolean;
   /** Executor settings from the study file (e.g. `slurm:`), passed through. */
   settings?: unknown;
 }
@@ -45,6 +47,13 @@ export interface StudyExecutor {
   runCells(studyDir: string, cellIndices: number[], options: RunCellsOptions): Promise<void>;
   /** Whether `runCells` returns before the cells finish (a scheduler runs them later). */
   readonly detached?: boolean;
+  /**
+   * Brings the cell folders in line with what the scheduler knows before cells are chosen to
+   * run (e.g. removes locks of tasks that ended on another node).
+   */
+  reconcile?(studyDir: string): Promise<void>;
+  /** Whether cells of the study in `studyDir` were handed to this executor's scheduler. */
+  usedBy?(studyDir: string): Promise<boolean>;
   /** The scheduler's view of cells, by cell id, for `kit study status`. */
   cellStates?(studyDir: string): Promise<Map<string, ExternalState>>;
 }
@@ -62,6 +71,7 @@ export interface StudyExecutor {
  */
 export const EXECUTORS: Record<string, () => Promise<StudyExecutor>> = {
   local: async () => (await import("./local.ts")).localExecutor,
+  slurm: async () => (await import("./slurm.ts")).slurmExecutor,
 };
 
 /**
@@ -82,6 +92,26 @@ export async function getExecutor(name: string): Promise<StudyExecutor> {
     );
   }
   return await load();
+}
+
+/**
+ * The executors whose schedulers were given cells of the study in `studyDir` (for
+ * `kit study status` without `--executor`).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { executorsUsedBy } from "./executor.ts";
+ * deepStrictEqual(await executorsUsedBy(await Deno.makeTempDir()), []);
+ * ```
+ */
+export async function executorsUsedBy(studyDir: string): Promise<StudyExecutor[]> {
+  const used: StudyExecutor[] = [];
+  for (const load of Object.values(EXECUTORS)) {
+    const executor = await load();
+    if (await executor.usedBy?.(studyDir)) used.push(executor);
+  }
+  return used;
 }
 
 /**

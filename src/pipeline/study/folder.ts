@@ -74,6 +74,28 @@ export interface CellLock {
   pid: number;
   host: string;
   startedAt: string;
+  /** The scheduler task holding the lock (`<array job>_<task>` under Slurm), if any. */
+  schedulerTask?: string;
+}
+
+/**
+ * The Slurm task this process runs as (`<array job>_<task>`, or the job id), else undefined.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { schedulerTask } from "./folder.ts";
+ * strictEqual(schedulerTask({ SLURM_ARRAY_JOB_ID: "7", SLURM_ARRAY_TASK_ID: "2", SLURM_JOB_ID: "9" }), "7_2");
+ * strictEqual(schedulerTask({}), undefined);
+ * ```
+ */
+export function schedulerTask(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): string | undefined {
+  if (env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID) {
+    return `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
+  }
+  return env.SLURM_JOB_ID || undefined;
 }
 
 /** State of a cell as the files tell it. */
@@ -247,8 +269,10 @@ export function processAlive(pid: number): boolean {
 
 /**
  * The lock of a cell folder when a live process holds it. A lock left by a dead process on
- * this host is stale and ignored; a lock from another host is trusted (its scheduler knows
- * more: see {@link CellStatus.external}).
+ * this host is stale and ignored, and so is one left by an earlier run of this process's own
+ * scheduler task (a requeued Slurm task, perhaps on another node: Slurm runs one instance of
+ * a task at a time); a lock from another host is trusted (its scheduler knows more: see
+ * {@link CellStatus.external}).
  */
 export async function liveLock(folder: string): Promise<CellLock | null> {
   let lock: CellLock;
@@ -258,6 +282,7 @@ export async function liveLock(folder: string): Promise<CellLock | null> {
     return null;
   }
   if (lock.host === hostName() && !processAlive(lock.pid)) return null;
+  if (lock.schedulerTask !== undefined && lock.schedulerTask === schedulerTask()) return null;
   return lock;
 }
 

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cellDir, cellStatus, fileSha256, hostName, STUDY_FILES, writePlan } from "./folder.ts";
+import {
+  cellDir,
+  cellStatus,
+  fileSha256,
+  hostName,
+  liveLock,
+  STUDY_FILES,
+  writePlan,
+} from "./folder.ts";
 import { parseStudy } from "./plan.ts";
 
 const plan = parseStudy("name: t\nmodels: [mlp]\nseeds: 1\ntrain: { epochs: 2 }\n", "t.yaml");
@@ -62,4 +70,24 @@ Deno.test("cell state: failed with its reason; a folder refuses another study's 
   await assert.rejects(() => writePlan(dir, other), /already holds another study/);
   await writePlan(dir, plan); // the same plan again is fine
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cell lock: an earlier run of the same Slurm task (requeued, on another node) is stale", async () => {
+  const folder = await Deno.makeTempDir();
+  const write = (task: string) =>
+    Deno.writeTextFile(
+      join(folder, STUDY_FILES.running),
+      JSON.stringify({ pid: 1, host: "node-that-died", startedAt: "", schedulerTask: task }),
+    );
+  const saved = ["SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"].map((k) => [k, Deno.env.get(k)]);
+  try {
+    Deno.env.set("SLURM_ARRAY_JOB_ID", "7");
+    Deno.env.set("SLURM_ARRAY_TASK_ID", "2");
+    await write("7_2");
+    assert.equal(await liveLock(folder), null);
+    await write("7_3");
+    assert.equal((await liveLock(folder))?.host, "node-that-died", "another task's lock holds");
+  } finally {
+    for (const [k, v] of saved) v === undefined ? Deno.env.delete(k!) : Deno.env.set(k!, v);
+  }
 });

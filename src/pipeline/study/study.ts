@@ -8,7 +8,12 @@
  */
 import { join } from "node:path";
 import { repoRoot } from "../../data/paths.ts";
-import { getExecutor, type RunCellsOptions, withExternalStates } from "./executor.ts";
+import {
+  executorsUsedBy,
+  getExecutor,
+  type RunCellsOptions,
+  withExternalStates,
+} from "./executor.ts";
 import { type CellStatus, cellStatuses, readPlan, writePlan } from "./folder.ts";
 import { readStudyFile, type StudyPlan } from "./plan.ts";
 import type { StudyReportFiles } from "./report.ts";
@@ -94,6 +99,7 @@ export async function runStudyPlan(
   const dir = options.out ?? defaultStudyDir(plan.name);
   await writePlan(dir, plan);
   const executor = await getExecutor(options.executor ?? "local");
+  await executor.reconcile?.(dir);
   const before = await cellStatuses(dir, plan);
   const todo = before
     .filter((s) => s.state === "pending" || (s.state === "failed" && options.retryFailed))
@@ -118,7 +124,8 @@ export async function runStudyPlan(
 
 /**
  * The state of every cell of the study in `dir`, from the cell folders and, when an executor
- * is named that knows a scheduler, the scheduler's view.
+ * is named (or, unnamed, one whose scheduler was given cells of the study) that knows a
+ * scheduler, the scheduler's view.
  *
  * @example
  * ```ts ignore
@@ -129,9 +136,9 @@ export async function runStudyPlan(
 export async function studyStatus(dir: string, executor?: string): Promise<StudyStatus> {
   const plan = await readPlan(dir);
   let cells = await cellStatuses(dir, plan);
-  if (executor) {
-    const chosen = await getExecutor(executor);
-    if (chosen.cellStates) cells = withExternalStates(cells, await chosen.cellStates(dir));
+  const chosen = executor ? [await getExecutor(executor)] : await executorsUsedBy(dir);
+  for (const e of chosen) {
+    if (e.cellStates) cells = withExternalStates(cells, await e.cellStates(dir));
   }
   const counts = { pending: 0, running: 0, done: 0, failed: 0 };
   for (const c of cells) counts[c.state]++;

@@ -1,0 +1,266 @@
+/**
+ * The Slurm executor on a real single-node Slurm (tools/slurm/local-cluster.sh: slurmctld,
+ * slurmd and munged from the distribution's packages, in a temporary folder on its own ports):
+ * a tiny study runs as a job array; one task is requeued (`scontrol requeue`) and another
+ * cancelled (`scancel`) in the middle of training, after their first epoch checkpoint; the
+ * requeued task resumes by itself, the cancelled cell when `kit study run` is called again;
+ * the collected study then equals the same study run with the local executor.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runKit } from "./helpers/kit.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const CLUSTER = join(ROOT, "tools/slurm/local-cluster.sh");
+
+const STUDY = `name: slurm-tiny
+description: one architecture x 3 seeds, 3 short epochs (the Slurm executor's test)
+models:
+  - { model: keras-mnist-convnet, recipe: keras-convnet }
+seeds: 3
+train: { limit: 6000, epochs: 3 }
+evaluation: { suite: quick, datasets: [mnist], limit: 300, seed: 0 }
+bootstrap: { replicates: 200, seed: 0 }
+slurm:
+  resources:
+    default: { cpus: 1, mem: 2G, time: 20 }
+`;
+
+async function sh(command: string, args: string[], env: Record<string, string>) {
+  const out = await new Deno.Command(command, { args, env, stdin: "null" }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+async function readJsonFile<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Polls `check` every 100 ms until it returns a value, failing after `seconds`. */
+async function until<T>(what: string, seconds: number, check: () => Promise<T | null>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== null) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+}
+
+const CELL_IDS = [1, 2, 3].map((s) => `keras-mnist-convnet--keras-convnet--seed${s}`);
+
+/**
+ * Every file of the collected study whose bytes must not depend on the executor: the whole
+ * report folder (report, model cards, charts, metrics.csv, statistics.json) and each cell's
+ * predictions, probabilities and trained weights.
+ */
+async function collected(dir: string): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  const walk = async (folder: string, prefix: string) => {
+    const entries = [...Deno.readDirSync(folder)].sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const path = join(folder, e.name);
+      if (e.isDirectory) await walk(path, `${prefix}${e.name}/`);
+      else files[`${prefix}${e.name}`] = await Deno.readFile(path);
+    }
+  };
+  await walk(join(dir, "report"), "report/");
+  for (const id of CELL_IDS) {
+    for (const f of ["predictions.csv", "probabilities.bin", "run/weights.bin"]) {
+      files[`${id}/${f}`] = await Deno.readFile(join(dir, "cells", id, f));
+    }
+  }
+  return files;
+}
+
+Deno.test({
+  name: "study on a single-node Slurm: requeued and cancelled cells resume; equals the local run",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
+    const clusterEnv = {
+      DIGITKIT_SLURM_DIR: join(work, "cluster"),
+      DIGITKIT_SLURM_PORTS: "16817 16818",
+    };
+    const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
+    const file = join(work, "study.yaml");
+    await Deno.writeTextFile(file, STUDY);
+    try {
+      const started = await sh("bash", [CLUSTER, "start"], clusterEnv);
+      assert.equal(started.code, 0, `local-cluster.sh start failed: ${started.stderr}`);
+
+      // The local executor: the reference.
+      const localDir = join(work, "local");
+      const local = await runKit(
+        ["study", "run", file, "--out", localDir, "--threads", "1", "--parallel", "2", "--json"],
+      );
+      assert.equal(local.code, 0, local.stderr);
+
+      // The Slurm executor: submit, then interrupt two cells in their second epoch.
+      const slurmDir = join(work, "slurm");
+      const submitted = await runKit(
+        ["study", "run", file, "--out", slurmDir, "--executor", "slurm", "--json"],
+        env,
+      );
+      assert.equal(submitted.code, 0, submitted.stderr);
+      assert.match(submitted.stderr, /submitted 3 cells as job array \d+ \(1 CPUs, 2048 MiB/);
+      if (slurmDir.startsWith("/tmp/")) {
+        assert.match(submitted.stderr, /warning: .* is under \/tmp, which is usually local/);
+      }
+      const script = await Deno.readTextFile(join(slurmDir, "slurm/array.sh"));
+      assert.match(script, /^#SBATCH --array=0-2$/m);
+      assert.match(script, /^#SBATCH --requeue$/m);
+      const [{ jobId }] = JSON.parse(
+        await Deno.readTextFile(join(slurmDir, "slurm/submissions.json")),
+      ) as { jobId: string }[];
+
+      const epochsDone = async (id: string) =>
+        (await readJsonFile<{ epoch: number }>(join(slurmDir, "cells", id, "run/latest.json")))
+          ?.epoch ?? 0;
+      const afterFirstEpoch = (id: string) =>
+        until(`${id}'s first checkpoint`, 240, async () => (await epochsDone(id)) >= 1 ? 1 : null);
+
+      await afterFirstEpoch(CELL_IDS[0]);
+      const requeue = await sh("scontrol", ["requeue", `${jobId}_0`], env);
+      assert.equal(requeue.code, 0, requeue.stderr);
+      const killedAt = await epochsDone(CELL_IDS[0]);
+      assert.ok(killedAt < 3, `cell 0 had finished all epochs (${killedAt}) before the requeue`);
+      const requeued = JSON.parse(
+        (await runKit(["study", "status", slurmDir, "--json"], env)).stdout,
+      );
+      assert.equal(requeued.cells[0].external.state, "REQUEUED");
+      assert.notEqual(requeued.cells[0].state, "done");
+      // Slurm holds a requeued batch job back ~2 minutes (BeginTime); release it now.
+      const release = await sh("scontrol", ["update", `JobId=${jobId}_0`, "StartTime=now"], env);
+      assert.equal(release.code, 0, release.stderr);
+
+      await afterFirstEpoch(CELL_IDS[1]);
+      const cancel = await sh("scancel", [`${jobId}_1`], env);
+      assert.equal(cancel.code, 0, cancel.stderr);
+      assert.ok((await epochsDone(CELL_IDS[1])) < 3, "cell 1 finished before scancel");
+      const cancelled = await until("cell 1's CANCELLED state", 60, async () => {
+        const s = JSON.parse((await runKit(["study", "status", slurmDir, "--json"], env)).stdout);
+        return s.cells[1].external?.state === "CANCELLED" ? s.cells[1] : null;
+      });
+      assert.equal(cancelled.state, "pending", "a cancelled cell is resumable, not failed");
+      // On a cluster the killed task's lock may have been written on another node, where no
+      // pid check reaches: Slurm's word that the task is over must clear it.
+      const lockPath = join(slurmDir, "cells", CELL_IDS[1], "running.json");
+      const lock = JSON.parse(await Deno.readTextFile(lockPath));
+      assert.equal(lock.schedulerTask, `${jobId}_1`);
+      await Deno.writeTextFile(lockPath, JSON.stringify({ ...lock, host: "a-node-that-died" }));
+
+      // Running the study again submits only the cancelled cell, waits, and writes the report.
+      const rerun = await runKit(
+        ["study", "run", file, "--out", slurmDir, "--executor", "slurm", "--wait", "--json"],
+        env,
+      );
+      assert.equal(rerun.code, 0, rerun.stderr);
+      const result = JSON.parse(rerun.stdout);
+      assert.equal(result.counts.done, 3, rerun.stderr);
+      const submissions = JSON.parse(
+        await Deno.readTextFile(join(slurmDir, "slurm/submissions.json")),
+      ) as { cells: number[] }[];
+      assert.deepEqual(submissions.map((s) => s.cells), [[0, 1, 2], [1]]);
+      // scontrol requeue can land on a task between its Slurm states; wait for cell 0 too.
+      await until("every cell done", 240, async () => {
+        const s = JSON.parse((await runKit(["study", "status", slurmDir, "--json"], env)).stdout);
+        return s.counts.done === 3 ? s : null;
+      });
+
+      // Both interrupted cells resumed from their checkpoint in a second run of their task.
+      for (const index of [0, 1]) {
+        const log = await Deno.readTextFile(join(slurmDir, "slurm/logs", `${index}.out`));
+        assert.equal(log.match(/^digitkit: cell \d+ on /gm)?.length, 2, log);
+        assert.match(log, new RegExp(`^cell ${CELL_IDS[index]}: resumed$`, "m"), log);
+      }
+      assert.match(
+        await Deno.readTextFile(join(slurmDir, "slurm/logs/0.out")),
+        /restart 1$/m,
+      );
+      const status = JSON.parse(
+        (await runKit(["study", "status", slurmDir, "--json"], env)).stdout,
+      );
+      assert.deepEqual(
+        status.cells.map((c: { state: string; external?: { state: string } }) => [
+          c.state,
+          c.external?.state,
+        ]),
+        [["done", "COMPLETED"], ["done", "COMPLETED"], ["done", "COMPLETED"]],
+      );
+
+      // The collected study equals the local one, byte for byte.
+      const report = await runKit(["study", "report", slurmDir], env);
+      assert.equal(report.code, 0, report.stderr);
+      const [a, b] = [await collected(localDir), await collected(slurmDir)];
+      assert.ok(Object.keys(a).length > 10 && "report/metrics.csv" in a, Object.keys(a).join());
+      assert.deepEqual(Object.keys(b), Object.keys(a));
+      for (const name of Object.keys(a)) assert.deepEqual(b[name], a[name], name);
+    } finally {
+      const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
+  },
+});
+
+const FAILING_STUDY = `name: slurm-failing
+models: [{ model: mlp, recipe: baseline-adam }]
+seeds: [1]
+train: { limit: 200, epochs: 1 }
+evaluation: { suite: quick, paths: [no-such-test-set.csv], limit: 100 }
+slurm:
+  resources:
+    default: { cpus: 1, mem: 1G, time: 10 }
+`;
+
+Deno.test({
+  name: "study on a single-node Slurm: a cell that failed for a reason is retried only on request",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
+    const clusterEnv = {
+      DIGITKIT_SLURM_DIR: join(work, "cluster"),
+      DIGITKIT_SLURM_PORTS: "16817 16818",
+    };
+    const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
+    const file = join(work, "study.yaml");
+    await Deno.writeTextFile(file, FAILING_STUDY);
+    const dir = join(work, "study");
+    const run = (...extra: string[]) =>
+      runKit(["study", "run", file, "--out", dir, "--executor", "slurm", "--json", ...extra], env);
+    const submissions = async () =>
+      (JSON.parse(await Deno.readTextFile(join(dir, "slurm/submissions.json"))) as unknown[])
+        .length;
+    try {
+      const started = await sh("bash", [CLUSTER, "start"], clusterEnv);
+      assert.equal(started.code, 0, `local-cluster.sh start failed: ${started.stderr}`);
+      const first = await run("--wait");
+      assert.equal(first.code, 1, "a failed cell makes the run exit 1");
+      const status = JSON.parse((await runKit(["study", "status", dir, "--json"], env)).stdout);
+      const [cell] = status.cells;
+      assert.equal(cell.state, "failed");
+      assert.match(cell.reason, /no-such-test-set\.csv/);
+      assert.equal(cell.external.state, "FAILED");
+      assert.match(cell.external.detail, /no-such-test-set\.csv/, "the last line of its stderr");
+      // Not retried blindly...
+      const again = await run("--wait");
+      assert.equal(again.code, 1);
+      assert.equal(await submissions(), 1);
+      // ...but on request.
+      const retried = await run("--wait", "--retry-failed");
+      assert.equal(retried.code, 1, "it fails again for the same reason");
+      assert.equal(await submissions(), 2);
+    } finally {
+      const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
+  },
+});
