@@ -12,7 +12,7 @@ import { describeBackends } from "../backend/mod.ts";
 import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { repoRoot } from "../data/mod.ts";
 import { UsageError } from "../util/errors.ts";
-import { writeJsonAtomic } from "../train/file_io.ts";
+import { writeJsonAtomic } from "../util/fs.ts";
 import type { CommandResult } from "./commands.ts";
 import { intFlag, parseFlags } from "./args.ts";
 

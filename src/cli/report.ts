@@ -12,8 +12,9 @@
  * @module
  */
 import { parseEngineChoice } from "../train/engines.ts";
-import { runReportJob, SEED_ARCHITECTURES } from "../report/job.ts";
+import { runReportJob, SEED_ARCHITECTURES } from "../pipeline/report_job.ts";
 import { UsageError } from "../util/errors.ts";
+import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
@@ -45,10 +46,6 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
   --metadata FILE        YAML/JSON with the cards' qualitative text (see card-metadata.yaml)
   --emnist-dir DIR       official EMNIST files, for beyond-mnist in the full profile
   --json                 print the summary as one JSON object`;
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
-}
 
 /** Runs `kit report`. */
 export async function run(flags: string[]): Promise<CommandResult> {
@@ -100,9 +97,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     `  report.md, report.html, ${result.models.length} model cards, figures/, specs/, ` +
     "results.json, metrics.csv",
     ...result.models.map((m) =>
-      `  ${m.name.padEnd(26)} clean error ${
-        m.cleanError === null ? "—" : `${(100 * m.cleanError).toFixed(2)}%`
-      }` +
+      `  ${m.name.padEnd(26)} clean error ${m.cleanError === null ? "—" : percent(m.cleanError)}` +
       `  trained in ${m.trainingSeconds.toFixed(0)} s`
     ),
     `  backend ${result.backend}, total ${result.wallSeconds.total.toFixed(0)} s`,

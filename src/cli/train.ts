@@ -20,8 +20,7 @@ import { terminalProgress } from "../train/progress.ts";
 import { loadRecipeData } from "../train/recipe_data.ts";
 import { getRecipe } from "../train/recipes.ts";
 import { evaluateArrays } from "../train/step.ts";
-import { readJson, writeJsonAtomic } from "../train/file_io.ts";
-import { RUN_JSON } from "../train/checkpoint.ts";
+import { readRun, writeRun } from "../train/run_record.ts";
 import { UsageError } from "../util/errors.ts";
 import { train } from "../train/train.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
@@ -123,9 +122,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     spec.classCount ?? 10,
   );
   result.model.dispose();
-  const runJson = `${runDir}/${RUN_JSON}`;
-  const runRecord = await readJson<Record<string, unknown>>(runJson);
-  await writeJsonAtomic(runJson, { ...runRecord, test: { ...test, count: sets.test.count } });
+  await writeRun(runDir, { ...await readRun(runDir), test: { ...test, count: sets.test.count } });
   const json = {
     runDir,
     model: spec.name,

@@ -22,17 +22,18 @@ import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
 import { digitAt } from "../plots/digit_image.ts";
-import { writeReport } from "./build.ts";
-import { refuseExisting } from "./write.ts";
-import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
-import { loadMetadata } from "./metadata.ts";
+import { writeReport } from "../report/build.ts";
+import { refuseExisting } from "../report/write.ts";
+import type { CorruptionExample, DataInfo, ModelTraining } from "../report/input.ts";
+import { loadMetadata } from "../report/metadata.ts";
+import { gitCommit } from "../util/git.ts";
 
 /**
  * The seed model cards' architectures, trained by default.
  *
  * @example
  * ```ts
- * import { SEED_ARCHITECTURES } from "./job.ts";
+ * import { SEED_ARCHITECTURES } from "./report_job.ts";
  * console.log(SEED_ARCHITECTURES.length);
  * ```
  */
@@ -62,7 +63,7 @@ export interface ReportProfile {
  *
  * @example
  * ```ts
- * import { PROFILES } from "./job.ts";
+ * import { PROFILES } from "./report_job.ts";
  * console.log(PROFILES.quick.epochs);
  * ```
  */
@@ -108,20 +109,6 @@ export interface ReportJobResult {
   models: { name: string; cleanError: number | null; trainingSeconds: number }[];
   backend: string;
   wallSeconds: Record<string, number>;
-}
-
-async function gitCommit(): Promise<string> {
-  try {
-    const out = await new Deno.Command("git", {
-      args: ["rev-parse", "--short=12", "HEAD"],
-      cwd: repoRoot(),
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : "unknown";
-  } catch {
-    return "unknown";
-  }
 }
 
 function dataInfo(ds: DigitDataset, split: string): DataInfo {
@@ -212,7 +199,7 @@ async function trainOne(
  *
  * @example
  * ```ts ignore
- * import { runReportJob } from "./job.ts";
+ * import { runReportJob } from "./report_job.ts";
  * const { dir } = await runReportJob({ runName: "quick-demo", profile: "quick" });
  * console.log(dir);
  * ```
@@ -307,7 +294,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
       seeds: { training: options.seed ?? 1, corruptions: evalSeed },
       backend: `${backend.name} (${backend.threads} threads)`,
       versions: { kit: "0.1.0", ...versions },
-      gitCommit: await gitCommit(),
+      gitCommit: await gitCommit(repoRoot()),
       wallSeconds,
     },
   }, { root, force: options.force });

@@ -7,19 +7,10 @@
  */
 import { basename, dirname, join } from "node:path";
 import { UsageError } from "../util/errors.ts";
+import { exists } from "../util/fs.ts";
 
 /** Relative path → content of every file of a report. */
 export type ReportFiles = Map<string, string | Uint8Array>;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /**
  * Throws a {@link UsageError} when `dir` exists: reports are never overwritten silently.

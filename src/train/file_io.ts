@@ -8,68 +8,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
+import { readJson, writeFileAtomic, writeJsonAtomic } from "../util/fs.ts";
 
 /** File name of the model topology + weights manifest. */
 export const MODEL_JSON = "model.json";
 /** File name of the concatenated weights. */
 export const WEIGHTS_BIN = "weights.bin";
-
-/**
- * Writes `data` to `path` atomically (temporary file in the same folder, then rename).
- *
- * @example
- * ```ts
- * import { writeFileAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeFileAtomic(`${dir}/a.json`, new TextEncoder().encode("{}"));
- * ```
- */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeFile(temp, data);
-  await Deno.rename(temp, path);
-}
-
-/**
- * Writes `value` as pretty JSON to `path` atomically.
- *
- * @example
- * ```ts
- * import { writeJsonAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeJsonAtomic(`${dir}/run.json`, { ok: true });
- * ```
- */
-export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n"));
-}
-
-/**
- * Reads and parses a JSON file, with an {@link InputError} naming the file when it is missing or
- * not JSON.
- *
- * @example
- * ```ts
- * import { readJson, writeJsonAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeJsonAtomic(`${dir}/x.json`, [1]);
- * console.log(await readJson(`${dir}/x.json`)); // [ 1 ]
- * ```
- */
-export async function readJson<T = unknown>(path: string): Promise<T> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "", "an existing file");
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new InputError(path, "", "valid JSON", (error as Error).message);
-  }
-}
 
 /**
  * A `tf.io.IOHandler` over folder `dir`: `model.save(fileHandler(dir))` writes `model.json` and

@@ -36,3 +36,4 @@ export {
 } from "./engines.ts";
 export { EpochBatches, toTrainingArrays } from "./batches.ts";
 export { fileHandler } from "./file_io.ts";
+export * from "./run_record.ts";

@@ -34,6 +34,7 @@ import { type EngineChoice, makeStepEngine, type PendingStep, type Precision } f
 import { makeOptimizer, withWeightDecay } from "./optimizers.ts";
 import type { Recipe } from "./recipes.ts";
 import { learningRateAt } from "./schedule.ts";
+import type { RunInfo } from "./run_record.ts";
 import { makeValidator } from "./validation.ts";
 import { fingerprint, keepWeights, pipelineAugmenter, startOrResume } from "./run_setup.ts";
 
@@ -88,7 +89,7 @@ export interface TrainOptions extends TrainCallbacks {
   /** More callbacks (e.g. a progress bar and a plot). */
   callbacks?: TrainCallbacks[];
   /** Extra fields for `run.json` (e.g. the data preset). */
-  runInfo?: Record<string, unknown>;
+  runInfo?: RunInfo;
   /**
    * How steps run: `graph` (one libtensorflow graph per step; tensorflow backend, Adam or RMSprop),
    * `eager` (tfjs op by op, everywhere) or `auto` (default: `graph` wherever it applies).
