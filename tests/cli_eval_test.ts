@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { evaluateToDirectory } from "../src/cli/eval.ts";
+import { evaluateToDirectory } from "../src/pipeline/evaluate.ts";
 import { compare } from "../src/evaluate/compare.ts";
 import { resolveSuite } from "../src/evaluate/suites.ts";
 import { codedClassifier, codedDigits, shiftLabels } from "../src/evaluate/testing.ts";

@@ -9,7 +9,7 @@ import { parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 import {
   applySplitPreset,
-  DATASET_NAMES,
+  datasetHelp,
   type DigitDataset,
   EMNIST_SPLITS,
   type EmnistSplit,
@@ -26,7 +26,9 @@ export const help = `usage: deno task kit data (--dataset NAME | --path FILE|DIR
 
 Loads a dataset and prints counts per split and per class, the sha256 checksum and load time.
 
-  --dataset NAME        ${DATASET_NAMES.join(" | ")} (the sample: ../shared/data/)
+  --dataset NAME        a dataset of the registry (src/data/named.ts):
+${datasetHelp("    ")}
+  --emnist-dir DIR      official EMNIST files, for --dataset emnist-digits
   --path FILE|DIR       any supported file or folder: IDX (raw or .gz, MNIST/EMNIST names),
                         EMNIST gzip.zip, Kaggle train.csv/test.csv, a PNG, a folder of PNGs
                         (one sub-folder per class); format detected from content and name
@@ -41,8 +43,8 @@ interface Loaded {
   labelSets: LabelSet[];
 }
 
-async function loadNamed(name: string): Promise<Loaded> {
-  const named = await loadNamedDataset(name);
+async function loadNamed(name: string, emnistDir: string | undefined): Promise<Loaded> {
+  const named = await loadNamedDataset(name, { emnistDir });
   const datasets = named.train ? [named.train, named.test] : [named.test];
   return { format: named.format, datasets, labelSets: named.labelSets };
 }
@@ -53,6 +55,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     dataset: { type: "string" },
     path: { type: "string" },
     "emnist-split": { type: "string" },
+    "emnist-dir": { type: "string" },
     split: { type: "string" },
     seed: { type: "string" },
   });
@@ -70,7 +73,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
 
   const start = performance.now();
   const loaded = values.dataset !== undefined
-    ? await loadNamed(values.dataset)
+    ? await loadNamed(values.dataset, values["emnist-dir"])
     : await loadPath(values.path!, emnistSplit);
   const loadSeconds = (performance.now() - start) / 1000;
   const splits = [...loaded.datasets, ...loaded.labelSets].map(summarizeDataset);

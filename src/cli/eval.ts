@@ -11,20 +11,15 @@
  * @module
  */
 import { join } from "node:path";
-import type { DigitDataset } from "../data/types.ts";
-import { loadEmnistDigitsSample, loadMnist, loadPath, repoRoot } from "../data/mod.ts";
-import { compare } from "../evaluate/compare.ts";
+import { datasetHelp } from "../data/named.ts";
+import { repoRoot } from "../data/paths.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
-import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
-import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
-import type {
-  ComparisonResult,
-  EvaluationResult,
-  McNemarMethod,
-  ModelInfo,
-} from "../evaluate/types.ts";
-import type { Classifier } from "../models/classifier.ts";
+import type { EvaluationFiles } from "../evaluate/folder.ts";
+import type { ComparisonResult, EvaluationResult, McNemarMethod } from "../evaluate/types.ts";
+import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts";
+import { loadRunClassifiers } from "../pipeline/runs.ts";
 import { UsageError } from "../util/errors.ts";
+import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
 
@@ -44,8 +39,8 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
 5 severities, CE/mCE; then compares every pair of models (McNemar, Holm, minimax, overlap).
 
   --model DIR[,DIR…]     training run folders (or folders holding a tfjs model.json)
-  --dataset NAME[,…]     mnist (the 10,000 test images) | emnist-digits-sample (600 real
-                         EMNIST test digits from ../shared); default mnist unless --path
+  --dataset NAME[,…]     test parts of registered datasets (default mnist unless --path):
+${datasetHelp("    ")}
   --path FILE|DIR[,…]    labelled test sets in any format \`kit data\` reads (IDX, Kaggle CSV,
                          EMNIST zip, PNG folders); evaluated beside --dataset
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
@@ -63,134 +58,8 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
 Writes DIR/results.json (EvaluationResult), DIR/comparison.json (ComparisonResult) and
 DIR/predictions.csv (${"model,test_set,kind,factor,level,item_id,true_label,predicted_label,confidence"}).`;
 
-/** Where {@link evaluateToDirectory} wrote. */
-export interface EvalFiles {
-  results: string;
-  comparison: string;
-  predictions: string;
-}
-
-/** Options of {@link evaluateToDirectory}: the runner's plus the output folder. */
-export interface EvalToDirectoryOptions extends EvaluateOptions {
-  out: string;
-  method?: McNemarMethod;
-}
-
-/** Writes `text` to `path` via a temporary file and a rename, so readers never see half. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
-}
-
-/**
- * Evaluates, compares and writes the three output files into `options.out`; the library path
- * of `kit eval` once models and test sets are loaded.
- *
- * @example
- * ```ts ignore
- * import { evaluateToDirectory } from "./eval.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
- * const { files } = await evaluateToDirectory([codedClassifier("a")], [codedDigits(20)],
- *   { out: await Deno.makeTempDir(), progress: null });
- * console.log(files.results);
- * ```
- */
-export async function evaluateToDirectory(
-  classifiers: readonly Classifier[],
-  testSets: readonly DigitDataset[],
-  options: EvalToDirectoryOptions,
-): Promise<{ result: EvaluationResult; comparison: ComparisonResult; files: EvalFiles }> {
-  await Deno.mkdir(options.out, { recursive: true });
-  const files: EvalFiles = {
-    results: join(options.out, "results.json"),
-    comparison: join(options.out, "comparison.json"),
-    predictions: join(options.out, "predictions.csv"),
-  };
-  const csvTmp = `${files.predictions}.tmp-${Deno.pid}`;
-  const csv = await Deno.open(csvTmp, { write: true, create: true, truncate: true });
-  const encoder = new TextEncoder();
-  const write = async (text: string) => {
-    const bytes = encoder.encode(text);
-    for (let offset = 0; offset < bytes.length;) {
-      offset += await csv.write(bytes.subarray(offset));
-    }
-  };
-  try {
-    await write(predictionsHeader());
-    const result = await evaluate(classifiers, testSets, {
-      ...options,
-      onPredictions: async (p) => {
-        await write(predictionsRows(p));
-        await options.onPredictions?.(p);
-      },
-    });
-    csv.close();
-    const comparison = compare(result, { method: options.method });
-    await writeAtomic(files.results, JSON.stringify(result));
-    await writeAtomic(files.comparison, JSON.stringify(comparison));
-    await Deno.rename(csvTmp, files.predictions);
-    return { result, comparison, files };
-  } catch (error) {
-    try {
-      csv.close();
-    } catch { /* already closed */ }
-    await Deno.remove(csvTmp).catch(() => {});
-    throw error;
-  }
-}
-
-/** Loads the named test sets (`mnist`, `emnist-digits-sample`) and any labelled files. */
-async function loadTestSets(names: string[], paths: string[]): Promise<DigitDataset[]> {
-  const sets: DigitDataset[] = [];
-  for (const name of names) {
-    if (name === "mnist") sets.push(await loadMnist("test"));
-    else if (name === "emnist-digits-sample") sets.push((await loadEmnistDigitsSample()).sample);
-    else throw new UsageError(`unknown --dataset '${name}' (known: mnist, emnist-digits-sample)`);
-  }
-  for (const path of paths) {
-    const loaded = await loadPath(path);
-    if (loaded.datasets.length === 0) {
-      throw new UsageError(`--path ${path}: no images found (${loaded.format})`);
-    }
-    sets.push(...loaded.datasets);
-  }
-  return sets;
-}
-
-/** Facts about a trained model from its run folder's `run.json`, when there is one. */
-async function runFacts(dir: string): Promise<Partial<ModelInfo>> {
-  const facts: Partial<ModelInfo> = { source: dir };
-  let run: Record<string, unknown>;
-  try {
-    run = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-  } catch {
-    return facts; // a bare model.json folder: nothing more is known
-  }
-  const data = run.data as { train?: { name?: unknown } } | undefined;
-  if (typeof run.model === "string") facts.architecture = run.model;
-  if (typeof run.seed === "number") facts.seed = run.seed;
-  if (typeof data?.train?.name === "string") facts.trainedOn = data.train.name;
-  if (typeof run.dataChecksum === "string") facts.dataChecksum = run.dataChecksum;
-  return facts;
-}
-
-/** Renames duplicates (two runs of the same model) to name, name#2, … */
-function uniqueNames(classifiers: Classifier[]): Classifier[] {
-  const seen = new Map<string, number>();
-  return classifiers.map((c) => {
-    const n = (seen.get(c.name) ?? 0) + 1;
-    seen.set(c.name, n);
-    return n === 1 ? c : { ...c, name: `${c.name}#${n}`, predict: c.predict.bind(c) };
-  });
-}
-
 function list(value: string | undefined): string[] {
   return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
 }
 
 /**
@@ -229,13 +98,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const seed = intFlag("seed", values.seed, 0) ?? 0;
   const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const paths = list(values.path);
-  const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
+  const testSets = await loadEvaluationSets(
+    list(values.dataset ?? (paths.length ? "" : "mnist")),
+    paths,
+  );
 
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backend = await initBackend(parseBackendChoice(values.backend ?? "auto"));
-  // TODO(train): loadClassifier lives in src/train/checkpoint.ts (training engineer).
-  const { loadClassifier } = await import("../train/checkpoint.ts");
-  const classifiers = uniqueNames(await Promise.all(modelDirs.map((d) => loadClassifier(d))));
+  const { classifiers, modelInfo } = await loadRunClassifiers(modelDirs);
   const names = classifiers.map((c) => c.name);
   const baseline = values.baseline ?? (names.length > 1 ? names[0] : null);
   if (baseline !== null && !names.includes(baseline)) {
@@ -255,9 +125,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     baseline,
     backend: backend.name,
     versions: { ...backend.versions } as Record<string, string>,
-    modelInfo: Object.fromEntries(
-      await Promise.all(names.map(async (name, i) => [name, await runFacts(modelDirs[i])])),
-    ),
+    modelInfo,
   });
   const summary = summarize(result, comparison, files);
   return { json: summary, text: formatSummary(summary) };
@@ -265,7 +133,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
 
 /** The stdout summary of `kit eval`. */
 export interface EvalSummary {
-  out: EvalFiles;
+  out: EvaluationFiles;
   suite: string;
   backend: string | null;
   conditions: number;
@@ -302,7 +170,7 @@ export interface EvalSummary {
 export function summarize(
   result: EvaluationResult,
   comparison: ComparisonResult,
-  files: EvalFiles,
+  files: EvaluationFiles,
 ): EvalSummary {
   return {
     out: files,
@@ -338,7 +206,6 @@ export function summarize(
 }
 
 function formatSummary(s: EvalSummary): string {
-  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const lines = [
     `suite ${s.suite}: ${s.conditions} conditions on ${
       Object.entries(s.items).map(([k, v]) => `${k} (${v})`).join(", ")
@@ -346,10 +213,10 @@ function formatSummary(s: EvalSummary): string {
   ];
   for (const m of s.models) {
     const clean = Object.entries(m.clean).map(([set, c]) =>
-      `${set} ${pct(c.misclassification)} [${pct(c.lower)}, ${pct(c.upper)}]`
+      `${set} ${percent(c.misclassification)} [${percent(c.lower)}, ${percent(c.upper)}]`
     );
     const corrupted = Object.entries(m.meanCorruptionError).map(([set, e]) =>
-      `${set} corrupted ${pct(e)}${m.mCE[set] === null ? "" : ` mCE ${m.mCE[set]!.toFixed(3)}`}`
+      `${set} corrupted ${percent(e)}${m.mCE[set] === null ? "" : ` mCE ${m.mCE[set]!.toFixed(3)}`}`
     );
     lines.push(
       `  ${m.name}: misclassified ${[...clean, ...corrupted].join("; ")}; ${

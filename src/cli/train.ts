@@ -14,15 +14,11 @@
  */
 import { initBackend, parseBackendChoice } from "../backend/mod.ts";
 import { getModelSpec } from "../models/zoo.ts";
-import { toTrainingArrays } from "../train/batches.ts";
+import { trainRun } from "../pipeline/train_run.ts";
 import { formatHistory } from "../train/history.ts";
 import { terminalProgress } from "../train/progress.ts";
-import { loadRecipeData } from "../train/recipe_data.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { evaluateArrays } from "../train/step.ts";
-import { readRun, writeRun } from "../train/run_record.ts";
 import { UsageError } from "../util/errors.ts";
-import { train } from "../train/train.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags } from "./args.ts";
 import type { CommandResult } from "./commands.ts";
@@ -100,8 +96,11 @@ export async function run(flags: string[]): Promise<CommandResult> {
   });
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
-  const sets = await loadRecipeData(recipe, { limit, emnistDir: values["emnist-dir"] });
-  const result = await train(spec, sets, recipe, {
+  const { result, counts, test } = await trainRun({
+    model: spec.name,
+    recipe: recipe.name,
+    limit,
+    emnistDir: values["emnist-dir"],
     seed,
     epochs,
     runDir,
@@ -116,13 +115,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
       command: ["kit", "train", ...flags].join(" "),
     },
   });
-  const test = await evaluateArrays(
-    result.model,
-    toTrainingArrays(sets.test),
-    spec.classCount ?? 10,
-  );
   result.model.dispose();
-  await writeRun(runDir, { ...await readRun(runDir), test: { ...test, count: sets.test.count } });
   const json = {
     runDir,
     model: spec.name,
@@ -134,21 +127,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
     epochs: result.history.length,
     keptEpoch: result.keptEpoch,
     final: result.final,
-    test: { ...test, count: sets.test.count },
-    data: {
-      train: sets.train.count,
-      validation: sets.validation.count,
-      test: sets.test.count,
-      split: recipe.split,
-    },
+    test,
+    data: { ...counts, split: recipe.split },
     wallSeconds: result.wallSeconds,
     history: result.history,
   };
   const text = `${formatHistory(result.history)}\n` +
-    `kept epoch ${result.keptEpoch}; test accuracy ${test.accuracy.toFixed(4)}, loss ` +
-    `${
-      test.loss.toFixed(4)
-    } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ${result.precision}, ` +
-    `${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
+    `kept epoch ${result.keptEpoch}; test accuracy ${test!.accuracy.toFixed(4)}, loss ` +
+    `${test!.loss.toFixed(4)} on ${test!.count} images (${backend.name}, ${result.engine} ` +
+    `engine, ${result.precision}, ${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
   return { json, text };
 }

@@ -7,7 +7,8 @@
  */
 import { join } from "node:path";
 import type { DigitDataset } from "../data/types.ts";
-import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
+import { getDataset, loadTestSets } from "../data/named.ts";
+import { repoRoot } from "../data/paths.ts";
 import { compare } from "../evaluate/compare.ts";
 import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
 import { evaluate } from "../evaluate/runner.ts";
@@ -16,7 +17,7 @@ import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { summarizeModel } from "../models/summary.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { loadRecipeData } from "../train/recipe_data.ts";
+import { loadRecipeData, recipeDatasets } from "../train/recipe_data.ts";
 import { train } from "../train/train.ts";
 import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
@@ -44,6 +45,9 @@ export const SEED_ARCHITECTURES = [
   "kaggle-digit-recognizer",
   "beyond-mnist",
 ];
+
+/** Registry datasets whose test parts the report evaluates on; all but the first are optional. */
+export const REPORT_TEST_SETS = ["mnist", "emnist-digits-sample"];
 
 /** How much training and evaluation a profile does. */
 export interface ReportProfile {
@@ -137,15 +141,19 @@ async function trainOne(
   const spec = getModelSpec(name);
   const recipe = getRecipe(spec.defaultRecipe);
   let note = "";
-  if (recipe.data === "mnist+emnist-digits" && !options.emnistDir) {
+  const datasets = recipeDatasets(recipe);
+  const missing = datasets.filter((d) => getDataset(d).requires === "emnistDir");
+  if (missing.length > 0 && !options.emnistDir) {
     if (profile.name === "full") {
       throw new UsageError(
-        `model '${name}' trains on MNIST + EMNIST digits: pass --emnist-dir with the official ` +
+        `model '${name}' trains on ${recipe.data}: pass --emnist-dir with the official ` +
           "EMNIST files, or leave it out with --models",
       );
     }
-    recipe.data = "mnist";
-    note = "quick profile: trained on MNIST only (the full EMNIST files are not available)";
+    const kept = datasets.filter((d) => !missing.includes(d));
+    recipe.data = kept.join("+");
+    note =
+      `quick profile: trained on ${recipe.data} only (the full EMNIST files are not available)`;
   }
   const epochs = options.epochs ?? profile.epochs ?? recipe.epochs;
   const limit = options.trainLimit ?? profile.trainLimit;
@@ -234,12 +242,14 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   }
   const trainingSeconds = (performance.now() - trainStart) / 1000;
 
-  const testSets: DigitDataset[] = [await loadMnist("test")];
+  const testSets: DigitDataset[] = await loadTestSets(REPORT_TEST_SETS.slice(0, 1));
   try {
-    testSets.push((await loadEmnistDigitsSample()).sample);
+    testSets.push(...await loadTestSets(REPORT_TEST_SETS.slice(1)));
   } catch (error) {
     say(
-      `report: EMNIST sample not found, evaluating on MNIST only (${(error as Error).message})\n`,
+      `report: EMNIST sample not found, evaluating on ${testSets[0].name} only (${
+        (error as Error).message
+      })\n`,
     );
   }
   say(

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { loadEmnist } from "../data/emnist.ts";
-import { loadMnistSplits } from "../data/mnist.ts";
+import { type DatasetOptions, loadNamedDataset } from "../data/named.ts";
 import { concatDatasets } from "../data/ops.ts";
 import { applySplitPreset, type SplitSets, stratifiedSample } from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
@@ -13,51 +12,61 @@ import { UsageError } from "../util/errors.ts";
 import type { Recipe } from "./recipes.ts";
 
 /** Options of {@link loadRecipeData}. */
-export interface RecipeDataOptions {
+export interface RecipeDataOptions extends DatasetOptions {
   /** Keep at most this many items of each of train, validation and test (stratified, seeded). */
   limit?: number;
-  /** Folder with the official EMNIST files (needed by `mnist+emnist-digits` recipes). */
-  emnistDir?: string;
 }
 
 /**
- * Train, validation and test sets for `recipe`. For `mnist+emnist-digits` the split preset is
- * applied to MNIST and to EMNIST digits separately and the parts are joined, so both sources
- * appear in every part.
+ * The registry names (`src/data/named.ts`) a recipe's `data` joins with `+`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { recipeDatasets } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * deepStrictEqual(recipeDatasets(getRecipe("beyond-mnist")), ["mnist", "emnist-digits"]);
+ * ```
+ */
+export function recipeDatasets(recipe: Recipe): string[] {
+  return recipe.data.split("+");
+}
+
+/**
+ * Train, validation and test sets for `recipe`. For joined data (`mnist+emnist-digits`) the
+ * split preset is applied to each dataset separately and the parts are joined, so every source
+ * appears in every part.
  *
  * @example
  * ```ts
  * import { loadRecipeData } from "./recipe_data.ts";
  * import { getRecipe } from "./recipes.ts";
+ * import { deepStrictEqual } from "node:assert";
  * const sets = await loadRecipeData(getRecipe("keras-convnet"), { limit: 100 });
- * console.log(sets.train.count, sets.validation.count, sets.test.count); // 100 100 100
+ * deepStrictEqual([sets.train.count, sets.validation.count, sets.test.count], [100, 100, 100]);
  * ```
  */
 export async function loadRecipeData(
   recipe: Recipe,
   options: RecipeDataOptions = {},
 ): Promise<SplitSets> {
-  const mnist = applySplitPreset(recipe.split, await loadMnistSplits(), recipe.splitSeed);
-  let sets = mnist;
-  if (recipe.data === "mnist+emnist-digits") {
-    if (!options.emnistDir) {
-      throw new UsageError(
-        `recipe '${recipe.name}' trains on MNIST + EMNIST digits: pass --emnist-dir with the ` +
-          `official EMNIST files (only a 600-image sample ships in ../shared, too small to train)`,
-      );
+  const parts: SplitSets[] = [];
+  for (const name of recipeDatasets(recipe)) {
+    const dataset = await loadNamedDataset(name, options);
+    if (!dataset.train) {
+      throw new UsageError(`recipe '${recipe.name}': dataset '${name}' has no training part`);
     }
-    const dir = options.emnistDir;
-    const emnist = applySplitPreset(recipe.split, {
-      train: await loadEmnist({ dir, split: "digits", part: "train" }),
-      test: await loadEmnist({ dir, split: "digits", part: "test" }),
-    }, recipe.splitSeed);
-    const join = (a: DigitDataset, b: DigitDataset) => concatDatasets([a, b]);
-    sets = {
-      train: join(mnist.train, emnist.train),
-      validation: join(mnist.validation, emnist.validation),
-      test: join(mnist.test, emnist.test),
-    };
+    parts.push(
+      applySplitPreset(
+        recipe.split,
+        { train: dataset.train, test: dataset.test },
+        recipe.splitSeed,
+      ),
+    );
   }
+  const join = (part: keyof SplitSets) =>
+    parts.length === 1 ? parts[0][part] : concatDatasets(parts.map((p) => p[part]));
+  const sets = { train: join("train"), validation: join("validation"), test: join("test") };
   const limit = options.limit;
   if (limit === undefined) return sets;
   const cut = (ds: DigitDataset) =>

@@ -46,9 +46,6 @@ export type ScheduleSpec =
     finalDivFactor?: number;
   };
 
-/** Which data a recipe trains on (the CLI loads it; notebooks pass datasets directly). */
-export type RecipeData = "mnist" | "mnist+emnist-digits";
-
 /**
  * A complete, printable training recipe.
  *
@@ -68,7 +65,11 @@ export interface Recipe {
   schedule: ScheduleSpec;
   batchSize: number;
   epochs: number;
-  data: RecipeData;
+  /**
+   * Dataset registry names (`src/data/named.ts`) joined with `+`, e.g. `mnist+emnist-digits`;
+   * `loadRecipeData` loads and splits them (notebooks may pass datasets directly).
+   */
+  data: string;
   /** Split preset of `src/data/split.ts` (`kaggle-60-20-20`, `keras-last-10`, `mdsist-70-15-15`). */
   split: string;
   /** Seed of the split (the cards use 42). */
