@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import { datasetHelp } from "../data/named.ts";
 import { repoRoot } from "../data/paths.ts";
-import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
+import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import type { EvaluationFiles } from "../evaluate/folder.ts";
 import type { ComparisonResult, EvaluationResult, McNemarMethod } from "../evaluate/types.ts";
 import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts";
@@ -115,10 +115,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const { result, comparison, files } = await evaluateToDirectory(classifiers, testSets, {
     out,
     method,
-    conditions: suite.conditions,
-    units: suite.units,
-    suite: suite.name,
-    render: augmentRenderer(),
+    ...suiteOptions(suite),
     seed,
     limit,
     batchSize,

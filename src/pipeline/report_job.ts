@@ -10,9 +10,8 @@ import type { DigitDataset } from "../data/types.ts";
 import { getDataset, loadTestSets } from "../data/named.ts";
 import { repoRoot } from "../data/paths.ts";
 import { compare } from "../evaluate/compare.ts";
-import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
+import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import { evaluate } from "../evaluate/runner.ts";
-import { corrupt } from "../augment/corruptions.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { summarizeModel } from "../models/summary.ts";
@@ -22,10 +21,11 @@ import { train } from "../train/train.ts";
 import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
-import { digitAt } from "../plots/digit_image.ts";
+import { corruptionExamples } from "../plots/galleries.ts";
+import { toFloat32 } from "../data/ops.ts";
 import { writeReport } from "../report/build.ts";
 import { refuseExisting } from "../report/write.ts";
-import type { CorruptionExample, DataInfo, ModelTraining } from "../report/input.ts";
+import type { DataInfo, ModelTraining } from "../report/input.ts";
 import { loadMetadata } from "../report/metadata.ts";
 import { gitCommit } from "../util/git.ts";
 
@@ -117,19 +117,6 @@ export interface ReportJobResult {
 
 function dataInfo(ds: DigitDataset, split: string): DataInfo {
   return { name: ds.name, split, source: ds.source, checksum: ds.checksum, count: ds.count };
-}
-
-/** Pictures of the first test digit under every evaluated corruption at severities 0…5. */
-function corruptionExamples(images: Uint8Array, corruptions: string[], seed: number) {
-  const digit = Float32Array.from(digitAt(images, 0), (v) => v / 255);
-  const examples: CorruptionExample[] = [];
-  for (const name of corruptions) {
-    for (let severity = 0; severity <= 5; severity++) {
-      const out = corrupt(digit, 1, name, severity, seed, { ids: new Uint32Array([0]) });
-      examples.push({ corruption: name, severity, pixels: digitAt(out, 0) });
-    }
-  }
-  return examples;
 }
 
 async function trainOne(
@@ -262,10 +249,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     Object.entries(backend.versions).filter(([, v]) => typeof v === "string"),
   ) as Record<string, string>;
   const evaluation = await evaluate(trained.map((t) => t.classifier), testSets, {
-    conditions: suite.conditions,
-    units: suite.units,
-    suite: suite.name,
-    render: augmentRenderer(),
+    ...suiteOptions(suite),
     seed: evalSeed,
     limit: options.evalLimit ?? profile.evalLimit ?? suite.defaultLimit,
     baseline: models.length > 1 ? models[0] : null,
@@ -298,7 +282,8 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     training: trained.map((t) => t.training),
     metadata,
     images: Object.fromEntries(testSets.map((t) => [t.name, t.images])),
-    corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
+    // The first test digit under every evaluated corruption at severities 0…5.
+    corruptionExamples: corruptionExamples(toFloat32(testSets[0], [0]), corruptions, evalSeed),
     reproducibility: {
       command: options.command ?? "runReportJob(…)",
       seeds: { training: options.seed ?? 1, corruptions: evalSeed },
