@@ -58,7 +58,8 @@ export function evaluationFiles(dir: string): EvaluationFiles {
  * ```ts
  * import { rejects } from "node:assert";
  * import { readEvaluation } from "./folder.ts";
- * await rejects(() => readEvaluation(await Deno.makeTempDir()), /results\.json/);
+ * const empty = await Deno.makeTempDir();
+ * await rejects(() => readEvaluation(empty), /results\.json/);
  * ```
  */
 export async function readEvaluation(dir: string): Promise<EvaluationFolder> {

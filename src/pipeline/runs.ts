@@ -150,7 +150,8 @@ export async function loadRunClassifiers(dirs: readonly string[]): Promise<Loade
  * ```ts
  * import { rejects } from "node:assert";
  * import { loadRunsIn } from "./runs.ts";
- * await rejects(() => loadRunsIn(await Deno.makeTempDir()), /no trained models in/);
+ * const empty = await Deno.makeTempDir();
+ * await rejects(() => loadRunsIn(empty), /no trained models in/);
  * ```
  */
 export async function loadRunsIn(root: string): Promise<LoadedRuns> {

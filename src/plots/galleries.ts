@@ -52,7 +52,7 @@ export function sampleGridCells(
         pixels: digitAt(sample.images, i),
         row: sample.classNames[label],
         column: `${key}${++taken[label]}`,
-        details: { dataset: dataset.name },
+        details: { dataset: sample.name },
       });
     }
   }

@@ -99,7 +99,8 @@ export interface RunFolder {
  * ```ts
  * import { rejects } from "node:assert";
  * import { readRun } from "./run_record.ts";
- * await rejects(() => readRun(await Deno.makeTempDir()), /run\.json: expected an existing file/);
+ * const empty = await Deno.makeTempDir();
+ * await rejects(() => readRun(empty), /run\.json: expected an existing file/);
  * ```
  */
 export async function readRun(dir: string): Promise<RunRecord> {
