@@ -108,7 +108,7 @@ export interface CorruptionExample {
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { corruptionExamples } from "./galleries.ts";
- * const examples = corruptionExamples(new Float32Array(784), ["gaussian_blur"], 0);
+ * const examples = corruptionExamples(new Float32Array(784), ["motion_blur"], 0);
  * deepStrictEqual(examples.map((e) => e.severity), [0, 1, 2, 3, 4, 5]);
  * ```
  */
