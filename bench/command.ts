@@ -1,20 +1,21 @@
 /**
- * `kit bench`: speed against PyTorch on this machine (see `bench/harness.ts`).
+ * `kit bench`: speed against PyTorch on this machine (see `harness.ts`). The command lives
+ * with the benchmarks, not in `src/`: the library does not depend on them; `src/cli/commands.ts`
+ * loads this module only when `kit bench` runs.
  *
  * @module
  */
 import { join } from "node:path";
-import { type BenchOptions, runBench } from "../../bench/harness.ts";
-import { torchCandidates } from "../../bench/peer.ts";
-import { benchTable } from "../../bench/table.ts";
-import { type BackendName, BACKENDS_BY_SPEED } from "../backend/select.ts";
-import { describeBackends } from "../backend/mod.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
-import { repoRoot } from "../data/mod.ts";
-import { UsageError } from "../util/errors.ts";
-import { writeJsonAtomic } from "../util/fs.ts";
-import type { CommandResult } from "./commands.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { type BenchOptions, runBench } from "./harness.ts";
+import { torchCandidates } from "./peer.ts";
+import { benchTable } from "./table.ts";
+import { type BackendName, BACKENDS_BY_SPEED } from "../src/backend/select.ts";
+import { bfloat16MissingReason, describeBackends } from "../src/backend/mod.ts";
+import { repoRoot } from "../src/data/paths.ts";
+import { UsageError } from "../src/util/errors.ts";
+import { writeJsonAtomic } from "../src/util/fs.ts";
+import type { CommandResult } from "../src/cli/command_types.ts";
+import { intFlag, parseFlags } from "../src/cli/args.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task bench [flags] [--json]

@@ -11,7 +11,7 @@
  * @module
  */
 import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 import { describeBackends, graphApiMissingReason, parseBackendChoice } from "../backend/mod.ts";
 
 /** `--help` text. */

@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../util/errors.ts";
 import { parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 import {
   applySplitPreset,
   datasetHelp,

@@ -21,7 +21,7 @@ import { loadRunClassifiers } from "../pipeline/runs.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 
 /**
  * `--help` text.

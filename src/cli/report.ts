@@ -16,7 +16,7 @@ import { runReportJob, SEED_ARCHITECTURES } from "../pipeline/report_job.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task report [flags] [--json]

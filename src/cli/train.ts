@@ -21,7 +21,7 @@ import { getRecipe } from "../train/recipes.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
 export const help =
