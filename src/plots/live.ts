@@ -4,7 +4,7 @@
  * @module
  */
 import type { EpochRecord } from "../train/history.ts";
-import type { TrainCallbacks } from "../train/train.ts";
+import type { TrainCallbacks } from "../train/train_types.ts";
 import { type DisplayFn, displaySlot } from "../util/notebook.ts";
 import { displayChart } from "./display.ts";
 import type { VegaLiteSpec } from "./spec.ts";

@@ -8,7 +8,7 @@
 import { type DisplayFn as NotebookDisplayFn, displaySlot } from "../util/notebook.ts";
 import { formatDuration } from "../util/progress.ts";
 import { type EpochRecord, formatHistory } from "./history.ts";
-import type { BatchProgress, TrainCallbacks } from "./train.ts";
+import type { BatchProgress, TrainCallbacks } from "./train_types.ts";
 
 /** The display function of the Deno kernel (injectable for tests). */
 export type DisplayFn = NotebookDisplayFn<Record<string, string>>;

@@ -14,7 +14,7 @@ import type { RandomState } from "../util/random.ts";
 import { epochFolder, loadLatestCheckpoint, loadWeightsInto, readLatest } from "./checkpoint.ts";
 import { bestEpoch, type EpochRecord } from "./history.ts";
 import type { Recipe } from "./recipes.ts";
-import type { Augmenter, TrainData, TrainOptions } from "./train.ts";
+import type { Augmenter, TrainData, TrainOptions } from "./train_types.ts";
 
 /** Where a run starts: a model, optimizer state to restore, the RNG and the history so far. */
 export interface Start {
