@@ -1,13 +1,40 @@
 /**
- * Deterministic stand-ins for tests and examples of the evaluation without TensorFlow: a test
- * set whose images carry their label in the first pixel, classifiers that read it back, and a
- * renderer whose conditions corrupt that pixel for a known share of items.
+ * The fixtures of tests and examples, in one place:
+ * - for the evaluation without TensorFlow: a test set whose images carry their label in the
+ *   first pixel ({@link codedDigits}), classifiers that read it back ({@link codedClassifier}),
+ *   and a renderer whose conditions corrupt that pixel for a known share of items
+ *   ({@link shiftLabels});
+ * - for fast training: a learnable synthetic digit set ({@link barDigits});
+ * - for the compiled graphs: a model with every layer kind they compile
+ *   ({@link EVERY_GRAPH_LAYER}).
  *
  * @module
  */
-import { DIGIT_CLASSES, type DigitDataset, PIXELS } from "../data/types.ts";
-import type { Classifier } from "../models/classifier.ts";
-import type { RenderCondition } from "./runner.ts";
+import { DIGIT_CLASSES, type DigitDataset, PIXELS } from "./data/types.ts";
+import type { Classifier } from "./models/classifier.ts";
+import type { ModelSpec } from "./models/spec.ts";
+import type { RenderCondition } from "./evaluate/runner.ts";
+import { Random } from "./util/random.ts";
+
+/** A labelled in-memory dataset of `count` images over the ten digit classes. */
+function digitSet(
+  name: string,
+  images: Uint8Array,
+  labels: Uint8Array,
+  source: string,
+  extra: Partial<DigitDataset> = {},
+): DigitDataset {
+  return {
+    name,
+    images,
+    labels,
+    count: labels.length,
+    classNames: [...DIGIT_CLASSES],
+    source,
+    checksum: "",
+    ...extra,
+  };
+}
 
 /** Brightness step that codes a label in pixel 0. */
 const STEP = 20;
@@ -29,16 +56,10 @@ export function codedDigits(count: number, name = "coded"): DigitDataset {
     images[i * PIXELS] = labels[i] * STEP;
     images[i * PIXELS + 1] = 255; // not all black, so real filters change something
   }
-  return {
-    name,
-    images,
-    labels,
-    count,
-    classNames: [...DIGIT_CLASSES],
-    source: "memory",
+  return digitSet(name, images, labels, "memory", {
     checksum: "0".repeat(64),
     ids: Uint32Array.from({ length: count }, (_, i) => 1000 + i),
-  };
+  });
 }
 
 /**
@@ -92,4 +113,66 @@ export const shiftLabels: RenderCondition = (images, count, condition) => {
     out[i * PIXELS] = (((label + 1) % 10) * STEP) / 255;
   }
   return out;
+};
+
+/**
+ * `count` seeded bar images with balanced labels: class k is a bright horizontal bar at row
+ * 4 + 2k with seeded noise, so a linear model separates it within an epoch.
+ *
+ * @example
+ * ```ts
+ * import { barDigits } from "./testing.ts";
+ * const ds = barDigits(20, 1);
+ * console.log(ds.count, ds.labels[3]); // 20 3
+ * ```
+ */
+export function barDigits(count: number, seed: number, name = "bars"): DigitDataset {
+  const rng = new Random(seed);
+  const images = new Uint8Array(count * PIXELS);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = i % 10;
+    labels[i] = label;
+    const row = 4 + 2 * label;
+    for (let p = 0; p < PIXELS; p++) images[i * PIXELS + p] = rng.int(60);
+    const start = 4 + rng.int(6), length = 10 + rng.int(8);
+    for (let x = start; x < start + length; x++) images[i * PIXELS + row * 28 + x] = 255;
+  }
+  return digitSet(name, images, labels, `synthetic bars seed ${seed}`);
+}
+
+/**
+ * A small conv net with every layer kind the training and inference graphs compile, and every
+ * kind of work they move behind a max pooling (a convolution's bias with and without its ReLU,
+ * a ReLU layer). Dropout's rate
+ * is 0 so that graph and eager training agree (their masks differ).
+ *
+ * @example
+ * ```ts
+ * import { EVERY_GRAPH_LAYER } from "./testing.ts";
+ * console.log(EVERY_GRAPH_LAYER.layers.some((l) => l.kind === "batch-norm")); // true
+ * ```
+ */
+export const EVERY_GRAPH_LAYER: ModelSpec = {
+  name: "engine-test",
+  description: "",
+  source: "",
+  preprocessing: "symmetric",
+  init: "he-normal",
+  defaultRecipe: "baseline-adam",
+  layers: [
+    { kind: "conv", filters: 6, kernel: 3, padding: 1, activation: "relu" },
+    { kind: "max-pool", size: 2 },
+    { kind: "batch-norm", momentum: 0.9 },
+    { kind: "conv", filters: 8, kernel: 3, padding: "same" },
+    { kind: "max-pool", size: 2, stride: 1 },
+    { kind: "activation", activation: "relu" },
+    { kind: "max-pool", size: 2 },
+    { kind: "conv", filters: 8, kernel: 3, padding: "same", activation: "elu" },
+    { kind: "avg-pool", size: 2, stride: 2 },
+    { kind: "dropout", rate: 0 },
+    { kind: "flatten" },
+    { kind: "dense", units: 16, activation: "tanh" },
+    { kind: "dense", units: 10, activation: "softmax" },
+  ],
 };

@@ -158,7 +158,7 @@ export interface EvalSummary {
  * import { summarize } from "./eval.ts";
  * import { compare } from "../evaluate/compare.ts";
  * import { evaluate } from "../evaluate/runner.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const r = await evaluate([codedClassifier("a")], [codedDigits(20)], { progress: null });
  * const files = { results: "r.json", comparison: "c.json", predictions: "p.csv" };
  * console.log(summarize(r, compare(r), files).models[0].clean); // { coded: { accuracy: 1, … } }

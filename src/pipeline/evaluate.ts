@@ -39,7 +39,7 @@ export interface EvaluationWritten {
  * import { deepStrictEqual } from "node:assert";
  * import { evaluateToDirectory } from "./evaluate.ts";
  * import { readEvaluation } from "../evaluate/folder.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const out = await Deno.makeTempDir();
  * const { result } = await evaluateToDirectory([codedClassifier("a")], [codedDigits(20)],
  *   { out, progress: null });

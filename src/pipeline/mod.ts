@@ -7,7 +7,7 @@
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { evaluateToDirectory } from "./mod.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const { result } = await evaluateToDirectory([codedClassifier("a")], [codedDigits(10)],
  *   { out: await Deno.makeTempDir(), progress: null });
  * deepStrictEqual(result.testSets.map((t) => t.count), [10]);

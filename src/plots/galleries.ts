@@ -32,7 +32,7 @@ import { chart, type VegaLiteSpec } from "./spec.ts";
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { sampleGridCells } from "./galleries.ts";
- * import { codedDigits } from "../evaluate/testing.ts";
+ * import { codedDigits } from "../testing.ts";
  * const cells = sampleGridCells({ A: codedDigits(40) }, 2, 0);
  * deepStrictEqual(cells.slice(0, 2).map((c) => [c.row, c.column]), [["0", "A1"], ["0", "A2"]]);
  * ```
@@ -151,7 +151,7 @@ export function corruptionGridCells(examples: readonly CorruptionExample[]): Gri
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { classBalanceSpec } from "./galleries.ts";
- * import { codedDigits } from "../evaluate/testing.ts";
+ * import { codedDigits } from "../testing.ts";
  * const spec = classBalanceSpec({ coded: codedDigits(20) });
  * strictEqual((spec.data as { values: unknown[] }).values.length, 10);
  * ```

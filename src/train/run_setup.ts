@@ -140,7 +140,7 @@ export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
  * @example
  * ```ts
  * import { fingerprint } from "./run_setup.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * console.log(fingerprint({ train: barDigits(10, 1) }).length); // 64
  * ```
  */
