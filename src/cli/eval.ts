@@ -41,6 +41,7 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
   --model DIR[,DIR…]     training run folders (or folders holding a tfjs model.json)
   --dataset NAME[,…]     test parts of registered datasets (default mnist unless --path):
 ${datasetHelp("    ")}
+  --emnist-dir DIR       official EMNIST files, for --dataset emnist-digits
   --path FILE|DIR[,…]    labelled test sets in any format \`kit data\` reads (IDX, Kaggle CSV,
                          EMNIST zip, PNG folders); evaluated beside --dataset
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
@@ -77,6 +78,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     model: { type: "string" },
     dataset: { type: "string" },
     path: { type: "string" },
+    "emnist-dir": { type: "string" },
     suite: { type: "string" },
     limit: { type: "string" },
     out: { type: "string" },
@@ -101,6 +103,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const testSets = await loadEvaluationSets(
     list(values.dataset ?? (paths.length ? "" : "mnist")),
     paths,
+    { emnistDir: values["emnist-dir"] },
   );
 
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
