@@ -20,7 +20,7 @@ import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts
 import { loadRunClassifiers } from "../pipeline/runs.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 
 /**
@@ -74,21 +74,24 @@ function list(value: string | undefined): string[] {
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {
-  const { values } = parseFlags(flags, {
-    model: { type: "string" },
-    dataset: { type: "string" },
-    path: { type: "string" },
-    "emnist-dir": { type: "string" },
-    suite: { type: "string" },
-    limit: { type: "string" },
-    out: { type: "string" },
-    run: { type: "string" },
-    seed: { type: "string" },
-    batch: { type: "string" },
-    baseline: { type: "string" },
-    method: { type: "string" },
-    backend: { type: "string" },
-  });
+  const { values } = parseFlags(
+    flags,
+    stringFlags(
+      "model",
+      "dataset",
+      "path",
+      "emnist-dir",
+      "suite",
+      "limit",
+      "out",
+      "run",
+      "seed",
+      "batch",
+      "baseline",
+      "method",
+      "backend",
+    ),
+  );
   const modelDirs = list(values.model);
   if (modelDirs.length === 0) throw new UsageError("kit eval needs --model DIR[,DIR…]");
   const method = (values.method ?? "midp") as McNemarMethod;
