@@ -24,3 +24,5 @@ export * from "./heatmaps.ts";
 export * from "./reliability.ts";
 export * from "./comparison.ts";
 export * from "./overlap.ts";
+export * from "./galleries.ts";
+export * from "./live.ts";
