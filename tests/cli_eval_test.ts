@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { evaluateToDirectory } from "../src/cli/eval.ts";
+import { evaluateToDirectory } from "../src/pipeline/evaluate.ts";
 import { compare } from "../src/evaluate/compare.ts";
 import { resolveSuite } from "../src/evaluate/suites.ts";
-import { codedClassifier, codedDigits, shiftLabels } from "../src/evaluate/testing.ts";
+import { codedClassifier, codedDigits, shiftLabels } from "../src/testing.ts";
 import type { ComparisonResult, EvaluationResult } from "../src/evaluate/types.ts";
 import { loadMnist } from "../src/data/mnist.ts";
 import { runKit } from "./helpers/kit.ts";

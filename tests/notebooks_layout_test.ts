@@ -37,3 +37,15 @@ for (const path of notebooks) {
     }
   });
 }
+
+for (const path of notebooks) {
+  Deno.test(`${path}: one import, of the kit's entry point, and no plumbing`, async () => {
+    const nb = await readNotebook(path);
+    const code = nb.cells.filter((c) => c.cell_type === "code").map((c) => joinLines(c.source))
+      .join("\n");
+    const imports = [...code.matchAll(/^import\b[^;]*?from\s+"([^"]+)"/gms)].map((m) => m[1]);
+    assert.deepEqual(imports, ["../src/mod.ts"]);
+    assert.doesNotMatch(code, /\binterface\s+\w+/, "no re-declared interfaces");
+    assert.doesNotMatch(code, /display_id|run\.json"|rev-parse|JSON\.parse/, "no plumbing");
+  });
+}

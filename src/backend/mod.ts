@@ -28,6 +28,8 @@ import {
 } from "./tensorflow/mod.ts";
 
 export { type BackendChoice, type BackendName, parseBackendChoice } from "./select.ts";
+// The compiled-graph engine, as models and training reach it.
+export * from "./graph.ts";
 
 /** Options for {@link initBackend} and {@link describeBackends}. */
 export interface BackendOptions {

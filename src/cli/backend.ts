@@ -11,9 +11,8 @@
  * @module
  */
 import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
-import { describeBackends, parseBackendChoice } from "../backend/mod.ts";
-import { graphApiMissingReason } from "../backend/tensorflow/graph/capi.ts";
+import type { CommandResult } from "./command_types.ts";
+import { describeBackends, graphApiMissingReason, parseBackendChoice } from "../backend/mod.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task kit backend [--backend auto|tensorflow|wasm|cpu] [--threads N]

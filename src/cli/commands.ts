@@ -5,27 +5,9 @@
  * @module
  */
 
-/** What a command returns: a JSON result, an optional human summary, an exit code. */
-export interface CommandResult {
-  /** Printed as one JSON object on stdout under `--json`. */
-  json: unknown;
-  /** Printed on stdout without `--json`. */
-  text?: string;
-  /** Process exit code; 0 by default. */
-  exitCode?: number;
-}
+import type { Command } from "./command_types.ts";
 
-/** A command module: its `--help` text and its runner over the remaining flags. */
-export interface CommandModule {
-  help: string;
-  run(flags: string[]): Promise<CommandResult>;
-}
-
-/** One row of the command table. */
-export interface Command {
-  summary: string;
-  load(): Promise<CommandModule>;
-}
+export type { Command, CommandModule, CommandResult } from "./command_types.ts";
 
 /**
  * Every `kit` command.
@@ -55,6 +37,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   bench: {
     summary: "benchmarks against PyTorch on this machine",
-    load: () => import("./bench.ts"),
+    // The benchmarks are not part of the library: loaded from bench/ only for `kit bench`.
+    load: () => import("../../bench/command.ts"),
   },
 };

@@ -5,11 +5,11 @@
  * @module
  */
 import { quote, UsageError } from "../util/errors.ts";
-import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
+import type { CommandResult } from "./command_types.ts";
 import {
   applySplitPreset,
-  DATASET_NAMES,
+  datasetHelp,
   type DigitDataset,
   EMNIST_SPLITS,
   type EmnistSplit,
@@ -26,7 +26,9 @@ export const help = `usage: deno task kit data (--dataset NAME | --path FILE|DIR
 
 Loads a dataset and prints counts per split and per class, the sha256 checksum and load time.
 
-  --dataset NAME        ${DATASET_NAMES.join(" | ")} (the sample: ../shared/data/)
+  --dataset NAME        a dataset of the registry (src/data/named.ts):
+${datasetHelp("    ")}
+  --emnist-dir DIR      official EMNIST files, for --dataset emnist-digits
   --path FILE|DIR       any supported file or folder: IDX (raw or .gz, MNIST/EMNIST names),
                         EMNIST gzip.zip, Kaggle train.csv/test.csv, a PNG, a folder of PNGs
                         (one sub-folder per class); format detected from content and name
@@ -46,8 +48,8 @@ interface Loaded {
   labelSets: LabelSet[];
 }
 
-async function loadNamed(name: string): Promise<Loaded> {
-  const named = await loadNamedDataset(name);
+async function loadNamed(name: string, emnistDir: string | undefined): Promise<Loaded> {
+  const named = await loadNamedDataset(name, { emnistDir });
   const datasets = named.train ? [named.train, named.test] : [named.test];
   return { format: named.format, datasets, labelSets: named.labelSets };
 }
@@ -55,11 +57,7 @@ async function loadNamed(name: string): Promise<Loaded> {
 /** Runs `kit data`. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    dataset: { type: "string" },
-    path: { type: "string" },
-    "emnist-split": { type: "string" },
-    split: { type: "string" },
-    seed: { type: "string" },
+    ...stringFlags("dataset", "path", "emnist-split", "emnist-dir", "split", "seed"),
   });
   if ((values.dataset === undefined) === (values.path === undefined)) {
     throw new UsageError("kit data needs exactly one of --dataset NAME or --path FILE|DIR");
@@ -79,7 +77,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
 
   const start = performance.now();
   const loaded = values.dataset !== undefined
-    ? await loadNamed(values.dataset)
+    ? await loadNamed(values.dataset, values["emnist-dir"])
     : await loadPath(values.path!, emnistSplit);
   const loadSeconds = (performance.now() - start) / 1000;
   const splits = [...loaded.datasets, ...loaded.labelSets].map(summarizeDataset);

@@ -11,11 +11,22 @@
  * @module
  */
 import { join } from "node:path";
-import type { DigitDataset } from "../data/types.ts";
-import { loadEmnistDigitsSample, loadMnist, loadPath, repoRoot } from "../data/mod.ts";
-import { compare } from "../evaluate/compare.ts";
-import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
-import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
+import { datasetHelp } from "../data/named.ts";
+import { repoRoot } from "../data/paths.ts";
+import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
+import type { EvaluationFiles } from "../evaluate/folder.ts";
+import type {
+  ComparisonResult,
+  EvaluationResult,
+  McNemarMethod,
+  ModelInfo,
+} from "../evaluate/types.ts";
+import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts";
+import { loadRunClassifiers } from "../pipeline/runs.ts";
+import { UsageError } from "../util/errors.ts";
+import { percent, timestamp } from "../util/format.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
+import type { CommandResult } from "./command_types.ts";
 import {
   applyContaminationPolicy,
   contaminationLines,
@@ -24,21 +35,10 @@ import {
   scoredOverlap,
   seenItemsWithImages,
 } from "../evaluate/contamination.ts";
-import { readRunItems } from "../train/items_record.ts";
-import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
-import type {
-  ComparisonResult,
-  EvaluationResult,
-  McNemarMethod,
-  ModelInfo,
-} from "../evaluate/types.ts";
-import type { Classifier } from "../models/classifier.ts";
-import { UsageError } from "../util/errors.ts";
-import { refuseExisting, writeFolderAtomic } from "../util/atomic_folder.ts";
-import { claimOutput } from "../util/output_claim.ts";
 import { refuseNonFiniteOutputs } from "../evaluate/sanity.ts";
-import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import { readRunItems } from "../train/items_record.ts";
+import { refuseExisting } from "../util/atomic_folder.ts";
+import { claimOutput } from "../util/output_claim.ts";
 
 /**
  * `--help` text.
@@ -56,8 +56,9 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
 5 severities, CE/mCE; then compares every pair of models (McNemar, Holm, minimax, overlap).
 
   --model DIR[,DIR…]     training run folders (or folders holding a tfjs model.json)
-  --dataset NAME[,…]     mnist (the 10,000 test images) | emnist-digits-sample (600 real
-                         EMNIST test digits from ../shared); default mnist unless --path
+  --dataset NAME[,…]     test parts of registered datasets (default mnist unless --path):
+${datasetHelp("    ")}
+  --emnist-dir DIR       official EMNIST files, for --dataset emnist-digits
   --path FILE|DIR[,…]    labelled test sets in any format \`kit data\` reads (IDX, Kaggle CSV,
                          EMNIST zip, PNG folders); evaluated beside --dataset
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
@@ -81,132 +82,8 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
 Writes DIR/results.json (EvaluationResult), DIR/comparison.json (ComparisonResult) and
 DIR/predictions.csv (${"model,test_set,kind,factor,level,item_id,true_label,predicted_label,confidence"}).`;
 
-/** Where {@link evaluateToDirectory} wrote. */
-export interface EvalFiles {
-  results: string;
-  comparison: string;
-  predictions: string;
-}
-
-/** Options of {@link evaluateToDirectory}: the runner's plus the output folder. */
-export interface EvalToDirectoryOptions extends EvaluateOptions {
-  out: string;
-  /** Replace an existing non-empty `out` (refused otherwise). */
-  force?: boolean;
-  method?: McNemarMethod;
-}
-
-/**
- * Evaluates, compares and writes the three output files as the folder `options.out`; the
- * library path of `kit eval` once models and test sets are loaded. The files are written into
- * a temporary sibling folder renamed into place at the end, so they appear together or not at
- * all; an existing non-empty folder is refused unless `force` (then replaced).
- *
- * @example
- * ```ts ignore
- * import { evaluateToDirectory } from "./eval.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
- * const { files } = await evaluateToDirectory([codedClassifier("a")], [codedDigits(20)],
- *   { out: (await Deno.makeTempDir()) + "/eval", progress: null });
- * console.log(files.results);
- * ```
- */
-export async function evaluateToDirectory(
-  classifiers: readonly Classifier[],
-  testSets: readonly DigitDataset[],
-  options: EvalToDirectoryOptions,
-): Promise<{ result: EvaluationResult; comparison: ComparisonResult; files: EvalFiles }> {
-  const files: EvalFiles = {
-    results: join(options.out, "results.json"),
-    comparison: join(options.out, "comparison.json"),
-    predictions: join(options.out, "predictions.csv"),
-  };
-  const { result, comparison } = await writeFolderAtomic(options.out, async (temp) => {
-    using csv = await Deno.open(join(temp, "predictions.csv"), { write: true, createNew: true });
-    const encoder = new TextEncoder();
-    const write = async (text: string) => {
-      const bytes = encoder.encode(text);
-      for (let offset = 0; offset < bytes.length;) {
-        offset += await csv.write(bytes.subarray(offset));
-      }
-    };
-    await write(predictionsHeader());
-    const result = await evaluate(classifiers, testSets, {
-      ...options,
-      onPredictions: async (p) => {
-        await write(predictionsRows(p));
-        await options.onPredictions?.(p);
-      },
-    });
-    const comparison = compare(result, { method: options.method });
-    await Deno.writeTextFile(join(temp, "results.json"), JSON.stringify(result));
-    await Deno.writeTextFile(join(temp, "comparison.json"), JSON.stringify(comparison));
-    return { result, comparison };
-  }, { force: options.force });
-  return { result, comparison, files };
-}
-
-/** Loads the named test sets (`mnist`, `emnist-digits-sample`) and any labelled files. */
-async function loadTestSets(names: string[], paths: string[]): Promise<DigitDataset[]> {
-  const sets: DigitDataset[] = [];
-  for (const name of names) {
-    if (name === "mnist") sets.push(await loadMnist("test"));
-    else if (name === "emnist-digits-sample") sets.push((await loadEmnistDigitsSample()).sample);
-    else throw new UsageError(`unknown --dataset '${name}' (known: mnist, emnist-digits-sample)`);
-  }
-  for (const path of paths) {
-    const loaded = await loadPath(path);
-    if (loaded.datasets.length === 0) {
-      throw new UsageError(`--path ${path}: no images found (${loaded.format})`);
-    }
-    sets.push(...loaded.datasets);
-  }
-  return sets;
-}
-
-/** Facts about a trained model from its run folder's `run.json`, when there is one. */
-async function runFacts(dir: string): Promise<Partial<ModelInfo>> {
-  const facts: Partial<ModelInfo> = { source: dir };
-  let run: Record<string, unknown>;
-  try {
-    run = JSON.parse(await Deno.readTextFile(join(dir, "run.json")));
-  } catch {
-    return facts; // a bare model.json folder: nothing more is known
-  }
-  const data = run.data as { train?: { name?: unknown } } | undefined;
-  if (typeof run.model === "string") facts.architecture = run.model;
-  if (typeof run.seed === "number") facts.seed = run.seed;
-  if (typeof data?.train?.name === "string") facts.trainedOn = data.train.name;
-  if (typeof run.dataChecksum === "string") facts.dataChecksum = run.dataChecksum;
-  const test = run.test as { accuracy?: unknown; count?: unknown } | undefined;
-  if (typeof test?.accuracy === "number" && typeof test.count === "number") {
-    const split = typeof run.split === "string" ? run.split : "the recipe's split";
-    facts.protocol = {
-      testSet: `the test part of ${split}`,
-      accuracy: test.accuracy,
-      n: test.count,
-      note: "as `kit train` measured it",
-    };
-  }
-  return facts;
-}
-
-/** Renames duplicates (two runs of the same model) to name, name#2, … */
-function uniqueNames(classifiers: Classifier[]): Classifier[] {
-  const seen = new Map<string, number>();
-  return classifiers.map((c) => {
-    const n = (seen.get(c.name) ?? 0) + 1;
-    seen.set(c.name, n);
-    return n === 1 ? c : { ...c, name: `${c.name}#${n}`, predict: c.predict.bind(c) };
-  });
-}
-
 function list(value: string | undefined): string[] {
   return (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
 }
 
 /**
@@ -221,20 +98,23 @@ function timestamp(): string {
  */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    model: { type: "string" },
-    dataset: { type: "string" },
-    path: { type: "string" },
-    suite: { type: "string" },
-    limit: { type: "string" },
-    out: { type: "string" },
+    ...stringFlags(
+      "model",
+      "dataset",
+      "path",
+      "emnist-dir",
+      "suite",
+      "limit",
+      "out",
+      "run",
+      "seed",
+      "batch",
+      "baseline",
+      "method",
+      "backend",
+      "contamination",
+    ),
     force: { type: "boolean" },
-    run: { type: "string" },
-    seed: { type: "string" },
-    batch: { type: "string" },
-    baseline: { type: "string" },
-    method: { type: "string" },
-    backend: { type: "string" },
-    contamination: { type: "string" },
   });
   const policy = parseContaminationPolicy(values.contamination);
   const modelDirs = list(values.model);
@@ -254,11 +134,13 @@ export async function run(flags: string[]): Promise<CommandResult> {
   if (!force) await refuseExisting(out);
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backendChoice = parseBackendChoice(values.backend ?? "auto");
-  const testSets = await loadTestSets(list(values.dataset ?? (paths.length ? "" : "mnist")), paths);
+  const testSets = await loadEvaluationSets(
+    list(values.dataset ?? (paths.length ? "" : "mnist")),
+    paths,
+    { emnistDir: values["emnist-dir"] },
+  );
   const backend = await initBackend(backendChoice);
-  // TODO(train): loadClassifier lives in src/train/checkpoint.ts (training engineer).
-  const { loadClassifier } = await import("../train/checkpoint.ts");
-  const classifiers = uniqueNames(await Promise.all(modelDirs.map((d) => loadClassifier(d))));
+  const { classifiers, modelInfo } = await loadRunClassifiers(modelDirs);
   const names = classifiers.map((c) => c.name);
   const baseline = values.baseline ?? (names.length > 1 ? names[0] : null);
   if (baseline !== null && !names.includes(baseline)) {
@@ -278,19 +160,14 @@ export async function run(flags: string[]): Promise<CommandResult> {
     force,
     contamination: checked.summary,
     method,
-    conditions: suite.conditions,
-    units: suite.units,
-    suite: suite.name,
-    render: augmentRenderer(),
+    ...suiteOptions(suite),
     seed,
     limit,
     batchSize,
     baseline,
     backend: backend.name,
     versions: { ...backend.versions } as Record<string, string>,
-    modelInfo: Object.fromEntries(
-      await Promise.all(names.map(async (name, i) => [name, await runFacts(modelDirs[i])])),
-    ),
+    modelInfo,
   });
   const summary = summarize(result, comparison, files);
   return { json: summary, text: formatSummary(summary) };
@@ -298,7 +175,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
 
 /** The stdout summary of `kit eval`. */
 export interface EvalSummary {
-  out: EvalFiles;
+  out: EvaluationFiles;
   suite: string;
   backend: string | null;
   conditions: number;
@@ -330,7 +207,7 @@ export interface EvalSummary {
  * import { summarize } from "./eval.ts";
  * import { compare } from "../evaluate/compare.ts";
  * import { evaluate } from "../evaluate/runner.ts";
- * import { codedClassifier, codedDigits } from "../evaluate/testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const r = await evaluate([codedClassifier("a")], [codedDigits(20)], { progress: null });
  * const files = { results: "r.json", comparison: "c.json", predictions: "p.csv" };
  * console.log(summarize(r, compare(r), files).models[0].clean); // { coded: { accuracy: 1, … } }
@@ -339,7 +216,7 @@ export interface EvalSummary {
 export function summarize(
   result: EvaluationResult,
   comparison: ComparisonResult,
-  files: EvalFiles,
+  files: EvaluationFiles,
 ): EvalSummary {
   return {
     out: files,
@@ -377,7 +254,6 @@ export function summarize(
 }
 
 function formatSummary(s: EvalSummary): string {
-  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const lines = [
     `suite ${s.suite}: ${s.conditions} conditions on ${
       Object.entries(s.items).map(([k, v]) => `${k} (${v})`).join(", ")
@@ -386,10 +262,12 @@ function formatSummary(s: EvalSummary): string {
   for (const m of s.models) {
     const mark = (set: string) => scoredOverlap(s.contamination, m.name, set) > 0 ? "*" : "";
     const clean = Object.entries(m.clean).map(([set, c]) =>
-      `${set} ${pct(c.misclassification)}${mark(set)} [${pct(c.lower)}, ${pct(c.upper)}]`
+      `${set} ${percent(c.misclassification)}${mark(set)} [${percent(c.lower)}, ${
+        percent(c.upper)
+      }]`
     );
     const corrupted = Object.entries(m.meanCorruptionError).map(([set, e]) =>
-      `${set} corrupted ${pct(e)}${mark(set)}${
+      `${set} corrupted ${percent(e)}${mark(set)}${
         m.mCE[set] === null ? "" : ` mCE ${m.mCE[set]!.toFixed(3)}`
       }`
     );
@@ -401,7 +279,7 @@ function formatSummary(s: EvalSummary): string {
     if (m.protocol) {
       lines.push(
         `    protocol result (${m.protocol.testSet}; not comparable): accuracy ` +
-          `${pct(m.protocol.accuracy)} on ${m.protocol.n} items`,
+          `${percent(m.protocol.accuracy)} on ${m.protocol.n} items`,
       );
     }
   }

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { formatLayerTable, summarizeModel } from "../models/summary.ts";
 import { getModelSpec, MODEL_ZOO } from "../models/zoo.ts";
 import { parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task kit models [--model NAME] [--json]

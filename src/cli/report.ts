@@ -12,10 +12,11 @@
  * @module
  */
 import { parseEngineChoice } from "../train/engines.ts";
-import { runReportJob, SEED_ARCHITECTURES } from "../report/job.ts";
+import { runReportJob, SEED_ARCHITECTURES } from "../pipeline/report_job.ts";
 import { UsageError } from "../util/errors.ts";
-import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import { percent, timestamp } from "../util/format.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
+import type { CommandResult } from "./command_types.ts";
 import { parseContaminationPolicy } from "../evaluate/contamination.ts";
 
 /** `--help` text. */
@@ -54,30 +55,28 @@ predictions.csv, models/<model>/ (the trained models), REPRODUCE.md, card-metada
                          train alone here, so nothing needs excluding
   --json                 print the summary as one JSON object`;
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
-}
-
 /** Runs `kit report`. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    profile: { type: "string" },
-    out: { type: "string" },
-    root: { type: "string" },
+    ...stringFlags(
+      "profile",
+      "out",
+      "root",
+      "models",
+      "epochs",
+      "train-limit",
+      "eval-limit",
+      "suite",
+      "seed",
+      "eval-seed",
+      "backend",
+      "engine",
+      "metadata",
+      "emnist-dir",
+      "grid-intensity",
+      "contamination",
+    ),
     force: { type: "boolean" },
-    models: { type: "string" },
-    epochs: { type: "string" },
-    "train-limit": { type: "string" },
-    "eval-limit": { type: "string" },
-    suite: { type: "string" },
-    seed: { type: "string" },
-    "eval-seed": { type: "string" },
-    backend: { type: "string" },
-    engine: { type: "string" },
-    metadata: { type: "string" },
-    "emnist-dir": { type: "string" },
-    "grid-intensity": { type: "string" },
-    contamination: { type: "string" },
   });
   const runName = values.out ?? `report-${timestamp()}`;
   if (!/^[\w.-]+$/.test(runName) || runName.startsWith(".")) {
@@ -111,9 +110,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     `  report.md, report.html, ${result.models.length} model cards, figures/, specs/, ` +
     "results.json, metrics.csv, predictions.csv, models/, REPRODUCE.md",
     ...result.models.map((m) =>
-      `  ${m.name.padEnd(26)} clean error ${
-        m.cleanError === null ? "—" : `${(100 * m.cleanError).toFixed(2)}%`
-      }` +
+      `  ${m.name.padEnd(26)} clean error ${m.cleanError === null ? "—" : percent(m.cleanError)}` +
       `  trained in ${m.trainingSeconds.toFixed(0)} s`
     ),
     `  backend ${result.backend}, total ${result.wallSeconds.total.toFixed(0)} s`,

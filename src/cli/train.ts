@@ -15,21 +15,17 @@
  */
 import { initBackend, parseBackendChoice } from "../backend/mod.ts";
 import { getModelSpec } from "../models/zoo.ts";
-import { toTrainingArrays } from "../train/batches.ts";
+import { trainRun } from "../pipeline/train_run.ts";
 import { formatHistory } from "../train/history.ts";
 import { terminalProgress } from "../train/progress.ts";
-import { loadTrainingData } from "../train/recipe_data.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { evaluateArrays } from "../train/step.ts";
-import { readJson, writeJsonAtomic } from "../train/file_io.ts";
-import { RUN_JSON } from "../train/checkpoint.ts";
 import { UsageError } from "../util/errors.ts";
-import { train, TrainingInterrupted } from "../train/train.ts";
+import { TrainingInterrupted } from "../train/train.ts";
 import { claimOutput } from "../util/output_claim.ts";
 import { listenForInterrupts, SIGNAL_EXIT_CODES } from "../util/interrupt.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
-import { intFlag, parseFlags } from "./args.ts";
-import type { CommandResult } from "./commands.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
+import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
 export const help =
@@ -84,18 +80,20 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
  */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    model: { type: "string" },
-    recipe: { type: "string" },
-    epochs: { type: "string" },
-    limit: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
+    ...stringFlags(
+      "model",
+      "recipe",
+      "epochs",
+      "limit",
+      "seed",
+      "out",
+      "emnist-dir",
+      "backend",
+      "threads",
+      "engine",
+      "precision",
+    ),
     resume: { type: "boolean" },
-    "emnist-dir": { type: "string" },
-    backend: { type: "string" },
-    threads: { type: "string" },
-    engine: { type: "string" },
-    precision: { type: "string" },
     path: { type: "string" },
     split: { type: "string" },
   });
@@ -118,17 +116,16 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
   const backend = await initBackend(backendChoice, { threads });
-  const sets = await loadTrainingData(recipe, {
-    path: values.path,
-    split: values.split,
-    limit,
-    emnistDir: values["emnist-dir"],
-    classCount: spec.classCount ?? 10,
-  });
   // Ctrl-C stops training cleanly; before and after it, the default (exit at once) applies.
   const interrupts = listenForInterrupts();
-  const result = await train(spec, sets, recipe, {
+  const trained = await trainRun({
     signal: interrupts.signal,
+    model: spec.name,
+    recipe: recipe.name,
+    limit,
+    emnistDir: values["emnist-dir"],
+    path: values.path,
+    split: values.split,
     seed,
     epochs,
     runDir,
@@ -137,7 +134,6 @@ export async function run(flags: string[]): Promise<CommandResult> {
     precision,
     callbacks: [terminalProgress()],
     runInfo: {
-      split: sets.split,
       ...(values.path === undefined ? {} : { path: values.path }),
       limit: limit ?? null,
       backendInfo: backend,
@@ -147,16 +143,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
     if (error instanceof TrainingInterrupted) return interrupted(error, flags, runDir);
     throw error;
   }).finally(() => interrupts[Symbol.dispose]());
-  if ("interrupted" in result) return result.interrupted;
-  const test = await evaluateArrays(
-    result.model,
-    toTrainingArrays(sets.test),
-    spec.classCount ?? 10,
-  );
+  if ("interrupted" in trained) return trained.interrupted;
+  const { result, counts, test, split } = trained;
   result.model.dispose();
-  const runJson = `${runDir}/${RUN_JSON}`;
-  const runRecord = await readJson<Record<string, unknown>>(runJson);
-  await writeJsonAtomic(runJson, { ...runRecord, test: { ...test, count: sets.test.count } });
   const json = {
     runDir,
     model: spec.name,
@@ -168,23 +157,15 @@ export async function run(flags: string[]): Promise<CommandResult> {
     epochs: result.history.length,
     keptEpoch: result.keptEpoch,
     final: result.final,
-    test: { ...test, count: sets.test.count },
-    data: {
-      train: sets.train.count,
-      validation: sets.validation.count,
-      test: sets.test.count,
-      split: sets.split,
-      ...(values.path === undefined ? {} : { path: values.path }),
-    },
+    test,
+    data: { ...counts, split, ...(values.path === undefined ? {} : { path: values.path }) },
     wallSeconds: result.wallSeconds,
     history: result.history,
   };
   const text = `${formatHistory(result.history)}\n` +
-    `kept epoch ${result.keptEpoch}; test accuracy ${test.accuracy.toFixed(4)}, loss ` +
-    `${
-      test.loss.toFixed(4)
-    } on ${sets.test.count} images (${backend.name}, ${result.engine} engine, ${result.precision}, ` +
-    `${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
+    `kept epoch ${result.keptEpoch}; test accuracy ${test!.accuracy.toFixed(4)}, loss ` +
+    `${test!.loss.toFixed(4)} on ${test!.count} images (${backend.name}, ${result.engine} ` +
+    `engine, ${result.precision}, ${result.wallSeconds.toFixed(1)} s)\nrun folder: ${runDir}`;
   return { json, text };
 }
 

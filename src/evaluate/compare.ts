@@ -132,7 +132,7 @@ const conditionKey = (testSet: string, c: Condition) =>
  * ```ts
  * import { compare } from "./compare.ts";
  * import { evaluate } from "./runner.ts";
- * import { codedClassifier, codedDigits } from "./testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const result = await evaluate([codedClassifier("a"), codedClassifier("b", { 3: 5 })],
  *   [codedDigits(40)], { progress: null });
  * const comparison = compare(result, { method: "midp", alpha: 0.05 });

@@ -5,7 +5,7 @@ import { compactLetters } from "./letters.ts";
 import { evaluate } from "./runner.ts";
 import { errorOverlap, minimax } from "./selection.ts";
 import { mcnemar } from "./stats.ts";
-import { codedClassifier, codedDigits, shiftLabels } from "./testing.ts";
+import { codedClassifier, codedDigits, shiftLabels } from "../testing.ts";
 
 Deno.test("compactLetters follows the insert-absorb rule", () => {
   assert.deepEqual(compactLetters(3, () => false), ["a", "a", "a"]);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Condition, Interval } from "./types.ts";
+import type { Condition, Interval } from "./condition_types.ts";
 
 /** Which McNemar p-value ranks and letters models. */
 export type McNemarMethod = "exact" | "midp";

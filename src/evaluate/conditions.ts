@@ -8,6 +8,7 @@ import { applySweep, SWEEPS } from "../augment/sweeps.ts";
 import { corrupt, CORRUPTION_NAMES } from "../augment/corruptions.ts";
 import type { RenderCondition } from "./runner.ts";
 import { type ConditionCatalog, resolveSuite, type Suite } from "./suites.ts";
+import type { Condition } from "./types.ts";
 
 /**
  * Every sweep (default grids) and corruption (severities 1…5) that `src/augment` provides.
@@ -61,4 +62,30 @@ export function augmentRenderer(): RenderCondition {
       ? corrupt(images, count, condition.factor, condition.level, seed, options)
       : applySweep(images, count, condition.factor, condition.level, seed, options);
   };
+}
+
+/** The suite part of `evaluate`'s options: what to evaluate and how to render it. */
+export interface SuiteOptions {
+  suite: string;
+  conditions: Condition[];
+  units: Record<string, string>;
+  render: RenderCondition;
+}
+
+/**
+ * `evaluate` options for a suite (a name, or a resolved {@link Suite}) over the augment catalog,
+ * rendered by {@link augmentRenderer}: spread them into `evaluate`/`evaluateToDirectory` options.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { suiteOptions } from "./conditions.ts";
+ * const options = suiteOptions("quick");
+ * strictEqual(options.suite, "quick");
+ * strictEqual(typeof options.render, "function");
+ * ```
+ */
+export function suiteOptions(suite: string | Suite): SuiteOptions {
+  const { name, conditions, units } = typeof suite === "string" ? augmentSuite(suite) : suite;
+  return { suite: name, conditions, units, render: augmentRenderer() };
 }

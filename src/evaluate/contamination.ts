@@ -84,7 +84,7 @@ function seenPart(part: PartItems, images?: DigitDataset): SeenPart {
  * import { strictEqual } from "node:assert";
  * import { seenItemsOfRecord } from "./contamination.ts";
  * import { itemsRecord } from "../train/items_record.ts";
- * import { barDigits } from "../train/testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * const seen = seenItemsOfRecord(itemsRecord({ train: barDigits(4, 1) }));
  * strictEqual(seen.train.fingerprints.size > 0, true);
  * ```
@@ -127,7 +127,7 @@ export async function seenItemsWithImages(record: ItemsRecord): Promise<SeenItem
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { seenItemsOfData } from "./contamination.ts";
- * import { barDigits } from "../train/testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * strictEqual(seenItemsOfData({ train: barDigits(4, 1) }).validation, null);
  * ```
  */
@@ -190,7 +190,7 @@ export interface ContaminationSummary {
  * import { deepStrictEqual } from "node:assert";
  * import { seenItemsOfData, testOverlap } from "./contamination.ts";
  * import { subset } from "../data/ops.ts";
- * import { barDigits } from "../train/testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * const all = barDigits(10, 3);
  * const seen = seenItemsOfData({ train: subset(all, [1, 2]), validation: subset(all, [5]) });
  * const { marks, overlap } = testOverlap(all, seen);
@@ -273,7 +273,7 @@ export interface ContaminationOptions {
  * import { deepStrictEqual } from "node:assert";
  * import { applyContaminationPolicy, seenItemsOfData } from "./contamination.ts";
  * import { subset } from "../data/ops.ts";
- * import { barDigits } from "../train/testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * const test = barDigits(10, 3);
  * const models = [{ name: "a", seen: seenItemsOfData({ train: subset(test, [0, 4]) }) }];
  * const { testSets, summary } = applyContaminationPolicy(models, [test], "exclude");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { subset } from "../data/ops.ts";
-import { barDigits } from "../train/testing_data.ts";
+import { barDigits } from "../testing.ts";
 import { applyContaminationPolicy, seenItemsOfData } from "./contamination.ts";
 
 const test = barDigits(30, 9, "bars-test");

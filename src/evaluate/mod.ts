@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { compare, evaluate } from "./mod.ts";
- * import { codedClassifier, codedDigits } from "./testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const result = await evaluate([codedClassifier("a"), codedClassifier("b", { 3: 5 })],
  *   [codedDigits(40)], { progress: null });
  * console.log(compare(result).rankings[0].rows.map((r) => `${r.model} ${r.letters}`));
@@ -26,3 +26,5 @@ export * from "./runner.ts";
 export * from "./compare.ts";
 export * from "./seed_stats.ts";
 export * from "./study_stats.ts";
+export * from "./conditions.ts";
+export * from "./folder.ts";

@@ -3,7 +3,7 @@ import { UsageError } from "../util/errors.ts";
 import { classificationReport, confusionCounts } from "./metrics.ts";
 import { evaluate, type ItemPredictions } from "./runner.ts";
 import { resolveSuite } from "./suites.ts";
-import { codedClassifier, codedDigits, shiftLabels } from "./testing.ts";
+import { codedClassifier, codedDigits, shiftLabels } from "../testing.ts";
 import type { Condition, EvaluationResult } from "./types.ts";
 
 const catalog = {

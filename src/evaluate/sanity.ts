@@ -20,7 +20,7 @@ const PROBE_COUNT = 64;
  * ```ts
  * import { rejects } from "node:assert";
  * import { refuseNonFiniteOutputs } from "./sanity.ts";
- * import { codedClassifier, codedDigits } from "./testing.ts";
+ * import { codedClassifier, codedDigits } from "../testing.ts";
  * const digits = codedDigits(10);
  * await refuseNonFiniteOutputs([codedClassifier("a")], [digits], ["runs/a"]);
  * const broken = { name: "b", classCount: 10, predict: (_: Float32Array, n: number) =>

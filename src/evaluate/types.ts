@@ -12,32 +12,9 @@
  */
 import type { ContaminationSummary } from "./contamination.ts";
 
-/** A two-sided confidence interval (95% unless stated). */
-export interface Interval {
-  lower: number;
-  upper: number;
-}
+import type { Condition, Interval } from "./condition_types.ts";
 
-/** What a condition is: the untouched images, one level of a sweep, or a corruption severity. */
-export type ConditionKind = "clean" | "sweep" | "corruption";
-
-/**
- * One evaluation condition. `factor` is `"clean"` for the untouched images, else the sweep or
- * corruption name; `level` is the sweep value (σ in pixels, degrees, resolution…) or the
- * corruption severity 1…5. `clean` has level 0.
- *
- * @example
- * ```ts
- * import type { Condition } from "./types.ts";
- * const blur: Condition = { kind: "sweep", factor: "gaussian_blur", level: 1.5 };
- * console.log(blur.factor);
- * ```
- */
-export interface Condition {
-  kind: ConditionKind;
-  factor: string;
-  level: number;
-}
+export type * from "./condition_types.ts";
 
 /** Accuracy, misclassification and loss over all items of one condition. */
 export interface OverallMetrics {

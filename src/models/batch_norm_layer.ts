@@ -10,7 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNormTraining } from "../backend/tensorflow/batch_norm.ts";
+import { batchNormTraining } from "../backend/mod.ts";
 
 /** The members of tfjs-layers' BatchNormalization a training call reads and updates. */
 interface StockBatchNormalization extends tf.layers.Layer {

@@ -8,9 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Classifier } from "./classifier.ts";
-import { loadedTensorflowBackend } from "../backend/tensorflow/mod.ts";
-import { InferenceGraph } from "../backend/tensorflow/graph/inference_graph.ts";
-import { graphLayers, modelGraphMissing } from "../backend/tensorflow/graph/model_layers.ts";
+import { graphLayers, graphThreads, InferenceGraph, modelGraphMissing } from "../backend/mod.ts";
 
 /**
  * Images per forward pass: big enough to amortise dispatch (1000 ran ~10% faster than 500 on
@@ -60,7 +58,7 @@ export function modelClassifier(
     if (chosen === "eager") return (images, count) => eagerForward(model, images, count);
     if (!graph) {
       graph = new InferenceGraph(graphLayers(model), {
-        intraOp: loadedTensorflowBackend()!.threads.intraOp,
+        intraOp: graphThreads()!.intraOp,
         interOp: 1,
       });
       graphs.register(classifier, graph);

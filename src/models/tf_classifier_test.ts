@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadTensorflowBackend } from "../backend/tensorflow/mod.ts";
 import { Random } from "../util/random.ts";
 import { buildModel } from "./build.ts";
-import { EVERY_GRAPH_LAYER } from "./testing.ts";
+import { EVERY_GRAPH_LAYER } from "../testing.ts";
 import { modelClassifier } from "./tf_classifier.ts";
 import { getModelSpec } from "./zoo.ts";
 

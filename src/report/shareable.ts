@@ -13,7 +13,7 @@ import type { ItemPredictions } from "../evaluate/runner.ts";
 import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
 import type { EvaluationResult } from "../evaluate/types.ts";
 import { fileHandler, MODEL_JSON, WEIGHTS_BIN } from "../train/file_io.ts";
-import { RUN_JSON } from "../train/checkpoint.ts";
+import { RUN_JSON } from "../train/run_record.ts";
 import { slug } from "./input.ts";
 import type { Reproducibility } from "./input.ts";
 import type { ReportFiles } from "./write.ts";

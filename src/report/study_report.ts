@@ -76,6 +76,8 @@ export function studyFigures(stats: StudyStatistics): ReportFigure[] {
     const figures: ReportFigure[] = [
       {
         name: `seeds-${s}`,
+        role: "seed-strip",
+        testSet: set.name,
         caption: `Clean misclassification of every seed on ${set.name}, with the mean over ` +
           `seeds and its 95% t-interval.`,
         spec: seedStripSpec(stats, set.name),
@@ -84,6 +86,8 @@ export function studyFigures(stats: StudyStatistics): ReportFigure[] {
     if (stats.arms.length > 1) {
       figures.push({
         name: `p-better-${s}`,
+        role: "p-better",
+        testSet: set.name,
         caption: `P(row model has lower clean error than column model) on ${set.name}, from ` +
           `the two-level paired bootstrap (seeds, then test items).`,
         spec: pBetterMatrixSpec(stats, set.name),
@@ -92,12 +96,16 @@ export function studyFigures(stats: StudyStatistics): ReportFigure[] {
     figures.push(
       {
         name: `per-class-${s}`,
+        role: "seed-per-class",
+        testSet: set.name,
         caption: `Per-class misclassification on ${set.name}: mean over seeds, band from the ` +
           `best to the worst seed.`,
         spec: perClassSeedSpec(stats, set.name),
       },
       {
         name: `variance-${s}`,
+        role: "variance",
+        testSet: set.name,
         caption: `Variance of one run's error on ${set.name}: between training seeds vs the ` +
           `binomial variance of sampling the test items.`,
         spec: varianceDecompositionSpec(stats, set.name),
@@ -106,6 +114,8 @@ export function studyFigures(stats: StudyStatistics): ReportFigure[] {
     if (stats.conditions.some((c) => c.kind !== "clean")) {
       figures.push({
         name: `degradation-${s}`,
+        role: "seed-degradation",
+        testSet: set.name,
         caption: `Misclassification vs sweep level / corruption severity on ${set.name}: mean ` +
           `over seeds with its 95% t-interval.`,
         spec: seedDegradationSpec(stats, set.name),

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/mod.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { getRecipe } from "./recipes.ts";
-import { barDigits } from "./testing_data.ts";
+import { barDigits } from "../testing.ts";
 import { train } from "./train.ts";
 
 const skipTensorflow = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";

@@ -4,7 +4,7 @@ import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { Random } from "../util/random.ts";
 import { toTrainingArrays } from "./batches.ts";
 import { getRecipe } from "./recipes.ts";
-import { barDigits } from "./testing_data.ts";
+import { barDigits } from "../testing.ts";
 import { train } from "./train.ts";
 
 await tf.setBackend("cpu");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Random } from "../util/random.ts";
 import { EpochBatches, toTrainingArrays } from "./batches.ts";
-import { barDigits } from "./testing_data.ts";
+import { barDigits } from "../testing.ts";
 
 Deno.test("epoch batches cover every item once, in a seeded order, as views", () => {
   const data = toTrainingArrays(barDigits(25, 1));

@@ -29,15 +29,15 @@ import { InputError, isUserError } from "../util/errors.ts";
 import { temporaryName } from "../util/atomic_folder.ts";
 import { describeOutputError } from "../util/output_errors.ts";
 import type { RandomState } from "../util/random.ts";
-import { fileHandler, MODEL_JSON, readJson, writeFileAtomic, writeJsonAtomic } from "./file_io.ts";
+import { exists, readJson, writeJsonAtomic } from "../util/fs.ts";
+import { fileHandler, MODEL_JSON } from "./file_io.ts";
 import { integrityOf, type IntegrityTable, verifyTensorFile } from "./integrity.ts";
+import { readRun, RUN_JSON, type RunRecord, writeRun } from "./run_record.ts";
 import type { Recipe } from "./recipes.ts";
 import type { EpochRecord } from "./history.ts";
 
 /** Pointer file naming the newest complete epoch checkpoint. */
 export const LATEST_JSON = "latest.json";
-/** Summary of a finished run. */
-export const RUN_JSON = "run.json";
 /** Per-epoch training state. */
 export const STATE_JSON = "state.json";
 /** Optimizer tensor list (and the integrity of `optimizer.bin`). */
@@ -157,11 +157,7 @@ export async function saveEpochCheckpoint(
  * ```
  */
 export async function readLatest(runDir: string): Promise<LatestPointer | null> {
-  try {
-    await Deno.stat(join(runDir, LATEST_JSON));
-  } catch {
-    return null;
-  }
+  if (!(await exists(join(runDir, LATEST_JSON)))) return null;
   return await readJson<LatestPointer>(join(runDir, LATEST_JSON));
 }
 
@@ -264,19 +260,16 @@ export async function loadWeightsInto(model: tf.LayersModel, folder: string): Pr
  *
  * @example
  * ```ts ignore
- * await saveFinishedRun("runs/x", model, { recipe: "keras-convnet" });
+ * await saveFinishedRun("runs/x", model, record);
  * ```
  */
 export async function saveFinishedRun(
   runDir: string,
   model: tf.LayersModel,
-  info: Record<string, unknown>,
+  record: RunRecord,
 ): Promise<void> {
   await model.save(fileHandler(runDir));
-  await writeFileAtomic(
-    join(runDir, RUN_JSON),
-    new TextEncoder().encode(JSON.stringify(info, null, 2) + "\n"),
-  );
+  await writeRun(runDir, record);
 }
 
 /**
@@ -321,10 +314,7 @@ export async function loadClassifier(dir: string): Promise<Classifier> {
     );
   }
   let name = dir.replace(/\/+$/, "").split("/").at(-1) ?? dir;
-  if (await exists(join(dir, RUN_JSON))) {
-    const run = await readJson<{ name?: string }>(join(dir, RUN_JSON));
-    if (typeof run.name === "string") name = run.name;
-  }
+  if (await exists(join(dir, RUN_JSON))) name = (await readRun(dir)).name;
   return modelClassifier(model, name);
 }
 
@@ -350,13 +340,4 @@ export function firstNonFiniteWeight(model: tf.LayersModel): string | null {
     if (!values.every(Number.isFinite)) return weight.originalName ?? weight.name;
   }
   return null;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -14,16 +14,17 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
+  bfloat16MissingReason,
+  graphLayers,
   type GraphOptimizer,
+  graphThreads,
+  modelGraphMissing,
   type OpTiming,
   type Precision,
+  slotNames,
   type StepInputs,
   TrainingGraph,
-} from "../backend/tensorflow/graph/training_graph.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
-import { slotNames } from "../backend/tensorflow/graph/updates.ts";
-import { graphLayers, modelGraphMissing } from "../backend/tensorflow/graph/model_layers.ts";
-import { loadedTensorflowBackend } from "../backend/tensorflow/mod.ts";
+} from "../backend/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Batch } from "./batches.ts";
 import { FlatAdam, float32Power } from "./flat_adam.ts";
@@ -33,7 +34,7 @@ import { PROB_EPSILON, type StepOptions, type StepResult, trainStep } from "./st
 /** Which engine runs the training steps; `auto` picks `graph` wherever it applies. */
 export type EngineChoice = "auto" | "graph" | "eager";
 
-export type { Precision } from "../backend/tensorflow/graph/training_graph.ts";
+export type { Precision } from "../backend/mod.ts";
 
 /**
  * Reads an `--engine` flag value (`auto` when absent).
@@ -216,7 +217,7 @@ class GraphEngine implements StepEngine {
     stepOptions: StepOptions,
     readonly precision: Precision,
   ) {
-    const threads = loadedTensorflowBackend()!.threads;
+    const threads = graphThreads()!;
     this.#optimizer = graphOptimizer(optimizer)!;
     this.#graph = new TrainingGraph(graphLayers(model), {
       classCount: stepOptions.classCount,

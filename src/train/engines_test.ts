@@ -9,13 +9,12 @@ import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
 import { buildModel } from "../models/build.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import type { ModelSpec } from "../models/spec.ts";
-import { EVERY_GRAPH_LAYER } from "../models/testing.ts";
+import { barDigits, EVERY_GRAPH_LAYER } from "../testing.ts";
 import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { makeStepEngine, type StepEngine } from "./engines.ts";
 import { makeOptimizer } from "./optimizers.ts";
 import { getRecipe, type OptimizerSpec, type Recipe } from "./recipes.ts";
-import { barDigits } from "./testing_data.ts";
 import { train } from "./train.ts";
 
 const skip = Deno.env.get("DIGITKIT_SKIP_TENSORFLOW") === "1";

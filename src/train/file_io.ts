@@ -9,62 +9,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { InputError } from "../util/errors.ts";
-import { writeFileAtomic } from "../util/atomic_folder.ts";
+import { readJson, writeFileAtomic, writeJsonAtomic } from "../util/fs.ts";
 import { integrityOf, type IntegrityTable, verifyTensorFile } from "./integrity.ts";
-
-export { writeFileAtomic };
 
 /** File name of the model topology + weights manifest. */
 export const MODEL_JSON = "model.json";
 /** File name of the concatenated weights. */
 export const WEIGHTS_BIN = "weights.bin";
-
-/**
- * Writes `value` as pretty JSON to `path` atomically.
- *
- * @example
- * ```ts
- * import { writeJsonAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeJsonAtomic(`${dir}/run.json`, { ok: true });
- * ```
- */
-export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n"));
-}
-
-/**
- * Reads and parses a JSON file, with an {@link InputError} naming the file when it is missing or
- * not JSON.
- *
- * @example
- * ```ts
- * import { readJson, writeJsonAtomic } from "./file_io.ts";
- * const dir = await Deno.makeTempDir();
- * await writeJsonAtomic(`${dir}/x.json`, [1]);
- * console.log(await readJson(`${dir}/x.json`)); // [ 1 ]
- * ```
- */
-export async function readJson<T = unknown>(path: string): Promise<T> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new InputError(path, "", "an existing file");
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new InputError(path, "", "a file you can read", "permission denied");
-    }
-    if (error instanceof Deno.errors.IsADirectory) {
-      throw new InputError(path, "", "a file", "a folder");
-    }
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new InputError(path, "", "valid JSON", (error as Error).message);
-  }
-}
 
 /**
  * A `tf.io.IOHandler` over folder `dir`: `model.save(fileHandler(dir))` writes `model.json` and

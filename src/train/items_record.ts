@@ -13,7 +13,7 @@ import { encodeFingerprints, imageFingerprints } from "../data/fingerprint.ts";
 import { type SourceItems, sourceItems } from "../data/provenance.ts";
 import type { DigitDataset } from "../data/types.ts";
 import { InputError } from "../util/errors.ts";
-import { writeFileAtomic } from "./file_io.ts";
+import { writeFileAtomic } from "../util/fs.ts";
 
 /** File name of the record in a run folder. */
 export const ITEMS_JSON = "items.json";
@@ -56,7 +56,7 @@ function partItems(ds: DigitDataset): PartItems {
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { itemsRecord } from "./items_record.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * const record = itemsRecord({ train: barDigits(10, 1) });
  * deepStrictEqual(record.train.sources[0].ids, { ranges: [[0, 10]] });
  * deepStrictEqual(record.validation, null);
@@ -78,7 +78,7 @@ export function itemsRecord(data: { train: DigitDataset; validation?: DigitDatas
  * ```ts
  * import { strictEqual } from "node:assert";
  * import { itemsRecord, readItemsRecord, writeItemsRecord } from "./items_record.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * const dir = await Deno.makeTempDir();
  * const ref = await writeItemsRecord(dir, itemsRecord({ train: barDigits(5, 1) }));
  * strictEqual((await readItemsRecord(dir, ref)).train.count, 5);

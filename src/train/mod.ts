@@ -7,7 +7,7 @@
  * import * as tf from "@tensorflow/tfjs";
  * import { getRecipe, train } from "./mod.ts";
  * import { getModelSpec } from "../models/mod.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * await tf.setBackend("cpu");
  * const result = await train(getModelSpec("logistic-regression"), { train: barDigits(20, 1) },
  *   getRecipe("baseline-adam"), { epochs: 1 });
@@ -36,3 +36,4 @@ export {
 } from "./engines.ts";
 export { EpochBatches, toTrainingArrays } from "./batches.ts";
 export { fileHandler } from "./file_io.ts";
+export * from "./run_record.ts";

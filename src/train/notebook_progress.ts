@@ -5,15 +5,13 @@
  *
  * @module
  */
+import { type DisplayFn as NotebookDisplayFn, displaySlot } from "../util/notebook.ts";
 import { formatDuration } from "../util/progress.ts";
 import { type EpochRecord, formatHistory } from "./history.ts";
-import type { BatchProgress, TrainCallbacks } from "./train.ts";
+import type { BatchProgress, TrainCallbacks } from "./train_types.ts";
 
 /** The display function of the Deno kernel (injectable for tests). */
-export type DisplayFn = (
-  bundle: Record<string, string>,
-  options: { raw: boolean; display_id: string; update: boolean },
-) => Promise<void> | void;
+export type DisplayFn = NotebookDisplayFn<Record<string, string>>;
 
 /** Options of {@link notebookProgress}. */
 export interface NotebookProgressOptions {
@@ -39,18 +37,17 @@ export interface NotebookProgressOptions {
  * ```
  */
 export function notebookProgress(options: NotebookProgressOptions = {}): TrainCallbacks {
-  const display: DisplayFn = options.display ??
-    ((bundle, opts) => Deno.jupyter.display(bundle, opts));
-  const displayId = options.displayId ?? `digitkit-train-${crypto.randomUUID()}`;
+  const slot = displaySlot({
+    display: options.display,
+    id: options.displayId,
+    prefix: "digitkit-train",
+  });
   const interval = options.intervalMs ?? 500;
-  let shown = false, lastDraw = 0;
+  let lastDraw = 0;
   const history: EpochRecord[] = [];
   const draw = (current: BatchProgress | null) => {
     lastDraw = performance.now();
-    const update = shown;
-    shown = true;
-    const bundle = renderProgress(current, history, options.title);
-    return display(bundle, { raw: true, display_id: displayId, update });
+    return slot.show(renderProgress(current, history, options.title));
   };
   return {
     onTrainStart() {

@@ -5,7 +5,7 @@
  * @module
  */
 import { formatDuration, ProgressBar } from "../util/progress.ts";
-import type { TrainCallbacks } from "./train.ts";
+import type { TrainCallbacks } from "./train_types.ts";
 
 /** Options of {@link terminalProgress}. */
 export interface TerminalProgressOptions {

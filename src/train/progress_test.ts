@@ -4,7 +4,7 @@ import { getModelSpec } from "../models/zoo.ts";
 import { notebookProgress } from "./notebook_progress.ts";
 import { terminalProgress } from "./progress.ts";
 import { getRecipe } from "./recipes.ts";
-import { barDigits } from "./testing_data.ts";
+import { barDigits } from "../testing.ts";
 import { train } from "./train.ts";
 
 await tf.setBackend("cpu");

@@ -19,7 +19,7 @@ import { evaluateArrays } from "./step.ts";
  * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { protocolResult } from "./protocol.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * await tf.setBackend("cpu");
  * const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }),
  *   tf.layers.dense({ units: 10, activation: "softmax" })] });

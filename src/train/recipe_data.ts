@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type EmnistSplit, loadEmnist } from "../data/emnist.ts";
+import type { EmnistSplit } from "../data/emnist.ts";
 import { labelledSets } from "../data/labelled.ts";
 import { loadPath } from "../data/load_path.ts";
-import { loadMnistSplits } from "../data/mnist.ts";
+import { type DatasetOptions, loadNamedDataset } from "../data/named.ts";
 import { concatDatasets } from "../data/ops.ts";
 import {
   applySplitPreset,
@@ -21,11 +21,9 @@ import { InputError, UsageError } from "../util/errors.ts";
 import type { Recipe } from "./recipes.ts";
 
 /** Options of {@link loadRecipeData}. */
-export interface RecipeDataOptions {
+export interface RecipeDataOptions extends DatasetOptions {
   /** Keep at most this many items of each of train, validation and test (stratified, seeded). */
   limit?: number;
-  /** Folder with the official EMNIST files (needed by `mnist+emnist-digits` recipes). */
-  emnistDir?: string;
   /**
    * Keep the official test sets out of training and validation: a split preset that merges
    * them in (mdsist's 70/15/15 of train + test) splits the training data alone instead.
@@ -34,16 +32,32 @@ export interface RecipeDataOptions {
 }
 
 /**
- * Train, validation and test sets for `recipe`. For `mnist+emnist-digits` the split preset is
- * applied to MNIST and to EMNIST digits separately and the parts are joined, so both sources
- * appear in every part.
+ * The registry names (`src/data/named.ts`) a recipe's `data` joins with `+`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { recipeDatasets } from "./recipe_data.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * deepStrictEqual(recipeDatasets(getRecipe("beyond-mnist")), ["mnist", "emnist-digits"]);
+ * ```
+ */
+export function recipeDatasets(recipe: Recipe): string[] {
+  return recipe.data.split("+");
+}
+
+/**
+ * Train, validation and test sets for `recipe`. For joined data (`mnist+emnist-digits`) the
+ * split preset is applied to each dataset separately and the parts are joined, so every source
+ * appears in every part.
  *
  * @example
  * ```ts
  * import { loadRecipeData } from "./recipe_data.ts";
  * import { getRecipe } from "./recipes.ts";
+ * import { deepStrictEqual } from "node:assert";
  * const sets = await loadRecipeData(getRecipe("keras-convnet"), { limit: 100 });
- * console.log(sets.train.count, sets.validation.count, sets.test.count); // 100 100 100
+ * deepStrictEqual([sets.train.count, sets.validation.count, sets.test.count], [100, 100, 100]);
  * ```
  */
 export async function loadRecipeData(
@@ -51,29 +65,20 @@ export async function loadRecipeData(
   options: RecipeDataOptions = {},
 ): Promise<SplitSets> {
   const keepOut = options.keepTestOut && PRESETS_MERGING_TEST.includes(recipe.split as SplitPreset);
-  const parts = (data: { train: DigitDataset; test: DigitDataset }) =>
-    applySplitPreset(recipe.split, keepOut ? { train: data.train } : data, recipe.splitSeed);
-  const mnist = parts(await loadMnistSplits());
-  let sets = mnist;
-  if (recipe.data === "mnist+emnist-digits") {
-    if (!options.emnistDir) {
-      throw new UsageError(
-        `recipe '${recipe.name}' trains on MNIST + EMNIST digits: pass --emnist-dir with the ` +
-          `official EMNIST files (only a 600-image sample ships in ../shared, too small to train)`,
-      );
+  const parts: SplitSets[] = [];
+  for (const name of recipeDatasets(recipe)) {
+    const dataset = await loadNamedDataset(name, options);
+    if (!dataset.train) {
+      throw new UsageError(`recipe '${recipe.name}': dataset '${name}' has no training part`);
     }
-    const dir = options.emnistDir;
-    const emnist = parts({
-      train: await loadEmnist({ dir, split: "digits", part: "train" }),
-      test: await loadEmnist({ dir, split: "digits", part: "test" }),
-    });
-    const join = (a: DigitDataset, b: DigitDataset) => concatDatasets([a, b]);
-    sets = {
-      train: join(mnist.train, emnist.train),
-      validation: join(mnist.validation, emnist.validation),
-      test: join(mnist.test, emnist.test),
-    };
+    const data = { train: dataset.train, test: dataset.test };
+    parts.push(
+      applySplitPreset(recipe.split, keepOut ? { train: data.train } : data, recipe.splitSeed),
+    );
   }
+  const join = (part: keyof SplitSets) =>
+    parts.length === 1 ? parts[0][part] : concatDatasets(parts.map((p) => p[part]));
+  const sets = { train: join("train"), validation: join("validation"), test: join("test") };
   return limitSets(sets, options.limit, recipe.splitSeed);
 }
 

@@ -9,7 +9,8 @@
 import { augmentPreset } from "../augment/presets.ts";
 import type { Pipeline } from "../augment/pipeline.ts";
 import type { Preprocessing } from "../models/spec.ts";
-import { UsageError } from "../util/errors.ts";
+import type { UsageError } from "../util/errors.ts";
+import { lookup } from "../util/registry.ts";
 
 /**
  * Optimizer settings. `rmsprop` follows PyTorch's `torch.optim.RMSprop` (ε added after the
@@ -46,9 +47,6 @@ export type ScheduleSpec =
     finalDivFactor?: number;
   };
 
-/** Which data a recipe trains on (the CLI loads it; notebooks pass datasets directly). */
-export type RecipeData = "mnist" | "mnist+emnist-digits";
-
 /**
  * A complete, printable training recipe.
  *
@@ -68,7 +66,11 @@ export interface Recipe {
   schedule: ScheduleSpec;
   batchSize: number;
   epochs: number;
-  data: RecipeData;
+  /**
+   * Dataset registry names (`src/data/named.ts`) joined with `+`, e.g. `mnist+emnist-digits`;
+   * `loadRecipeData` loads and splits them (notebooks may pass datasets directly).
+   */
+  data: string;
   /** Split preset of `src/data/split.ts` (`kaggle-60-20-20`, `keras-last-10`, `mdsist-70-15-15`). */
   split: string;
   /** Seed of the split (the cards use 42). */
@@ -239,11 +241,5 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
  * ```
  */
 export function getRecipe(name: string): Recipe {
-  const recipe = RECIPES[name];
-  if (!recipe) {
-    throw new UsageError(
-      `unknown recipe '${name}'; expected one of: ${Object.keys(RECIPES).join(", ")}`,
-    );
-  }
-  return structuredClone(recipe);
+  return structuredClone(lookup(RECIPES, name, "recipe"));
 }

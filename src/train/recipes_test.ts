@@ -1,3 +1,5 @@
+import { getDataset } from "../data/named.ts";
+import { recipeDatasets } from "./recipe_data.ts";
 import assert from "node:assert/strict";
 import { MODEL_ZOO } from "../models/zoo.ts";
 import { getRecipe, RECIPES } from "./recipes.ts";
@@ -62,4 +64,12 @@ Deno.test("getRecipe copies and rejects unknown names", () => {
   getRecipe("mdsist").augmentation.push({ op: "affine", rotate: 5 });
   assert.equal(RECIPES["mdsist"].augmentation.length, 0);
   assert.throws(() => getRecipe("nope"), /unknown recipe 'nope'; expected one of: kaggle-cnn/);
+});
+
+Deno.test("every recipe trains on datasets of the registry", () => {
+  for (const recipe of Object.values(RECIPES)) {
+    for (const name of recipeDatasets(recipe)) {
+      assert.ok(getDataset(name).format, `${recipe.name}: ${name}`);
+    }
+  }
 });

@@ -19,7 +19,7 @@ import {
 } from "./checkpoint.ts";
 import { bestEpoch, type EpochRecord } from "./history.ts";
 import type { Recipe } from "./recipes.ts";
-import type { Augmenter, TrainData, TrainOptions } from "./train.ts";
+import type { Augmenter, TrainData, TrainOptions } from "./train_types.ts";
 
 /** Where a run starts: a model, optimizer state to restore, the RNG and the history so far. */
 export interface Start {
@@ -152,7 +152,7 @@ export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
  * @example
  * ```ts
  * import { fingerprint } from "./run_setup.ts";
- * import { barDigits } from "./testing_data.ts";
+ * import { barDigits } from "../testing.ts";
  * console.log(fingerprint({ train: barDigits(10, 1) }).length); // 64
  * ```
  */

@@ -4,7 +4,7 @@ import type { ModelSpec } from "../models/spec.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { loadClassifier, readLatest } from "./checkpoint.ts";
 import { getRecipe, type Recipe } from "./recipes.ts";
-import { barDigits } from "./testing_data.ts";
+import { barDigits } from "../testing.ts";
 import { DivergedError, train } from "./train.ts";
 
 await tf.setBackend("cpu");

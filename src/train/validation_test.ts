@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorflowBackend } from "../backend/tensorflow/mod.ts";
 import { buildModel } from "../models/build.ts";
-import { EVERY_GRAPH_LAYER } from "../models/testing.ts";
+import { EVERY_GRAPH_LAYER } from "../testing.ts";
 import { Random } from "../util/random.ts";
 import { evaluateArrays } from "./step.ts";
 import { makeValidator, probabilityMetrics } from "./validation.ts";

@@ -15,7 +15,7 @@ import { evaluate } from "../../evaluate/runner.ts";
 import type { Classifier } from "../../models/classifier.ts";
 import { getModelSpec } from "../../models/zoo.ts";
 import { readLatest } from "../../train/checkpoint.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../../train/file_io.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../../util/fs.ts";
 import { loadRecipeData } from "../../train/recipe_data.ts";
 import { getRecipe } from "../../train/recipes.ts";
 import { train, type TrainCallbacks } from "../../train/train.ts";

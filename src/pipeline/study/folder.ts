@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import { sha256Hex } from "../../data/checksum.ts";
-import { readJson, writeJsonAtomic } from "../../train/file_io.ts";
+import { readJson, writeJsonAtomic } from "../../util/fs.ts";
 import { readLatest } from "../../train/checkpoint.ts";
 import { InputError, UsageError } from "../../util/errors.ts";
 import type { StudyCell, StudyPlan } from "./plan.ts";

@@ -21,7 +21,7 @@
  */
 import { join, resolve } from "node:path";
 import { repoRoot } from "../../data/paths.ts";
-import { readJson, writeFileAtomic, writeJsonAtomic } from "../../train/file_io.ts";
+import { readJson, writeFileAtomic, writeJsonAtomic } from "../../util/fs.ts";
 import { UsageError } from "../../util/errors.ts";
 import type { ExternalState, RunCellsOptions, StudyExecutor } from "./executor.ts";
 import { cellDir, type CellLock, readPlan, STUDY_FILES } from "./folder.ts";

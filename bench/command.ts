@@ -1,21 +1,22 @@
 /**
- * `kit bench`: speed against PyTorch on this machine (see `bench/harness.ts`).
+ * `kit bench`: speed against PyTorch on this machine (see `harness.ts`). The command lives
+ * with the benchmarks, not in `src/`: the library does not depend on them; `src/cli/commands.ts`
+ * loads this module only when `kit bench` runs.
  *
  * @module
  */
 import { join } from "node:path";
-import { type BenchOptions, runBench } from "../../bench/harness.ts";
-import { torchCandidates } from "../../bench/peer.ts";
-import { benchTable } from "../../bench/table.ts";
-import { type BackendName, BACKENDS_BY_SPEED } from "../backend/select.ts";
-import { describeBackends } from "../backend/mod.ts";
-import { bfloat16MissingReason } from "../backend/tensorflow/graph/session.ts";
-import { repoRoot } from "../data/mod.ts";
-import { UsageError } from "../util/errors.ts";
-import { writeJsonAtomic } from "../train/file_io.ts";
-import { preflightOutput } from "../util/preflight.ts";
-import type { CommandResult } from "./commands.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { type BenchOptions, runBench } from "./harness.ts";
+import { torchCandidates } from "./peer.ts";
+import { benchTable } from "./table.ts";
+import { type BackendName, BACKENDS_BY_SPEED } from "../src/backend/select.ts";
+import { bfloat16MissingReason, describeBackends } from "../src/backend/mod.ts";
+import { repoRoot } from "../src/data/paths.ts";
+import { UsageError } from "../src/util/errors.ts";
+import { writeJsonAtomic } from "../src/util/fs.ts";
+import { preflightOutput } from "../src/util/preflight.ts";
+import type { CommandResult } from "../src/cli/command_types.ts";
+import { intFlag, parseFlags, stringFlags } from "../src/cli/args.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task bench [flags] [--json]
@@ -44,18 +45,25 @@ reports/bench/<date>.json.
 /** Runs the benchmark. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values, positionals } = parseFlags(flags, {
-    backends: { type: "string" },
-    engines: { type: "string" },
-    rounds: { type: "string" },
-    threads: { type: "string" },
-    "train-images": { type: "string" },
-    "infer-images": { type: "string" },
-    suite: { type: "string" },
-    "suite-images": { type: "string" },
+    ...stringFlags(
+      "backends",
+      "engines",
+      "rounds",
+      "threads",
+      "train-images",
+      "infer-images",
+      "suite",
+      "suite-images",
+    ),
     tiny: { type: "boolean" },
     study: { type: "boolean" },
     "study-layouts": { type: "string" },
-  });
+  }, { allowPositionals: true });
+  if (positionals.length > 0 && !values.study) {
+    throw new UsageError(
+      `unexpected argument '${positionals[0]}' (a study file goes after --study)`,
+    );
+  }
   if (values.study) return await studyBench(positionals[0], values["study-layouts"]);
   const tiny = values.tiny ?? false;
   const threads = intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency;
@@ -107,7 +115,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
 }
 
 async function studyBench(file: string | undefined, layouts: string | undefined) {
-  const { parseLayouts, runStudyBench } = await import("../../bench/study_bench.ts");
+  const { parseLayouts, runStudyBench } = await import("./study_bench.ts");
   let parsed;
   try {
     parsed = parseLayouts(layouts ?? "1x2,2x1");

@@ -7,9 +7,10 @@
  */
 import { join } from "node:path";
 import type { DigitDataset } from "../data/types.ts";
-import { loadEmnistDigitsSample, loadMnist, repoRoot } from "../data/mod.ts";
+import { getDataset, loadTestSets } from "../data/named.ts";
+import { repoRoot } from "../data/paths.ts";
 import { compare } from "../evaluate/compare.ts";
-import { augmentRenderer, augmentSuite } from "../evaluate/conditions.ts";
+import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import { evaluate } from "../evaluate/runner.ts";
 import {
   applyContaminationPolicy,
@@ -18,31 +19,38 @@ import {
   seenItemsOfData,
 } from "../evaluate/contamination.ts";
 import { protocolResult } from "../train/protocol.ts";
-import { corrupt } from "../augment/corruptions.ts";
 import type { Classifier } from "../models/classifier.ts";
 import { getModelSpec } from "../models/zoo.ts";
 import { summarizeModel } from "../models/summary.ts";
 import { getRecipe } from "../train/recipes.ts";
-import { loadRecipeData, splitDescription } from "../train/recipe_data.ts";
+import { loadRecipeData, recipeDatasets, splitDescription } from "../train/recipe_data.ts";
 import { train } from "../train/train.ts";
 import type { EngineChoice } from "../train/engines.ts";
 import { terminalProgress } from "../train/progress.ts";
 import { UsageError } from "../util/errors.ts";
-import { digitAt } from "../plots/digit_image.ts";
-import { writeReport } from "./build.ts";
-import { refuseExisting, type ReportFiles } from "./write.ts";
-import { collectPredictions, modelFolder, modelFolderFiles, shareableFiles } from "./shareable.ts";
+import { corruptionExamples } from "../plots/galleries.ts";
+import { toFloat32 } from "../data/ops.ts";
+import { writeReport } from "../report/build.ts";
+import { refuseExisting, type ReportFiles } from "../report/write.ts";
+import {
+  collectPredictions,
+  modelFolder,
+  modelFolderFiles,
+  shareableFiles,
+} from "../report/shareable.ts";
 import { claimOutput } from "../util/output_claim.ts";
-import type { CorruptionExample, DataInfo, ModelTraining } from "./input.ts";
-import { loadMetadata } from "./metadata.ts";
+import type { DataInfo, ModelTraining } from "../report/input.ts";
+import { loadMetadata } from "../report/metadata.ts";
+import { gitCommit } from "../util/git.ts";
 
 /**
  * The seed model cards' architectures, trained by default.
  *
  * @example
  * ```ts
- * import { SEED_ARCHITECTURES } from "./job.ts";
- * console.log(SEED_ARCHITECTURES.length);
+ * import { SEED_ARCHITECTURES } from "./report_job.ts";
+ * import { strictEqual } from "node:assert";
+ * strictEqual(SEED_ARCHITECTURES.length, 5);
  * ```
  */
 export const SEED_ARCHITECTURES = [
@@ -52,6 +60,9 @@ export const SEED_ARCHITECTURES = [
   "kaggle-digit-recognizer",
   "beyond-mnist",
 ];
+
+/** Registry datasets whose test parts the report evaluates on; all but the first are optional. */
+export const REPORT_TEST_SETS = ["mnist", "emnist-digits-sample"];
 
 /** How much training and evaluation a profile does. */
 export interface ReportProfile {
@@ -71,8 +82,9 @@ export interface ReportProfile {
  *
  * @example
  * ```ts
- * import { PROFILES } from "./job.ts";
- * console.log(PROFILES.quick.epochs);
+ * import { PROFILES } from "./report_job.ts";
+ * import { strictEqual } from "node:assert";
+ * strictEqual(PROFILES.quick.epochs, 1);
  * ```
  */
 export const PROFILES: Record<string, ReportProfile> = {
@@ -123,35 +135,8 @@ export interface ReportJobResult {
   wallSeconds: Record<string, number>;
 }
 
-async function gitCommit(): Promise<string> {
-  try {
-    const out = await new Deno.Command("git", {
-      args: ["rev-parse", "--short=12", "HEAD"],
-      cwd: repoRoot(),
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 function dataInfo(ds: DigitDataset, split: string): DataInfo {
   return { name: ds.name, split, source: ds.source, checksum: ds.checksum, count: ds.count };
-}
-
-/** Pictures of the first test digit under every evaluated corruption at severities 0…5. */
-function corruptionExamples(images: Uint8Array, corruptions: string[], seed: number) {
-  const digit = Float32Array.from(digitAt(images, 0), (v) => v / 255);
-  const examples: CorruptionExample[] = [];
-  for (const name of corruptions) {
-    for (let severity = 0; severity <= 5; severity++) {
-      const out = corrupt(digit, 1, name, severity, seed, { ids: new Uint32Array([0]) });
-      examples.push({ corruption: name, severity, pixels: digitAt(out, 0) });
-    }
-  }
-  return examples;
 }
 
 async function trainOne(
@@ -171,15 +156,19 @@ async function trainOne(
   const spec = getModelSpec(name);
   const recipe = getRecipe(spec.defaultRecipe);
   let note = "";
-  if (recipe.data === "mnist+emnist-digits" && !options.emnistDir) {
+  const datasets = recipeDatasets(recipe);
+  const missing = datasets.filter((d) => getDataset(d).requires === "emnistDir");
+  if (missing.length > 0 && !options.emnistDir) {
     if (profile.name === "full") {
       throw new UsageError(
-        `model '${name}' trains on MNIST + EMNIST digits: pass --emnist-dir with the official ` +
+        `model '${name}' trains on ${recipe.data}: pass --emnist-dir with the official ` +
           "EMNIST files, or leave it out with --models",
       );
     }
-    recipe.data = "mnist";
-    note = "quick profile: trained on MNIST only (the full EMNIST files are not available)";
+    const kept = datasets.filter((d) => !missing.includes(d));
+    recipe.data = kept.join("+");
+    note =
+      `quick profile: trained on ${recipe.data} only (the full EMNIST files are not available)`;
   }
   const epochs = options.epochs ?? profile.epochs ?? recipe.epochs;
   const limit = options.trainLimit ?? profile.trainLimit;
@@ -265,9 +254,10 @@ async function trainOne(
  *
  * @example
  * ```ts ignore
- * import { runReportJob } from "./job.ts";
- * const { dir } = await runReportJob({ runName: "quick-demo", profile: "quick" });
- * console.log(dir);
+ * import { runReportJob } from "./report_job.ts";
+ * import { ok } from "node:assert";
+ * const { dir, files } = await runReportJob({ runName: "quick-demo", profile: "quick" });
+ * ok(dir.endsWith("quick-demo") && files.includes("report.md"));
  * ```
  */
 export async function runReportJob(options: ReportJobOptions): Promise<ReportJobResult> {
@@ -302,12 +292,14 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   }
   const trainingSeconds = (performance.now() - trainStart) / 1000;
 
-  const testSets: DigitDataset[] = [await loadMnist("test")];
+  const testSets: DigitDataset[] = await loadTestSets(REPORT_TEST_SETS.slice(0, 1));
   try {
-    testSets.push((await loadEmnistDigitsSample()).sample);
+    testSets.push(...await loadTestSets(REPORT_TEST_SETS.slice(1)));
   } catch (error) {
     say(
-      `report: EMNIST sample not found, evaluating on MNIST only (${(error as Error).message})\n`,
+      `report: EMNIST sample not found, evaluating on ${testSets[0].name} only (${
+        (error as Error).message
+      })\n`,
     );
   }
   say(
@@ -330,10 +322,7 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
   const evaluation = await evaluate(trained.map((t) => t.classifier), checked.testSets, {
     onPredictions: predictions.onPredictions,
     contamination: checked.summary,
-    conditions: suite.conditions,
-    units: suite.units,
-    suite: suite.name,
-    render: augmentRenderer(),
+    ...suiteOptions(suite),
     seed: evalSeed,
     limit,
     baseline: models.length > 1 ? models[0] : null,
@@ -366,14 +355,15 @@ export async function runReportJob(options: ReportJobOptions): Promise<ReportJob
     training: trained.map((t) => t.training),
     metadata,
     images: Object.fromEntries(checked.testSets.map((t) => [t.name, t.images])),
-    corruptionExamples: corruptionExamples(testSets[0].images, corruptions, evalSeed),
+    // The first test digit under every evaluated corruption at severities 0…5.
+    corruptionExamples: corruptionExamples(toFloat32(testSets[0], [0]), corruptions, evalSeed),
     attachments: shareableFiles(predictions, trained.map((t) => t.files)),
     reproducibility: {
       command: options.command ?? "runReportJob(…)",
       seeds: { training: options.seed ?? 1, corruptions: evalSeed },
       backend: `${backend.name} (${backend.threads} threads)`,
       versions: { kit: "0.1.0", ...versions },
-      gitCommit: await gitCommit(),
+      gitCommit: await gitCommit(repoRoot()),
       wallSeconds,
     },
   }, { root, force: options.force });
