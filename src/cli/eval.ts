@@ -13,7 +13,6 @@
 import { join } from "node:path";
 import { datasetHelp } from "../data/named.ts";
 import { repoRoot } from "../data/paths.ts";
-import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import type { EvaluationFiles } from "../evaluate/folder.ts";
 import type {
   ComparisonResult,
@@ -21,22 +20,17 @@ import type {
   McNemarMethod,
   ModelInfo,
 } from "../evaluate/types.ts";
-import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts";
-import { loadRunClassifiers } from "../pipeline/runs.ts";
+import { evaluateRuns } from "../pipeline/evaluate.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 import {
-  applyContaminationPolicy,
   contaminationLines,
   type ContaminationSummary,
   parseContaminationPolicy,
   scoredOverlap,
-  seenItemsWithImages,
 } from "../evaluate/contamination.ts";
-import { refuseNonFiniteOutputs } from "../evaluate/sanity.ts";
-import { readRunItems } from "../train/items_record.ts";
 import { refuseExisting } from "../util/atomic_folder.ts";
 import { claimOutput } from "../util/output_claim.ts";
 
@@ -123,51 +117,32 @@ export async function run(flags: string[]): Promise<CommandResult> {
   if (method !== "midp" && method !== "exact") {
     throw new UsageError(`--method must be midp or exact, got '${values.method}'`);
   }
-  const suite = augmentSuite(values.suite ?? "default");
-  const limit = intFlag("limit", values.limit, 1) ?? suite.defaultLimit;
-  const seed = intFlag("seed", values.seed, 0) ?? 0;
-  const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const paths = list(values.path);
+  const seed = intFlag("seed", values.seed, 0) ?? 0;
+  const limit = intFlag("limit", values.limit, 1);
+  const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
   const force = values.force ?? false;
   await using _lock = await claimOutput(out, "kit eval", { bytes: 2 ** 20, purpose: "a report" });
   if (!force) await refuseExisting(out);
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
-  const backendChoice = parseBackendChoice(values.backend ?? "auto");
-  const testSets = await loadEvaluationSets(
-    list(values.dataset ?? (paths.length ? "" : "mnist")),
+  const backend = await initBackend(parseBackendChoice(values.backend ?? "auto"));
+  const { result, comparison, files } = await evaluateRuns({
+    runs: modelDirs,
+    datasets: list(values.dataset ?? (paths.length ? "" : "mnist")),
     paths,
-    { emnistDir: values["emnist-dir"] },
-  );
-  const backend = await initBackend(backendChoice);
-  const { classifiers, modelInfo } = await loadRunClassifiers(modelDirs);
-  const names = classifiers.map((c) => c.name);
-  const baseline = values.baseline ?? (names.length > 1 ? names[0] : null);
-  if (baseline !== null && !names.includes(baseline)) {
-    throw new UsageError(`--baseline '${baseline}' is not one of the models: ${names.join(", ")}`);
-  }
-  const records = await Promise.all(modelDirs.map(readRunItems));
-  const seen = await Promise.all(records.map((r) => r && seenItemsWithImages(r)));
-  const checked = applyContaminationPolicy(
-    names.map((name, i) => ({ name, seen: seen[i] })),
-    testSets,
-    policy,
-    { limit },
-  );
-  await refuseNonFiniteOutputs(classifiers, checked.testSets, modelDirs);
-  const { result, comparison, files } = await evaluateToDirectory(classifiers, checked.testSets, {
+    emnistDir: values["emnist-dir"],
+    suite: values.suite,
     out,
     force,
-    contamination: checked.summary,
+    contamination: policy,
     method,
-    ...suiteOptions(suite),
     seed,
     limit,
     batchSize,
-    baseline,
+    baseline: values.baseline,
     backend: backend.name,
     versions: { ...backend.versions } as Record<string, string>,
-    modelInfo,
   });
   const summary = summarize(result, comparison, files);
   return { json: summary, text: formatSummary(summary) };

@@ -9,7 +9,6 @@
 import { augmentPreset } from "../augment/presets.ts";
 import type { Pipeline } from "../augment/pipeline.ts";
 import type { Preprocessing } from "../models/spec.ts";
-import type { UsageError } from "../util/errors.ts";
 import { lookup } from "../util/registry.ts";
 
 /**
@@ -232,7 +231,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
 ));
 
 /**
- * A deep copy of the named recipe; throws a {@link UsageError} listing the known names.
+ * A deep copy of the named recipe; throws a `UsageError` listing the known names.
  *
  * @example
  * ```ts
