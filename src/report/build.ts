@@ -48,7 +48,7 @@ function jsonReplacer(_key: string, value: unknown) {
  * import { chart } from "../plots/spec.ts";
  * const files = new Map();
  * const spec = chart("x", { mark: "point", data: { values: [{ a: 1 }] }, encoding: { x: { field: "a", type: "quantitative" } } });
- * await addFigureFiles(files, [{ name: "x", caption: "", spec }]);
+ * await addFigureFiles(files, [{ name: "x", caption: "", spec, role: "ranking" }]);
  * strictEqual(files.has("figures/x.svg") && files.has("specs/x.vl.json"), true);
  * ```
  */
