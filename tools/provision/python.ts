@@ -17,6 +17,9 @@ export const VENV_DIR: string = join(REPO_ROOT, ".tools", "venv");
 /** Pinned Python packages, relative to the repository root. */
 export const REQUIREMENTS = "tools/py/requirements.txt";
 
+/** Versions of every package in the venv, dependencies included. */
+export const CONSTRAINTS = "tools/py/constraints.txt";
+
 /** Interpreter every Python-using tool and test runs: `$DIGITKIT_PYTHON` or the venv's. */
 export const PYTHON: string = Deno.env.get("DIGITKIT_PYTHON") ?? join(VENV_DIR, "bin", "python3");
 
@@ -52,7 +55,7 @@ export async function provisionPython(): Promise<{ ok: boolean; message: string 
   if (Deno.env.get("DIGITKIT_PYTHON")) {
     return { ok: true, message: `DIGITKIT_PYTHON=${PYTHON} (nothing installed)` };
   }
-  const print = await fingerprint(["python-v1", Deno.build.os], [REQUIREMENTS]);
+  const print = await fingerprint(["python-v1", Deno.build.os], [REQUIREMENTS, CONSTRAINTS]);
   const state = readState(COMPONENT);
   if (state?.ok && state.fingerprint === print && existsSync(PYTHON)) {
     return { ok: true, message: state.detail };
