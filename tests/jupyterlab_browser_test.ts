@@ -177,6 +177,8 @@ Deno.test({
       server = await startJupyterLab(dir, {
         // Every cell in the DOM, so charts below the fold render and can be checked.
         "@jupyterlab/notebook-extension:tracker": { windowingMode: "none" },
+        // No "get notified about Jupyter news?" toast over the screenshots.
+        "@jupyterlab/apputils-extension:notification": { fetchNews: "false" },
       });
       browser = await puppeteer.launch({
         executablePath: chrome,
@@ -185,11 +187,13 @@ Deno.test({
         args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
         defaultViewport: { width: 1400, height: 1800 },
       });
-      const page = await browser.newPage();
       for (const path of notebooks) {
         const name = basename(path);
         await t.step(name, async () => {
-          const { seconds, cells } = await runInUi(page, server!.url, server!.token, name);
+          // A fresh page each time: leaving a notebook with unsaved outputs asks "leave page?".
+          const page = await browser!.newPage();
+          const { seconds, cells } = await runInUi(page, server!.url, server!.token, name)
+            .finally(() => page.close({ runBeforeUnload: false }));
           console.log(`  ${name}: ran in the UI in ${seconds} s, ${cells.length} code cells`);
           for (const cell of cells) {
             const where = `${name} cell ${cell.index + 1} (${cell.source.split("\n")[0]})`;
