@@ -116,7 +116,8 @@ function inspectCells(page: Page): Promise<CellReport[]> {
 
 /** Opens `name` in JupyterLab, runs all cells from the Run menu, waits, checks, screenshots. */
 async function runInUi(page: Page, base: string, token: string, name: string) {
-  await page.goto(`${base}/lab/tree/${encodeURIComponent(name)}?token=${token}`);
+  // `reset`: a clean workspace, so earlier notebooks are not reopened (with their kernels).
+  await page.goto(`${base}/lab/tree/${encodeURIComponent(name)}?reset&token=${token}`);
   await page.waitForFunction(
     (path: string) => {
       // deno-lint-ignore no-explicit-any
@@ -194,7 +195,10 @@ Deno.test({
           const page = await browser!.newPage();
           const { seconds, cells } = await runInUi(page, server!.url, server!.token, name)
             .finally(() => page.close({ runBeforeUnload: false }));
-          console.log(`  ${name}: ran in the UI in ${seconds} s, ${cells.length} code cells`);
+          const charts = cells.reduce((sum, cell) => sum + cell.views.length, 0);
+          console.log(
+            `  ${name}: ran in the UI in ${seconds} s, ${cells.length} code cells, ${charts} charts`,
+          );
           for (const cell of cells) {
             const where = `${name} cell ${cell.index + 1} (${cell.source.split("\n")[0]})`;
             assert.notEqual(cell.executionCount, null, `${where} did not run`);
