@@ -115,6 +115,7 @@ export async function provisionChromium(): Promise<{ ok: boolean; message: strin
 export function requireBrowser(): string {
   const browser = findBrowser();
   if (browser && existsSync(browser)) return browser;
+  if (browser) throw new UsageError(`CHROME_PATH=${browser} does not exist: ${INSTALL_HINT}`);
   const state = readState(COMPONENT);
   throw new UsageError(state && !state.ok ? state.message : `no Chrome/Chromium: ${INSTALL_HINT}`);
 }

@@ -29,13 +29,14 @@ export const PYTHON_BIN: string = join(PYTHON, "..");
 const COMPONENT = "python";
 const SETUP_HINT = "run `deno task setup` (or any of `deno task test|report|jupyter`)";
 
-/** Runs a command with inherited output; returns its success and the tail of its stderr. */
+/** Runs a command; on failure prints its output and returns the last lines of it. */
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; tail: string }> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdout: "inherit", stderr: "piped" }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    if (!out.success) await Deno.stderr.write(out.stderr);
-    return { ok: out.success, tail: stderr.trim().split("\n").slice(-2).join(" ") };
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    if (!out.success) console.error(text);
+    const lines = text.trim().split("\n").filter((line) => line.trim() !== "");
+    return { ok: out.success, tail: lines.slice(-2).map((line) => line.trim()).join(" ") };
   } catch (error) {
     return { ok: false, tail: (error as Error).message };
   }
@@ -77,12 +78,13 @@ export async function provisionPython(): Promise<{ ok: boolean; message: string 
       );
     }
   }
-  console.error(`[setup] pip install -r ${REQUIREMENTS} into .tools/venv`);
+  console.error(`[setup] pip install -r ${REQUIREMENTS} into .tools/venv (a few minutes)`);
   // Low retries: an unreachable index in pip's configuration must not stall for minutes.
   const pip = await run(PYTHON, [
     "-m",
     "pip",
     "install",
+    "--quiet",
     "--disable-pip-version-check",
     "--retries",
     "1",
@@ -128,7 +130,11 @@ export function requirePython(modules: string[]): string {
   } catch {
     stderr = `${PYTHON} does not exist`;
   }
-  const state = Deno.env.get("DIGITKIT_PYTHON") ? null : readState(COMPONENT);
-  const fix = state && !state.ok ? state.message : SETUP_HINT;
+  const state = readState(COMPONENT);
+  const fix = Deno.env.get("DIGITKIT_PYTHON")
+    ? `install ${REQUIREMENTS} into it (\`${PYTHON} -m pip install -r ${REQUIREMENTS}\`) or unset DIGITKIT_PYTHON`
+    : state && !state.ok
+    ? state.message
+    : SETUP_HINT;
   throw new UsageError(`${PYTHON} cannot import ${modules.join(", ")} (${stderr}): ${fix}`);
 }
