@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The notebooks in a real client: JupyterLab 4 (from `.tools/venv`, with the project's Deno
  * kernel) driven by headless Chromium through `puppeteer-core`. Each notebook, with its quick
@@ -25,6 +24,13 @@ import { startJupyterLab } from "./helpers/jupyterlab.ts";
 const NOTEBOOK_TIMEOUT_MS = 20 * 60_000;
 const SCREENSHOTS = join(REPO_ROOT, "reports", "notebooks");
 
+/**
+ * Objects inside the page (DOM nodes, JupyterLab's widgets): the functions handed to
+ * `page.evaluate` run in the browser, where this file's Deno types do not apply.
+ */
+// deno-lint-ignore no-explicit-any
+type InPage = any;
+
 /** What the page reports about one code cell after the run. */
 interface CellReport {
   index: number;
@@ -41,7 +47,9 @@ interface CellReport {
 async function clickText(page: Page, selector: string, text: string): Promise<void> {
   const handle = await page.waitForFunction(
     (sel: string, label: string) =>
-      [...document.querySelectorAll(sel)].find((el) => el.textContent?.trim() === label),
+      [...(globalThis as InPage).document.querySelectorAll(sel)].find((el) =>
+        el.textContent?.trim() === label
+      ),
     { timeout: 30_000 },
     selector,
     text,
@@ -52,19 +60,15 @@ async function clickText(page: Page, selector: string, text: string): Promise<vo
 /** Kernel status and whether any code cell is still queued or running. */
 function progress(page: Page) {
   return page.evaluate(() => {
-    // deno-lint-ignore no-explicit-any
-    const panel = (globalThis as any).jupyterapp.shell.currentWidget;
-    // deno-lint-ignore no-explicit-any
-    const cells = panel.content.widgets.filter((c: any) => c.model.type === "code");
+    const panel = (globalThis as InPage).jupyterapp.shell.currentWidget;
+    const cells = panel.content.widgets.filter((c: InPage) => c.model.type === "code");
     return {
       status: String(panel.sessionContext.session?.kernel?.status ?? "none"),
       pending: cells.filter(
-        // deno-lint-ignore no-explicit-any
-        (c: any) => c.model.executionState === "running" || /\*/.test(c.promptNode?.textContent),
+        (c: InPage) => c.model.executionState === "running" || /\*/.test(c.promptNode?.textContent),
       ).length,
       executed: cells.filter(
-        // deno-lint-ignore no-explicit-any
-        (c: any) => c.model.executionCount !== null,
+        (c: InPage) => c.model.executionCount !== null,
       ).length,
       total: cells.length,
     };
@@ -73,7 +77,7 @@ function progress(page: Page) {
 
 function inspectCells(page: Page): Promise<CellReport[]> {
   return page.evaluate(() => {
-    const ink = (canvas: HTMLCanvasElement | null) => {
+    const ink = (canvas: InPage | null) => {
       if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
       const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
       let count = 0;
@@ -82,10 +86,8 @@ function inspectCells(page: Page): Promise<CellReport[]> {
       }
       return count;
     };
-    // deno-lint-ignore no-explicit-any
-    const panel = (globalThis as any).jupyterapp.shell.currentWidget;
-    // deno-lint-ignore no-explicit-any
-    return panel.content.widgets.flatMap((cell: any, index: number) => {
+    const panel = (globalThis as InPage).jupyterapp.shell.currentWidget;
+    return panel.content.widgets.flatMap((cell: InPage, index: number) => {
       if (cell.model.type !== "code") return [];
       const outputs = cell.model.outputs.toJSON() as {
         output_type: string;
@@ -105,7 +107,7 @@ function inspectCells(page: Page): Promise<CellReport[]> {
             /^application\/vnd\.vega(lite)?\.v\d/.test(k)
           )
         ).length,
-        views: [...cell.node.querySelectorAll(".vega-embed")].map((view: Element) => ({
+        views: [...cell.node.querySelectorAll(".vega-embed")].map((view: InPage) => ({
           svgMarks: view.querySelectorAll("svg [class*='mark-'] > *").length,
           canvasInk: ink(view.querySelector("canvas")),
         })),
@@ -120,8 +122,7 @@ async function runInUi(page: Page, base: string, token: string, name: string) {
   await page.goto(`${base}/lab/tree/${encodeURIComponent(name)}?reset&token=${token}`);
   await page.waitForFunction(
     (path: string) => {
-      // deno-lint-ignore no-explicit-any
-      const panel = (globalThis as any).jupyterapp?.shell?.currentWidget;
+      const panel = (globalThis as InPage).jupyterapp?.shell?.currentWidget;
       return panel?.context?.path === path && panel.context.isReady &&
         panel.sessionContext.session?.kernel?.status === "idle";
     },
@@ -147,11 +148,12 @@ async function runInUi(page: Page, base: string, token: string, name: string) {
   const seconds = Math.round((Date.now() - started) / 1000);
   const cells = await inspectCells(page);
   // A view in the screenshot: scroll the first chart into sight.
-  await page.evaluate(() => document.querySelector(".vega-embed")?.scrollIntoView());
+  await page.evaluate(() =>
+    (globalThis as InPage).document.querySelector(".vega-embed")?.scrollIntoView()
+  );
   await page.screenshot({ path: join(SCREENSHOTS, `${name.replace(/\.ipynb$/, "")}.png`) });
   await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    await (globalThis as any).jupyterapp.shell.currentWidget.sessionContext.shutdown();
+    await (globalThis as InPage).jupyterapp.shell.currentWidget.sessionContext.shutdown();
   });
   return { seconds, cells };
 }
