@@ -27,6 +27,8 @@ if (import.meta.main) {
       "jupyterlab",
       "--notebook-dir",
       join(REPO_ROOT, "notebooks"),
+      // New notebooks get the project's Deno kernel rather than ipykernel's Python one.
+      "--MultiKernelManager.default_kernel_name=deno",
       ...rootFlag,
       ...Deno.args,
     ],
