@@ -4,7 +4,8 @@
  * A finished setup is recognised from the records in `.tools/provision/` in well under 2 s.
  *
  * - `report`: npm packages and the native tensorflow backend (`tools/setup.sh`)
- * - `jupyter`: those plus the Python venv `.tools/venv` (JupyterLab 4, Jupyter client)
+ * - `jupyter`, `notebooks`: those plus the Python venv `.tools/venv` (JupyterLab 4, Jupyter
+ *   client)
  * - `test`, `setup`: those plus Chromium for the browser tests
  *
  * A component that cannot be installed is reported with the command that fixes it; the tests
@@ -21,17 +22,18 @@ type Provisioner = () => Promise<{ ok: boolean; message: string }>;
 
 /** Components in install order. */
 export const COMPONENTS: Record<string, Provisioner> = {
-  tensorflow: provisionTensorflow,
   python: provisionPython,
+  tensorflow: provisionTensorflow,
   chromium: provisionChromium,
 };
 
-/** Components each task needs. */
+/** Components each task needs, in install order (setup.sh prefers the venv's pip). */
 export const TASK_NEEDS: Record<string, string[]> = {
   report: ["tensorflow"],
-  jupyter: ["tensorflow", "python"],
-  test: ["tensorflow", "python", "chromium"],
-  setup: ["tensorflow", "python", "chromium"],
+  jupyter: ["python", "tensorflow"],
+  notebooks: ["python", "tensorflow"],
+  test: ["python", "tensorflow", "chromium"],
+  setup: ["python", "tensorflow", "chromium"],
 };
 
 if (import.meta.main) {
