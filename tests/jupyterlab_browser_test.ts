@@ -195,6 +195,8 @@ Deno.test({
         await t.step(name, async () => {
           // A fresh page each time: leaving a notebook with unsaved outputs asks "leave page?".
           const page = await browser!.newPage();
+          // JupyterLab's first load and kernel start are slow on a busy machine.
+          page.setDefaultTimeout(120_000);
           const { seconds, cells } = await runInUi(page, server!.url, server!.token, name)
             .finally(() => page.close({ runBeforeUnload: false }));
           const charts = cells.reduce((sum, cell) => sum + cell.views.length, 0);
