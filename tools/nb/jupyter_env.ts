@@ -22,8 +22,9 @@ export { PYTHON, PYTHON_BIN } from "../provision/python.ts";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { jupyterEnv } from "./jupyter_env.ts";
- * console.log(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter")); // true
+ * deepStrictEqual(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter"), true);
  * ```
  */
 export function jupyterEnv(): Record<string, string> {
