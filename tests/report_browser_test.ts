@@ -3,15 +3,13 @@
  * checks that every chart container holds a rendered SVG with marks and that the page logged
  * no errors, with the network cut off so any CDN use would fail.
  *
- * Needs the Debian package `chromium` (or CHROMIUM=/path/to/chrome). Set
- * DIGITKIT_SKIP_BROWSER=1 to skip on machines without a browser.
+ * Needs Chrome/Chromium (`CHROME_PATH`, else on PATH; `deno task test` installs Debian's
+ * `chromium` when it runs as root with apt); fails with the command to run when there is none.
  */
 import assert from "node:assert/strict";
 import { syntheticEvaluation, writeReport } from "../src/report/mod.ts";
 import { PIXELS } from "../src/data/types.ts";
-
-const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
-const skip = Deno.env.get("DIGITKIT_SKIP_BROWSER") === "1";
+import { requireBrowser } from "../tools/provision/chromium.ts";
 
 /** A minimal DevTools-protocol client over one browser WebSocket (flattened sessions). */
 class DevTools {
@@ -93,7 +91,7 @@ async function inspectInChromium(
   file: string,
 ): Promise<{ charts: ChartCheck[]; errors: string[] }> {
   const profile = await Deno.makeTempDir({ prefix: "digitkit-chromium-" });
-  const browser = new Deno.Command(CHROMIUM, {
+  const browser = new Deno.Command(requireBrowser(), {
     args: [
       "--headless",
       "--no-sandbox",
@@ -170,7 +168,6 @@ async function inspectInChromium(
 
 Deno.test({
   name: "report.html renders every chart offline in headless Chromium without errors",
-  ignore: skip,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -229,7 +226,6 @@ Deno.test({
 
 Deno.test({
   name: "a study's report.html renders every chart offline in headless Chromium without errors",
-  ignore: skip,
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {

@@ -5,14 +5,15 @@
  * shows as the Vega-Lite v5 spec plus SVG, PNG and text, then that nbconvert's HTML export
  * keeps a picture of it.
  *
- * Needs Debian's `jupyter-nbconvert` and `python3-ipykernel` (Jupyter client) and Deno on PATH.
- * Set DIGITKIT_SKIP_JUPYTER=1 to skip on machines without Jupyter.
+ * Needs the project's Python (`.tools/venv` with nbconvert and the Jupyter client, provisioned
+ * by `deno task test`); fails with the command to run when it is missing.
  */
 import assert from "node:assert/strict";
 import { runNotebooks } from "../tools/nb/executor.ts";
+import { jupyterEnv } from "../tools/nb/jupyter_env.ts";
+import { requirePython } from "../tools/provision/python.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const skip = Deno.env.get("DIGITKIT_SKIP_JUPYTER") === "1";
 
 function notebook(cells: string[]) {
   return {
@@ -31,10 +32,11 @@ function notebook(cells: string[]) {
 }
 
 async function nbconvert(args: string[], cwd: string) {
-  const out = await new Deno.Command("/usr/bin/python3", {
+  const python = requirePython(["nbconvert", "ipykernel"]);
+  const out = await new Deno.Command(python, {
     args: ["-m", "jupyter", "nbconvert", ...args],
     cwd,
-    env: { JUPYTER_PATH: `${ROOT}tools/jupyter`, PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+    env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -43,7 +45,6 @@ async function nbconvert(args: string[], cwd: string) {
 
 Deno.test({
   name: "a chart shows in the Deno kernel as v5 spec + SVG + PNG and survives nbconvert",
-  ignore: skip,
   async fn() {
     // Inside the repo so the kernel finds deno.json and its npm imports.
     const dir = await Deno.makeTempDir({ dir: ROOT, prefix: ".report-display-" });

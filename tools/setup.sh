@@ -122,7 +122,9 @@ fetch_from_google() {
 
 find_python() {
   local p
-  for p in python3 python /usr/bin/python3; do
+  # The project's venv first (it always has pip; a bare system python3 may not).
+  for p in "${DIGITKIT_PYTHON:-}" "$TOOLS/venv/bin/python3" python3 python /usr/bin/python3; do
+    [[ -n "$p" ]] || continue
     if command -v "$p" >/dev/null 2>&1 && "$p" -m pip --version >/dev/null 2>&1; then
       echo "$p"
       return 0

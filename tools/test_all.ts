@@ -1,15 +1,18 @@
 /**
- * `deno task test [--skip-notebooks] [deno test args...]` — every suite, one summary line.
+ * `deno task test [--skip-static] [--skip-notebooks] [deno test args...]` — every suite, one
+ * summary line.
  *
- * Runs `deno test --allow-all --doc` (unit tests beside the code, `tests/`, and every JSDoc
+ * Runs the static checks (tools/static_checks.ts: fmt, lint, check, notebook cells), then
+ * `deno test --allow-all --doc` (unit tests beside the code, `tests/`, and every JSDoc
  * example), then executes every notebook headless with its quick parameters, and ends with
- * exactly one line
- * `N passed, N failed` (deno test's tests plus one per notebook). Exits 1 if anything failed.
+ * exactly one line `N passed, N failed` (one per static check, deno test's tests, one per
+ * notebook). Exits 1 if anything failed. `deno task test` provisions first (tools/provision).
  *
  * @module
  */
 import { stripVTControlCharacters } from "node:util";
 import { findNotebooks, runNotebooks } from "./nb/executor.ts";
+import { runStaticChecks } from "./static_checks.ts";
 
 /** Counts from deno test's summary line (`ok | 4 passed (9 steps) | 0 failed (3s)`). */
 export interface TestCounts {
@@ -72,12 +75,14 @@ async function runAllNotebooks(): Promise<TestCounts> {
 }
 
 if (import.meta.main) {
-  const skipNotebooks = Deno.args.includes("--skip-notebooks");
-  const testArgs = Deno.args.filter((arg) => arg !== "--skip-notebooks");
+  const skip = (flag: string) => Deno.args.includes(flag);
+  const testArgs = Deno.args.filter((arg) => !["--skip-static", "--skip-notebooks"].includes(arg));
+  const none = { passed: 0, failed: 0 };
+  const checks = skip("--skip-static") ? none : await runStaticChecks();
   const unit = await runDenoTest(testArgs);
-  const notebooks = skipNotebooks ? { passed: 0, failed: 0 } : await runAllNotebooks();
-  const passed = unit.passed + notebooks.passed;
-  const failed = unit.failed + notebooks.failed;
+  const notebooks = skip("--skip-notebooks") ? none : await runAllNotebooks();
+  const passed = checks.passed + unit.passed + notebooks.passed;
+  const failed = checks.failed + unit.failed + notebooks.failed;
   console.log(`${passed} passed, ${failed} failed`);
   Deno.exit(failed === 0 ? 0 : 1);
 }

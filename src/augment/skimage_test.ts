@@ -1,22 +1,12 @@
 /**
- * Cross-checks against scikit-image (what MNIST-C was built with) when Debian's python3-skimage
- * is installed: Canny edges and the affine warp must match it on real digits.
+ * Cross-checks against scikit-image (what MNIST-C was built with), run through the project's
+ * Python (`.tools/venv`): Canny edges and the affine warp must match it on real digits.
  */
 import assert from "node:assert/strict";
 import { cannyEdges } from "./canny.ts";
 import { corrupt } from "./corruptions.ts";
 import { loadTestDigits } from "../testing.ts";
-
-const PYTHON = "/usr/bin/python3";
-
-function hasSkimage(): boolean {
-  try {
-    const probe = new Deno.Command(PYTHON, { args: ["-c", "import skimage"], stderr: "null" });
-    return probe.outputSync().success;
-  } catch {
-    return false;
-  }
-}
+import { requirePython } from "../../tools/provision/python.ts";
 
 const SCRIPT = `
 import sys, numpy as np
@@ -34,14 +24,14 @@ np.stack([transform.warp(x, inverse_map=aff, order=1) for x in d]).astype(np.flo
 
 Deno.test({
   name: "Canny and warps agree with scikit-image on real digits",
-  ignore: !hasSkimage(),
   fn() {
+    const python = requirePython(["skimage", "numpy"]);
     const count = 40;
     const digits = loadTestDigits(count);
     const dir = Deno.makeTempDirSync();
     try {
       Deno.writeFileSync(`${dir}/digits.f32`, new Uint8Array(digits.buffer));
-      const run = new Deno.Command(PYTHON, { args: ["-c", SCRIPT, dir, String(count)] })
+      const run = new Deno.Command(python, { args: ["-c", SCRIPT, dir, String(count)] })
         .outputSync();
       assert.ok(run.success, new TextDecoder().decode(run.stderr));
       const read = (name: string) => new Float32Array(Deno.readFileSync(`${dir}/${name}`).buffer);

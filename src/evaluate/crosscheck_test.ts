@@ -1,38 +1,16 @@
 /**
- * Cross-checks the metrics and tests against scikit-learn and statsmodels, run through
- * Debian's Python (`apt-get install python3-sklearn python3-statsmodels`) on the same random
- * predictions. Without those modules the test is skipped locally and fails under `CI`.
+ * Cross-checks the metrics and tests against scikit-learn and statsmodels, run through the
+ * project's Python (`.tools/venv`, provisioned by `deno task test`) on the same random
+ * predictions. Without those modules the test fails with the command that installs them.
  */
 import assert from "node:assert/strict";
 import { Random } from "../util/random.ts";
 import { classificationReport, confusionCounts } from "./metrics.ts";
 import { holm, mcnemar, wilsonInterval } from "./stats.ts";
 
-const PYTHON = "/usr/bin/python3";
+import { requirePython } from "../../tools/provision/python.ts";
+
 const SCRIPT = new URL("../../tools/py/eval_crosscheck.py", import.meta.url).pathname;
-
-function referenceAvailable(): boolean {
-  try {
-    const probe = new Deno.Command(PYTHON, {
-      args: ["-c", "import sklearn, statsmodels"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    return probe.success;
-  } catch {
-    return false;
-  }
-}
-
-const available = referenceAvailable();
-const inCi = Boolean(Deno.env.get("CI"));
-
-Deno.test("reference Python modules are installed in CI", { ignore: !inCi }, () => {
-  assert.ok(
-    available,
-    `${PYTHON} lacks sklearn/statsmodels: apt-get install python3-sklearn python3-statsmodels`,
-  );
-});
 
 function near(actual: number, expected: number, what: string, tolerance = 1e-10) {
   assert.ok(
@@ -41,9 +19,8 @@ function near(actual: number, expected: number, what: string, tolerance = 1e-10)
   );
 }
 
-Deno.test("metrics, Wilson, McNemar (exact, mid-p) and Holm equal sklearn/statsmodels/scipy", {
-  ignore: !available,
-}, async () => {
+Deno.test("metrics, Wilson, McNemar (exact, mid-p) and Holm equal sklearn/statsmodels/scipy", async () => {
+  const python = requirePython(["sklearn", "statsmodels", "scipy"]);
   const random = new Random(20261122);
   const classCount = 10, n = 600;
   const labels = new Uint8Array(n), predicted = new Uint8Array(n);
@@ -63,7 +40,7 @@ Deno.test("metrics, Wilson, McNemar (exact, mid-p) and Holm equal sklearn/statsm
     mcnemar: mcnemarCases,
     holm: pValues,
   };
-  const child = new Deno.Command(PYTHON, { args: [SCRIPT], stdin: "piped", stdout: "piped" })
+  const child = new Deno.Command(python, { args: [SCRIPT], stdin: "piped", stdout: "piped" })
     .spawn();
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(JSON.stringify(request)));

@@ -2,15 +2,14 @@
  * Cross-checks the seed statistics against SciPy/statsmodels/NumPy on the same per-seed
  * predictions: means, SDs, t-intervals, Welch t/df/p and Holm to ~1e-10; the two-level paired
  * bootstrap against an independent NumPy implementation, both with 20,000 replicates, within
- * four Monte-Carlo standard errors. Python comes from `DIGITKIT_PYTHON` (the kit's venv has
- * numpy, scipy and statsmodels); without them the test fails and says so.
+ * four Monte-Carlo standard errors. Python is the kit's venv (`.tools/venv`, or `DIGITKIT_PYTHON`); without numpy, scipy and
+ * statsmodels the test fails with the install command.
  */
 import assert from "node:assert/strict";
 import { Random } from "../util/random.ts";
 import { seedSummary, twoLevelBootstrap, welchTest } from "./seed_stats.ts";
 import { holm } from "./stats.ts";
-
-const PYTHON = Deno.env.get("DIGITKIT_PYTHON") ?? "/usr/bin/python3";
+import { requirePython } from "../../tools/provision/python.ts";
 const SCRIPT = new URL("../../tools/py/seed_stats_crosscheck.py", import.meta.url).pathname;
 
 /** Per-seed 0/1 mistakes: seed s misclassifies each item with probability base + spread·z_s. */
@@ -22,6 +21,7 @@ function seeds(random: Random, count: number, items: number, base: number, sprea
 }
 
 async function reference(request: unknown) {
+  const PYTHON = requirePython(["numpy", "scipy", "statsmodels"]);
   let child;
   try {
     child = new Deno.Command(PYTHON, {

@@ -1,6 +1,6 @@
 """Executes Deno-kernel notebooks headless and fails on any error. Run by tools/run_notebooks.ts.
 
-Usage: /usr/bin/python3 tools/nb/execute.py --out DIR --results FILE [--quick]
+Usage: .tools/venv/bin/python3 tools/nb/execute.py --out DIR --results FILE [--quick]
            [--param NAME=JSON]... [--timeout SECONDS] [--settle SECONDS] NOTEBOOK...
 """
 

@@ -5,7 +5,7 @@
  */
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../../src/util/errors.ts";
+import { PYTHON_BIN, requirePython } from "../provision/python.ts";
 
 /** Repository root (two levels above this file). */
 export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -13,17 +13,8 @@ export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url
 /** Folder put on `JUPYTER_PATH`; holds `kernels/deno/kernel.json`. */
 export const JUPYTER_DIR: string = join(REPO_ROOT, "tools", "jupyter");
 
-/** Debian's Python, where the apt packages `python3-nbclient` etc. install Jupyter. */
-export const PYTHON: string = Deno.env.get("DIGITKIT_PYTHON") ?? "/usr/bin/python3";
-
-/** Debian packages the headless executor needs. */
-export const APT_PACKAGES: readonly string[] = [
-  "jupyter-client",
-  "python3-nbclient",
-  "python3-nbformat",
-  "python3-ipykernel",
-  "jupyter-nbconvert",
-];
+/** The project's Python (`.tools/venv`, or `$DIGITKIT_PYTHON`); see tools/provision/python.ts. */
+export { PYTHON, PYTHON_BIN } from "../provision/python.ts";
 
 /**
  * Environment for Jupyter processes: the project kernelspec first on `JUPYTER_PATH`, and the
@@ -31,8 +22,9 @@ export const APT_PACKAGES: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { jupyterEnv } from "./jupyter_env.ts";
- * console.log(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter")); // true
+ * deepStrictEqual(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter"), true);
  * ```
  */
 export function jupyterEnv(): Record<string, string> {
@@ -40,36 +32,23 @@ export function jupyterEnv(): Record<string, string> {
   return {
     ...Deno.env.toObject(),
     JUPYTER_PATH: previous ? `${JUPYTER_DIR}${delimiter}${previous}` : JUPYTER_DIR,
-    PATH: [dirname(Deno.execPath()), Deno.env.get("PATH") ?? ""].join(delimiter),
+    // The venv's bin next, for `jupyter` subcommands found by name.
+    PATH: [dirname(Deno.execPath()), PYTHON_BIN, Deno.env.get("PATH") ?? ""].join(delimiter),
     NO_COLOR: "1",
   };
 }
 
 /**
- * Throws a {@link UsageError} naming the apt packages when Debian's Jupyter is not installed.
+ * Throws a {@link UsageError} naming the fix when the project's Python lacks the Jupyter
+ * client the executor needs.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { requireJupyter } from "./jupyter_env.ts";
- * await requireJupyter(); // resolves when python3-nbformat and jupyter-client are installed
+ * await requireJupyter(); // resolves when .tools/venv imports nbformat, nbclient, jupyter_client
  * ```
  */
-export async function requireJupyter(): Promise<void> {
-  let ok = false;
-  try {
-    const probe = new Deno.Command(PYTHON, {
-      args: ["-c", "import nbformat, jupyter_client"],
-      stdout: "null",
-      stderr: "null",
-    });
-    ok = (await probe.output()).success;
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    throw new UsageError(
-      `${PYTHON} cannot import nbformat/jupyter_client: install the Debian packages ` +
-        `(apt-get install ${APT_PACKAGES.join(" ")})`,
-    );
-  }
+export function requireJupyter(): Promise<void> {
+  requirePython(["nbformat", "nbclient", "jupyter_client"]);
+  return Promise.resolve();
 }

@@ -1,9 +1,10 @@
 """Reference numbers from scikit-learn, statsmodels and scipy for src/evaluate/crosscheck_test.ts.
 
 Reads a JSON request on stdin and writes the same quantities, computed by the reference
-libraries, as JSON on stdout. Run with Debian's Python (python3-sklearn, python3-statsmodels):
+libraries, as JSON on stdout. Run with the project's Python (`.tools/venv`, pinned in
+tools/py/requirements.txt):
 
-    /usr/bin/python3 tools/py/eval_crosscheck.py < request.json
+    .tools/venv/bin/python3 tools/py/eval_crosscheck.py < request.json
 
 Request: {"classCount": K, "labels": [...], "predicted": [...],
           "wilson": [[k, n], ...], "mcnemar": [[b, c], ...], "holm": [p, ...]}
