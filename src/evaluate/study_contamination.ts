@@ -84,25 +84,21 @@ export function studyContamination(
         undefined,
       );
       overlaps.push(
-        most && found.every((o) => o?.checked)
-          ? { ...most, model: arm }
-          : {
-            model: arm,
-            testSet: set.name,
-            items: set.count,
-            overlap: 0,
-            trained: 0,
-            validated: 0,
-            byProvenance: 0,
-            byFingerprint: 0,
-            nearDuplicates: null,
-            checked: false,
-          },
+        most && found.every((o) => o?.checked) ? { ...most, model: arm } : {
+          model: arm,
+          testSet: set.name,
+          items: set.count,
+          overlap: 0,
+          trained: 0,
+          validated: 0,
+          byProvenance: 0,
+          byFingerprint: 0,
+          nearDuplicates: null,
+          checked: false,
+        },
       );
     }
-    const clean = policy === "exclude" && set.count > 0
-      ? unseenItems(set.name, seenByAny)
-      : null;
+    const clean = policy === "exclude" && set.count > 0 ? unseenItems(set.name, seenByAny) : null;
     const cut = clean !== null && clean.length < set.count;
     scored[set.name] = cut ? Uint32Array.from(clean) : null;
     sizes.push({ name: set.name, before: set.count, after: cut ? clean.length : set.count });

@@ -28,10 +28,7 @@
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { DATASET_NAMES } from "../../data/named.ts";
-import {
-  CONTAMINATION_POLICIES,
-  type ContaminationPolicy,
-} from "../../evaluate/contamination.ts";
+import { CONTAMINATION_POLICIES, type ContaminationPolicy } from "../../evaluate/contamination.ts";
 import { getModelSpec } from "../../models/zoo.ts";
 import { getRecipe } from "../../train/recipes.ts";
 import { InputError, isUserError } from "../../util/errors.ts";
