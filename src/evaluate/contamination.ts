@@ -164,6 +164,32 @@ export interface Overlap {
   checked: boolean;
 }
 
+/**
+ * The entry of a model with no record of its items: nothing could be checked.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { uncheckedOverlap } from "./contamination.ts";
+ * deepStrictEqual([uncheckedOverlap("m", "t", 9).checked, uncheckedOverlap("m", "t", 9).items],
+ *   [false, 9]);
+ * ```
+ */
+export function uncheckedOverlap(model: string, testSet: string, items: number): Overlap {
+  return {
+    model,
+    testSet,
+    items,
+    overlap: 0,
+    trained: 0,
+    validated: 0,
+    byProvenance: 0,
+    byFingerprint: 0,
+    nearDuplicates: null,
+    checked: false,
+  };
+}
+
 /** A model to check, with what it saw (null: unknown, e.g. a bare `model.json` folder). */
 export interface CheckedModel {
   name: string;
@@ -302,18 +328,7 @@ export function applyContaminationPolicy(
     const seenByAny = new Uint8Array(n);
     for (const model of models) {
       if (!model.seen) {
-        overlaps.push({
-          model: model.name,
-          testSet: test.name,
-          items: n,
-          overlap: 0,
-          trained: 0,
-          validated: 0,
-          byProvenance: 0,
-          byFingerprint: 0,
-          nearDuplicates: null,
-          checked: false,
-        });
+        overlaps.push(uncheckedOverlap(model.name, test.name, n));
         continue;
       }
       const { marks, overlap } = testOverlap(test, model.seen, fingerprints, nearDuplicateL1);

@@ -14,6 +14,7 @@ import {
   type ContaminationPolicy,
   type ContaminationSummary,
   type Overlap,
+  uncheckedOverlap,
   unseenItems,
 } from "./contamination.ts";
 import type { StudyRun } from "./study_stats.ts";
@@ -84,18 +85,9 @@ export function studyContamination(
         undefined,
       );
       overlaps.push(
-        most && found.every((o) => o?.checked) ? { ...most, model: arm } : {
-          model: arm,
-          testSet: set.name,
-          items: set.count,
-          overlap: 0,
-          trained: 0,
-          validated: 0,
-          byProvenance: 0,
-          byFingerprint: 0,
-          nearDuplicates: null,
-          checked: false,
-        },
+        most && found.every((o) => o?.checked)
+          ? { ...most, model: arm }
+          : uncheckedOverlap(arm, set.name, set.count),
       );
     }
     const clean = policy === "exclude" && set.count > 0 ? unseenItems(set.name, seenByAny) : null;

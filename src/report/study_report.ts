@@ -30,6 +30,7 @@ import type { ReportFigure } from "./figures.ts";
 import { percent, pValue, rateWithInterval } from "./format.ts";
 import { readVegaLibraries, reportHtml } from "./html.ts";
 import { slug } from "./input.ts";
+import { csvField } from "./tidy.ts";
 import type { ReportFiles } from "./write.ts";
 
 /** What the study report is built from. */
@@ -439,12 +440,6 @@ type MetricRow =
     string | number | null
   >
   & { contamination?: string | null; overlap?: number | null };
-
-function csvField(v: string | number | null): string {
-  if (v === null) return "";
-  const text = typeof v === "number" ? String(v) : v;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * The tidy `metrics.csv` of a study: per-seed rows (`seed` set, `statistic` = `seed`) and
