@@ -266,7 +266,7 @@ export function studyReportBlocks(
     );
   }
   const overlaps = contaminationSummaryItems({ contamination: input.contamination });
-  if (overlaps.length > 0) blocks.push(h(2, "Training/test overlap"), list(overlaps));
+  if (overlaps.length > 0) blocks.push(h(2, "Contamination check"), list(overlaps));
   if (input.missing && input.missing.length > 0) {
     blocks.push(
       h(2, "Cells not included"),
