@@ -12,16 +12,13 @@
  * train: { limit: 600, epochs: 1 }       # optional overrides of every recipe
  * evaluation: { suite: quick, datasets: [mnist], paths: [], limit: 500, seed: 0,
  *               contamination: exclude }  # or refuse | report
+ * bootstrap: { replicates: 2000, seed: 0 }
  * ```
  *
  * `train.keepTestOut` (default true) trains recipes whose split merges the official test set in
  * (mdsist's 70/15/15 of train + test) on their training data alone, as the report job does, so
  * every model is compared on all test items; `false` keeps the card's split, and the
  * contamination policy then deals with the test items it trained on.
- *
- * ```yaml
- * bootstrap: { replicates: 2000, seed: 0 }
- * ```
  *
  * @module
  */
