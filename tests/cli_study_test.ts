@@ -1,7 +1,8 @@
 /**
  * `kit study` end to end with tiny cells (2 models × 2 seeds, 300 training images, 4 epochs,
- * quick suite on 100 items, one backend thread per cell): the study runs through the CLI and
- * writes its report; a study killed mid-cell (SIGKILL of the study and of its cell process) and
+ * quick suite on 100 items, one backend thread per cell; the mlp on the mdsist card's split,
+ * which holds some MNIST test items): the study runs through the CLI and writes its report,
+ * every cell scored on the test items no cell saw; a study killed mid-cell (SIGKILL of the study and of its cell process) and
  * continued equals the uninterrupted study bit for bit; a cell that fails for a reason is left
  * failed until --retry-failed.
  */
@@ -17,9 +18,9 @@ const STUDY = `name: tiny
 description: two small models, two seeds
 models:
   - { model: logistic-regression, recipe: baseline-adam }
-  - { model: mlp, recipe: baseline-adam }
+  - { model: mlp, recipe: mdsist }
 seeds: [1, 2]
-train: { limit: 300, epochs: 4 }
+train: { limit: 300, epochs: 4, keepTestOut: false }
 evaluation: { suite: quick, datasets: [mnist], limit: 100 }
 bootstrap: { replicates: 500, seed: 3 }
 `;
@@ -27,8 +28,8 @@ bootstrap: { replicates: 500, seed: 3 }
 const CELLS = [
   "logistic-regression--baseline-adam--seed1",
   "logistic-regression--baseline-adam--seed2",
-  "mlp--baseline-adam--seed1",
-  "mlp--baseline-adam--seed2",
+  "mlp--mdsist--seed1",
+  "mlp--mdsist--seed2",
 ];
 
 /** Files that must match bit for bit between two runs of the same study. */
@@ -82,6 +83,14 @@ Deno.test("kit study run: tiny study end to end, then killed mid-cell and contin
     assert.ok(rows.some((r) => r[statCol] === "ensemble"));
     const report = await Deno.readTextFile(join(whole, "report", "report.md"));
     assert.match(report, /P\(A < B\)/);
+    // The mdsist cells' split holds some of the 100 test items: every cell is scored without
+    // them (the contamination test checks which, item by item).
+    const mdsist = JSON.parse(await Deno.readTextFile(join(whole, "cells", CELLS[2], "cell.json")));
+    const seen = mdsist.contamination.overlaps[0].overlap;
+    assert.ok(seen > 0, "the mdsist split (limit 300) holds some of the first 100 test items");
+    assert.match(report, new RegExp(`mnist-test n = 100 → ${100 - seen}\\.`));
+    const overlapCol = columns.indexOf("overlap"), policyCol = columns.indexOf("contamination");
+    assert.ok(rows.every((r) => r[policyCol] === "exclude" && r[overlapCol] === "0"));
     assert.ok(await exists(join(whole, "report", "report.html")));
     assert.ok(await exists(join(whole, "report", "specs", "p-better-mnist-test.vl.json")));
 

@@ -11,7 +11,7 @@ import { concatDatasets, subset } from "../src/data/ops.ts";
 import { encodeKaggleCsv } from "../src/data/kaggle_write.ts";
 import { loadKaggleCsv } from "../src/data/kaggle_csv.ts";
 import { imageFingerprints } from "../src/data/fingerprint.ts";
-import { provenanceOf } from "../src/data/provenance.ts";
+import { decodeIdSet, provenanceOf } from "../src/data/provenance.ts";
 import { PIXELS } from "../src/data/types.ts";
 import {
   applyContaminationPolicy,
@@ -267,6 +267,139 @@ Deno.test("deno task report keeps MNIST test out of mdsist-cnn's training and sa
     const metrics = (await Deno.readTextFile(join(dir, "metrics.csv"))).trim().split("\n");
     assert.ok(metrics[0].endsWith(",n,contamination,overlap"));
     assert.ok(metrics.slice(1).every((line) => /,exclude,0$/.test(line)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a study excludes, for every cell, exactly the test items some cell trained or validated on", async () => {
+  const root = await Deno.makeTempDir({ prefix: "contamination-study-" });
+  try {
+    // logistic-regression with the mdsist recipe on the card's own split (MNIST train + test
+    // merged), beside the same architecture on baseline-adam (MNIST train only).
+    const file = join(root, "study.yaml");
+    await Deno.writeTextFile(
+      file,
+      `name: contaminated
+models:
+  - { model: logistic-regression, recipe: baseline-adam }
+  - { model: logistic-regression, recipe: mdsist }
+seeds: [1, 2]
+train: { limit: 1000, epochs: 1, keepTestOut: false }
+evaluation: { suite: quick, datasets: [mnist], limit: 2000 }
+bootstrap: { replicates: 200, seed: 0 }
+`,
+    );
+    // Independently of the cells' records: which of the first 2,000 MNIST test images each
+    // recipe's train + validation parts hold, pixel for pixel.
+    const firstTest = imageFingerprints(mnist.test.images, 2000);
+    const seenBy = async (recipe: string) => {
+      const sets = await loadRecipeData(getRecipe(recipe), { limit: 1000 });
+      const prints = new Set(
+        [sets.train, sets.validation].flatMap((ds) =>
+          Array.from(imageFingerprints(ds.images, ds.count))
+        ),
+      );
+      return Array.from({ length: 2000 }, (_, i) => i).filter((i) => prints.has(firstTest[i]));
+    };
+    const expected: Record<string, number[]> = {
+      "baseline-adam": await seenBy("baseline-adam"),
+      mdsist: await seenBy("mdsist"),
+    };
+    assert.ok(expected.mdsist.length > 20, `mdsist's split holds test items (${expected.mdsist})`);
+    const excluded = new Set([...expected["baseline-adam"], ...expected.mdsist]);
+    const clean = Array.from({ length: 2000 }, (_, i) => i).filter((i) => !excluded.has(i));
+
+    const out = join(root, "out");
+    const run = await runKit(["study", "run", file, "--out", out, "--threads", "1", "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    const cells = ["baseline-adam", "mdsist"].flatMap((recipe) =>
+      [1, 2].map((seed) => ({ recipe, seed, id: `logistic-regression--${recipe}--seed${seed}` }))
+    );
+    for (const c of cells) {
+      const record = JSON.parse(await Deno.readTextFile(join(out, "cells", c.id, "cell.json")));
+      assert.deepEqual(
+        Array.from(decodeIdSet(record.contamination.seen["mnist-test"])),
+        expected[c.recipe],
+        c.id,
+      );
+      assert.equal(record.contamination.overlaps[0].overlap, expected[c.recipe].length);
+    }
+
+    const stats = JSON.parse(await Deno.readTextFile(join(out, "report", "statistics.json")));
+    assert.deepEqual(stats.contamination.testSets, [
+      { name: "mnist-test", before: 2000, after: clean.length },
+    ]);
+    assert.deepEqual(
+      Array.from(decodeIdSet(stats.contamination.scoredItems["mnist-test"])),
+      clean,
+    );
+    // Every cell's numbers are its errors on exactly the clean items, counted by hand from its
+    // predictions.csv (which keeps all 2,000 items).
+    const keep = new Set(clean);
+    for (const c of cells) {
+      const rows = (await Deno.readTextFile(join(out, "cells", c.id, "predictions.csv")))
+        .trim().split("\n").slice(1).map((l) => l.split(","));
+      // architecture,recipe,seed,model,test_set,kind,factor,level,item_id,true_label,predicted…
+      const scored = rows.filter((r) => r[5] === "clean" && keep.has(Number(r[8])));
+      assert.equal(scored.length, clean.length);
+      const wrong = scored.filter((r) => r[9] !== r[10]).length;
+      const arm = `logistic-regression/${c.recipe}`;
+      const row = stats.perArm.find((s: { arm: string; kind: string; class: number | null }) =>
+        s.arm === arm && s.kind === "clean" && s.class === null
+      );
+      assert.equal(row.n, clean.length);
+      assert.equal(row.errors[row.seeds.indexOf(c.seed)], wrong / clean.length, c.id);
+    }
+    for (const m of stats.mcnemar) assert.ok(m.onlyA + m.onlyB <= clean.length);
+
+    const metrics = (await Deno.readTextFile(join(out, "report", "metrics.csv"))).trim()
+      .split("\n").map((l) => l.split(","));
+    const col = (name: string) => metrics[0].indexOf(name);
+    const overlapRow = metrics.find((r) =>
+      r[col("model")] === "logistic-regression/mdsist" && r[col("metric")] === "training_overlap"
+    )!;
+    assert.equal(Number(overlapRow[col("value")]), expected.mdsist.length);
+    assert.ok(metrics.slice(1).every((r) => r[col("contamination")] === "exclude"));
+    const report = await Deno.readTextFile(join(out, "report", "report.md"));
+    assert.match(report, /\*\*Contaminated comparison:\*\* logistic-regression\/mdsist trained/);
+    assert.match(report, new RegExp(`mnist-test n = 2,000 → ${clean.length.toLocaleString("en")}`));
+    assert.match(
+      await Deno.readTextFile(join(out, "report", "card-logistic-regression-mdsist.md")),
+      /## Training\/Test Overlap/,
+    );
+
+    // `refuse` fails the contaminated cell before it trains, naming the overlap; the study's
+    // default (keepTestOut) trains the same recipe on MNIST train only, so nothing to refuse.
+    const refuseFile = join(root, "refuse.yaml");
+    const refuseStudy = (train: string) =>
+      Deno.writeTextFile(
+        refuseFile,
+        `name: refused\nmodels: [{ model: logistic-regression, recipe: mdsist }]\nseeds: [1]\n` +
+          `train: { limit: 1000, epochs: 1${train} }\n` +
+          `evaluation: { suite: quick, datasets: [mnist], limit: 2000, contamination: refuse }\n`,
+      );
+    await refuseStudy(", keepTestOut: false");
+    const refused = await runKit(["study", "run", refuseFile, "--out", join(root, "r1"), "--json"]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      JSON.parse(refused.stdout).failures[0].reason,
+      new RegExp(
+        `^contamination: model logistic-regression--mdsist--seed1 trained or validated on ` +
+          `${expected.mdsist.length} of the 2000 items of test set mnist-test`,
+      ),
+    );
+    await refuseStudy("");
+    const kept = await runKit(["study", "run", refuseFile, "--out", join(root, "r2"), "--json"]);
+    assert.equal(kept.code, 0, kept.stderr);
+    const keptStats = JSON.parse(
+      await Deno.readTextFile(join(root, "r2", "report", "statistics.json")),
+    );
+    assert.equal(keptStats.contamination.overlaps[0].overlap, 0);
+    assert.match(
+      await Deno.readTextFile(join(root, "r2", "report", "report.md")),
+      /split mdsist-70-15-15 of MNIST train only/,
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

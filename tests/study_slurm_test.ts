@@ -4,10 +4,18 @@
  * a tiny study runs as a job array; one task is requeued (`scontrol requeue`) and another
  * cancelled (`scancel`) in the middle of training, after their first epoch checkpoint; the
  * requeued task resumes by itself, the cancelled cell when `kit study run` is called again;
- * the collected study then equals the same study run with the local executor.
+ * the collected study then equals the same study run with the local executor. The cells train
+ * with the mdsist recipe on its card's split (MNIST train + test merged), so every cell, on
+ * either executor, records exactly the test items its split holds, and the report scores them
+ * on the other items only.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { imageFingerprints } from "../src/data/fingerprint.ts";
+import { loadMnistSplits } from "../src/data/mnist.ts";
+import { decodeIdSet } from "../src/data/provenance.ts";
+import { loadRecipeData } from "../src/train/recipe_data.ts";
+import { getRecipe } from "../src/train/recipes.ts";
 import { runKit } from "./helpers/kit.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -16,9 +24,9 @@ const CLUSTER = join(ROOT, "tools/slurm/local-cluster.sh");
 const STUDY = `name: slurm-tiny
 description: one architecture x 3 seeds, 3 short epochs (the Slurm executor's test)
 models:
-  - { model: keras-mnist-convnet, recipe: keras-convnet }
+  - { model: keras-mnist-convnet, recipe: mdsist }
 seeds: 3
-train: { limit: 6000, epochs: 3 }
+train: { limit: 6000, epochs: 3, keepTestOut: false }
 evaluation: { suite: quick, datasets: [mnist], limit: 300, seed: 0 }
 bootstrap: { replicates: 200, seed: 0 }
 slurm:
@@ -51,7 +59,20 @@ async function until<T>(what: string, seconds: number, check: () => Promise<T | 
   throw new Error(`timed out after ${seconds} s waiting for ${what}`);
 }
 
-const CELL_IDS = [1, 2, 3].map((s) => `keras-mnist-convnet--keras-convnet--seed${s}`);
+const CELL_IDS = [1, 2, 3].map((s) => `keras-mnist-convnet--mdsist--seed${s}`);
+
+/** Which of the first 300 MNIST test items the mdsist split (limit 6000) holds, by pixels. */
+async function mdsistTestItems(): Promise<number[]> {
+  const test = (await loadMnistSplits()).test;
+  const sets = await loadRecipeData(getRecipe("mdsist"), { limit: 6000 });
+  const prints = new Set(
+    [sets.train, sets.validation].flatMap((ds) =>
+      Array.from(imageFingerprints(ds.images, ds.count))
+    ),
+  );
+  const first = imageFingerprints(test.images, 300);
+  return Array.from({ length: 300 }, (_, i) => i).filter((i) => prints.has(first[i]));
+}
 
 /**
  * Every file of the collected study whose bytes must not depend on the executor: the whole
@@ -201,6 +222,25 @@ Deno.test({
       assert.ok(Object.keys(a).length > 10 && "report/metrics.csv" in a, Object.keys(a).join());
       assert.deepEqual(Object.keys(b), Object.keys(a));
       for (const name of Object.keys(a)) assert.deepEqual(b[name], a[name], name);
+
+      // Every cell saw exactly the test items of its split; all are scored on the others.
+      const seen = await mdsistTestItems();
+      assert.ok(seen.length > 0, "the mdsist split holds some of the first 300 test items");
+      for (const dir of [localDir, slurmDir]) {
+        for (const id of CELL_IDS) {
+          const cell = JSON.parse(await Deno.readTextFile(join(dir, "cells", id, "cell.json")));
+          assert.deepEqual(Array.from(decodeIdSet(cell.contamination.seen["mnist-test"])), seen);
+        }
+      }
+      const stats = JSON.parse(new TextDecoder().decode(a["report/statistics.json"]));
+      assert.deepEqual(stats.contamination.testSets, [
+        { name: "mnist-test", before: 300, after: 300 - seen.length },
+      ]);
+      assert.ok(
+        stats.perArm.every((s: { n: number; class: number | null }) =>
+          s.class !== null || s.n === 300 - seen.length
+        ),
+      );
     } finally {
       const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
       await Deno.remove(work, { recursive: true }).catch(() => {});

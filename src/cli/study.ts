@@ -69,7 +69,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
     backend: { type: "string" },
     "retry-failed": { type: "boolean" },
     wait: { type: "boolean" },
-  });
+  }, { allowPositionals: true });
   const [sub, ...args] = positionals;
   const need = (n: number, what: string) => {
     if (args.length !== n) {

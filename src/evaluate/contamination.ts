@@ -164,6 +164,32 @@ export interface Overlap {
   checked: boolean;
 }
 
+/**
+ * The entry of a model with no record of its items: nothing could be checked.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { uncheckedOverlap } from "./contamination.ts";
+ * deepStrictEqual([uncheckedOverlap("m", "t", 9).checked, uncheckedOverlap("m", "t", 9).items],
+ *   [false, 9]);
+ * ```
+ */
+export function uncheckedOverlap(model: string, testSet: string, items: number): Overlap {
+  return {
+    model,
+    testSet,
+    items,
+    overlap: 0,
+    trained: 0,
+    validated: 0,
+    byProvenance: 0,
+    byFingerprint: 0,
+    nearDuplicates: null,
+    checked: false,
+  };
+}
+
 /** A model to check, with what it saw (null: unknown, e.g. a bare `model.json` folder). */
 export interface CheckedModel {
   name: string;
@@ -265,8 +291,9 @@ export interface ContaminationOptions {
 
 /**
  * Checks every model against every test set and applies `policy`: returns the test sets to
- * score (under `exclude`, each cut to the items no model saw, keeping its name) and the
- * summary. Under `refuse`, throws a one-line {@link UsageError} at the first overlap.
+ * score (under `exclude`, each cut to the items no model saw, keeping its name), the summary,
+ * and per test set the indices (among its first `limit` items) that some model saw. Under
+ * `refuse`, throws a one-line {@link UsageError} at the first overlap.
  *
  * @example
  * ```ts
@@ -279,6 +306,9 @@ export interface ContaminationOptions {
  * const { testSets, summary } = applyContaminationPolicy(models, [test], "exclude");
  * deepStrictEqual(Array.from(testSets[0].ids!), [1, 2, 3, 5, 6, 7, 8, 9]);
  * deepStrictEqual(summary.testSets, [{ name: test.name, before: 10, after: 8 }]);
+ * deepStrictEqual(applyContaminationPolicy(models, [test], "report").seen, [
+ *   Uint32Array.of(0, 4),
+ * ]);
  * ```
  */
 export function applyContaminationPolicy(
@@ -286,10 +316,11 @@ export function applyContaminationPolicy(
   testSets: readonly DigitDataset[],
   policy: ContaminationPolicy,
   options: ContaminationOptions = {},
-): { testSets: DigitDataset[]; summary: ContaminationSummary } {
+): { testSets: DigitDataset[]; summary: ContaminationSummary; seen: Uint32Array[] } {
   const nearDuplicateL1 = options.nearDuplicateL1 ?? NEAR_DUPLICATE_L1;
   const overlaps: Overlap[] = [];
   const sizes: ContaminationSummary["testSets"] = [];
+  const seen: Uint32Array[] = [];
   const scored = testSets.map((full) => {
     const n = Math.min(full.count, options.limit ?? full.count);
     const test = n === full.count ? full : subset(full, range(0, n), full.name);
@@ -297,18 +328,7 @@ export function applyContaminationPolicy(
     const seenByAny = new Uint8Array(n);
     for (const model of models) {
       if (!model.seen) {
-        overlaps.push({
-          model: model.name,
-          testSet: test.name,
-          items: n,
-          overlap: 0,
-          trained: 0,
-          validated: 0,
-          byProvenance: 0,
-          byFingerprint: 0,
-          nearDuplicates: null,
-          checked: false,
-        });
+        overlaps.push(uncheckedOverlap(model.name, test.name, n));
         continue;
       }
       const { marks, overlap } = testOverlap(test, model.seen, fingerprints, nearDuplicateL1);
@@ -322,19 +342,41 @@ export function applyContaminationPolicy(
       }
       for (let i = 0; i < n; i++) if (marks[i]) seenByAny[i] = 1;
     }
-    const clean = range(0, n).filter((i) => seenByAny[i] === 0);
-    const keep = policy === "exclude" && clean.length < n;
-    if (keep && clean.length === 0) {
-      throw new UsageError(
-        `contamination: every one of the ${n} items of test set ${test.name} was trained or ` +
-          "validated on by a compared model; leave that model out, or score anyway with " +
-          "--contamination report",
-      );
-    }
+    seen.push(Uint32Array.from(range(0, n).filter((i) => seenByAny[i] === 1)));
+    const clean = policy === "exclude" && n > 0 ? unseenItems(test.name, seenByAny) : null;
+    const keep = clean !== null && clean.length < n;
     sizes.push({ name: test.name, before: n, after: keep ? clean.length : n });
     return keep ? subset(test, clean, test.name) : full;
   });
-  return { testSets: scored, summary: { policy, overlaps, testSets: sizes, nearDuplicateL1 } };
+  return {
+    testSets: scored,
+    summary: { policy, overlaps, testSets: sizes, nearDuplicateL1 },
+    seen,
+  };
+}
+
+/**
+ * The indices of the items of `testSet` that no model saw (`seenByAny[i]` is 0), for scoring
+ * under `exclude`; a one-line {@link UsageError} when every item was seen.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert";
+ * import { unseenItems } from "./contamination.ts";
+ * deepStrictEqual(unseenItems("t", Uint8Array.of(0, 1, 0)), [0, 2]);
+ * throws(() => unseenItems("t", Uint8Array.of(1, 1)), /every one of the 2 items of test set t/);
+ * ```
+ */
+export function unseenItems(testSet: string, seenByAny: Uint8Array): number[] {
+  const clean = range(0, seenByAny.length).filter((i) => seenByAny[i] === 0);
+  if (clean.length === 0) {
+    throw new UsageError(
+      `contamination: every one of the ${seenByAny.length} items of test set ${testSet} was ` +
+        "trained or validated on by a compared model; leave that model out, or score anyway " +
+        "with --contamination report",
+    );
+  }
+  return clean;
 }
 
 function range(from: number, to: number): number[] {

@@ -10,6 +10,11 @@ import { type Block, h, p, table } from "./document.ts";
 import { count, percent } from "./format.ts";
 import type { ModelTraining } from "./input.ts";
 
+/** What the blocks read: an evaluation's check (a study's joined check works the same). */
+export type CheckedEvaluation =
+  & Pick<EvaluationResult, "contamination">
+  & Partial<Pick<EvaluationResult, "models">>;
+
 const POLICY_WORDS = {
   exclude: "items any compared model trained or validated on were excluded before scoring",
   refuse: "the evaluation would have stopped at any overlap",
@@ -39,7 +44,7 @@ function seenWords(o: Overlap): string {
  * ok(items[1].includes("300 → 250"));
  * ```
  */
-export function contaminationSummaryItems(ev: EvaluationResult): string[] {
+export function contaminationSummaryItems(ev: CheckedEvaluation): string[] {
   const check = ev.contamination;
   if (!check) return [];
   const seen = check.overlaps.filter((o) => o.checked && o.overlap > 0);
@@ -95,7 +100,7 @@ export function contaminationSummaryItems(ev: EvaluationResult): string[] {
  * deepStrictEqual(contaminationWarning({} as never, "t"), []);
  * ```
  */
-export function contaminationWarning(ev: EvaluationResult, testSet?: string): Block[] {
+export function contaminationWarning(ev: CheckedEvaluation, testSet?: string): Block[] {
   const check = ev.contamination;
   if (!check || check.policy !== "report") return [];
   const seen = check.overlaps.filter((o) =>
@@ -123,7 +128,7 @@ export function contaminationWarning(ev: EvaluationResult, testSet?: string): Bl
  * ```
  */
 export function contaminationCardBlocks(
-  ev: EvaluationResult,
+  ev: CheckedEvaluation,
   model: string,
   training: ModelTraining | undefined,
 ): Block[] {

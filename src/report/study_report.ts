@@ -9,6 +9,8 @@
 import type { StudyStatistics } from "../evaluate/study_stats.ts";
 import { rateInterval } from "../evaluate/seed_stats.ts";
 import { wilsonInterval } from "../evaluate/stats.ts";
+import { type ContaminationSummary, scoredOverlap } from "../evaluate/contamination.ts";
+import type { IdSet } from "../data/provenance.ts";
 import {
   pBetterMatrixSpec,
   perClassSeedSpec,
@@ -18,19 +20,25 @@ import {
 } from "../plots/study.ts";
 import { factorName } from "../plots/degradation.ts";
 import { addFigureFiles } from "./build.ts";
+import {
+  contaminationCardBlocks,
+  contaminationSummaryItems,
+  contaminationWarning,
+} from "./contamination_blocks.ts";
 import { type Block, figure, h, list, p, table, toMarkdown } from "./document.ts";
 import type { ReportFigure } from "./figures.ts";
 import { percent, pValue, rateWithInterval } from "./format.ts";
 import { readVegaLibraries, reportHtml } from "./html.ts";
 import { slug } from "./input.ts";
+import { csvField } from "./tidy.ts";
 import type { ReportFiles } from "./write.ts";
 
 /** What the study report is built from. */
 export interface StudyReportInput {
   name: string;
   description: string;
-  /** Each model's architecture, recipe and epochs. */
-  models: { name: string; architecture: string; recipe: string; epochs: number }[];
+  /** Each model's architecture, recipe, epochs and (when known) the split it trained on. */
+  models: { name: string; architecture: string; recipe: string; epochs: number; split?: string }[];
   seeds: number[];
   /** Training overrides (limit, epochs) as stated in the study file. */
   training: Record<string, unknown>;
@@ -40,20 +48,12 @@ export interface StudyReportInput {
   /** Cells that are not done (failed or pending), listed in the report. */
   missing?: { id: string; state: string; reason?: string }[];
   /**
-   * Test items a model saw in training (identical pixels), the most over its seeds: their
-   * errors are optimistic, and the report says so.
+   * The study's contamination check (`src/evaluate/study_contamination.ts`): overlap per model
+   * × test set and the policy; absent when no cell recorded one.
    */
-  overlaps?: { model: string; testSet: string; shared: number; items: number }[];
-}
-
-/** The overlap caveats of `model` (all models when omitted), one sentence each. */
-function overlapNotes(input: StudyReportInput, model?: string): string[] {
-  return (input.overlaps ?? []).filter((o) => o.shared > 0 && (!model || o.model === model))
-    .map((o) =>
-      `\`${o.model}\` trained on ${o.shared} of the ${o.items} ${o.testSet} images it is ` +
-      `evaluated on (identical pixels; its recipe's split takes training data from that test ` +
-      `set): its ${o.testSet} errors are optimistic, and comparisons there favour it.`
-    );
+  contamination?: ContaminationSummary;
+  /** Per test set cut by `exclude`, the positions of the scored items among those evaluated. */
+  scoredItems?: Record<string, IdSet>;
 }
 
 /**
@@ -252,7 +252,8 @@ export function studyReportBlocks(
       const m = input.models.find((x) => x.name === a.name);
       const card = cards[a.name] ? ` ([card](${cards[a.name]}))` : "";
       return `\`${a.name}\`: architecture \`${a.architecture}\`, recipe \`${a.recipe}\`` +
-        `${m ? `, ${m.epochs} epochs` : ""}, seeds ${a.seeds.join(", ")}${card}`;
+        `${m ? `, ${m.epochs} epochs` : ""}${m?.split ? `, split ${m.split}` : ""}, seeds ` +
+        `${a.seeds.join(", ")}${card}`;
     })),
   );
   if (Object.keys(input.training).length > 0) {
@@ -264,8 +265,8 @@ export function studyReportBlocks(
       ),
     );
   }
-  const overlaps = overlapNotes(input);
-  if (overlaps.length > 0) blocks.push(h(2, "Training data overlaps test data"), list(overlaps));
+  const overlaps = contaminationSummaryItems({ contamination: input.contamination });
+  if (overlaps.length > 0) blocks.push(h(2, "Contamination check"), list(overlaps));
   if (input.missing && input.missing.length > 0) {
     blocks.push(
       h(2, "Cells not included"),
@@ -305,6 +306,7 @@ export function studyReportBlocks(
     const own = figures.filter((f) => f.name.endsWith(`-${slug(set.name)}`));
     blocks.push(
       h(2, `${set.name} (${set.count} items)`),
+      ...contaminationWarning({ contamination: input.contamination }, set.name),
       h(3, "Per model"),
       summaryTable(stats, set.name),
       p(
@@ -372,7 +374,9 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
     h(1, `Model card: ${arm} (study ${input.name})`),
     list([
       `Architecture: \`${info.architecture}\``,
-      `Training recipe: \`${info.recipe}\`${model ? `, ${model.epochs} epochs` : ""}`,
+      `Training recipe: \`${info.recipe}\`${model ? `, ${model.epochs} epochs` : ""}${
+        model?.split ? `, split ${model.split}` : ""
+      }`,
       `Training seeds: ${info.seeds.join(", ")} (${info.seeds.length} independently trained runs)`,
     ]),
     h(2, "Quantitative analysis"),
@@ -402,8 +406,8 @@ export function studyCardBlocks(input: StudyReportInput, arm: string): Block[] {
       `with few seeds the t-interval is wide by design.`,
       `Seeds change the initial weights, shuffling, augmentation and dropout; data splits are ` +
       `fixed by the recipe.`,
-      ...overlapNotes(input, arm),
     ]),
+    ...contaminationCardBlocks({ contamination: input.contamination }, arm, undefined),
   ];
   return blocks;
 }
@@ -426,22 +430,27 @@ export const STUDY_METRIC_COLUMNS = [
   "lower",
   "upper",
   "n",
+  "contamination",
+  "overlap",
 ] as const;
 
-type MetricRow = Record<(typeof STUDY_METRIC_COLUMNS)[number], string | number | null>;
-
-function csvField(v: string | number | null): string {
-  if (v === null) return "";
-  const text = typeof v === "number" ? String(v) : v;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+type MetricRow =
+  & Record<
+    Exclude<(typeof STUDY_METRIC_COLUMNS)[number], "contamination" | "overlap">,
+    string | number | null
+  >
+  & { contamination?: string | null; overlap?: number | null };
 
 /**
  * The tidy `metrics.csv` of a study: per-seed rows (`seed` set, `statistic` = `seed`) and
  * across-seed rows (`seed` blank; `statistic` = `mean` with the t-interval in lower/upper,
  * `sd`, `between_seed_variance`, `test_sampling_variance`, `seed_share`, `ensemble` with its
  * Wilson interval, and per pair `difference` (bootstrap interval), `p_better`, `welch_p`,
- * `welch_p_holm`, plus per seed pair `mcnemar_p_mid`).
+ * `welch_p_holm`, plus per seed pair `mcnemar_p_mid`). With a contamination check, every row
+ * names the policy (`contamination`) and how many of its items the model trained or validated
+ * on (`overlap`, 0 unless the policy is `report`), and `factor = contamination` rows give each
+ * model × test set's `training_overlap` and `near_duplicates` (as the comparison's
+ * metrics.csv does).
  *
  * @example
  * ```ts
@@ -455,7 +464,10 @@ function csvField(v: string | number | null): string {
  * ok(csv.includes(",p_better,"));
  * ```
  */
-export function studyMetricsCsv(stats: StudyStatistics): string {
+export function studyMetricsCsv(
+  stats: StudyStatistics,
+  contamination?: ContaminationSummary,
+): string {
   const arm = (name: string) => stats.arms.find((a) => a.name === name)!;
   const rows: MetricRow[] = [];
   const base = (
@@ -554,9 +566,43 @@ export function studyMetricsCsv(stats: StudyStatistics): string {
       n: m.onlyA + m.onlyB,
     });
   }
+  for (const o of contamination?.overlaps ?? []) {
+    const b = {
+      ...base(o.model, {
+        testSet: o.testSet,
+        kind: "contamination",
+        factor: "contamination",
+        level: 0,
+        class: null,
+      }),
+      versus: null,
+      seed: null,
+      lower: null,
+      upper: null,
+      n: o.items,
+    };
+    rows.push({
+      ...b,
+      metric: "training_overlap",
+      statistic: "max_over_seeds",
+      value: o.checked ? o.overlap : null,
+    });
+    rows.push({
+      ...b,
+      metric: "near_duplicates",
+      statistic: "max_over_seeds",
+      value: o.nearDuplicates,
+    });
+  }
+  for (const r of rows) {
+    r.contamination = contamination?.policy ?? null;
+    r.overlap = contamination
+      ? scoredOverlap(contamination, String(r.model), String(r.test_set))
+      : null;
+  }
   return [
     STUDY_METRIC_COLUMNS.join(","),
-    ...rows.map((r) => STUDY_METRIC_COLUMNS.map((c) => csvField(r[c])).join(",")),
+    ...rows.map((r) => STUDY_METRIC_COLUMNS.map((c) => csvField(r[c] ?? null)).join(",")),
   ].join("\n") + "\n";
 }
 
@@ -588,7 +634,9 @@ export async function buildStudyReport(input: StudyReportInput): Promise<ReportF
     "report.html",
     reportHtml(`digitkit study: ${input.name}`, sections, specs, await readVegaLibraries()),
   );
-  files.set("metrics.csv", studyMetricsCsv(input.stats));
-  files.set("statistics.json", JSON.stringify(input.stats) + "\n");
+  files.set("metrics.csv", studyMetricsCsv(input.stats, input.contamination));
+  const contamination = input.contamination &&
+    { ...input.contamination, scoredItems: input.scoredItems ?? {} };
+  files.set("statistics.json", JSON.stringify({ ...input.stats, contamination }) + "\n");
   return files;
 }

@@ -141,10 +141,20 @@ export function tidyMetrics(evaluation: EvaluationResult): TidyRow[] {
   }));
 }
 
-function csvField(value: string | number | null): string {
+/**
+ * One CSV field: empty for null, RFC 4180 quoting where needed.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { csvField } from "./tidy.ts";
+ * deepStrictEqual([csvField(null), csvField(0.5), csvField('a "b", c')], ["", "0.5", '"a ""b"", c"']);
+ * ```
+ */
+export function csvField(value: string | number | null): string {
   if (value === null) return "";
   const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**

@@ -7,9 +7,10 @@
  */
 import { join } from "node:path";
 import { initBackend, parseBackendChoice } from "../../backend/mod.ts";
-import { sharedImageCount } from "../../data/overlap.ts";
+import { encodeIdSet } from "../../data/provenance.ts";
 import { PIXELS } from "../../data/types.ts";
 import { augmentRenderer, augmentSuite } from "../../evaluate/conditions.ts";
+import { applyContaminationPolicy, seenItemsOfData } from "../../evaluate/contamination.ts";
 import { predictionsHeader, predictionsRows } from "../../evaluate/predictions_csv.ts";
 import { evaluate } from "../../evaluate/runner.ts";
 import type { Classifier } from "../../models/classifier.ts";
@@ -33,7 +34,7 @@ import {
   STUDY_FILES,
   verifyCell,
 } from "./folder.ts";
-import { loadStudyTestSets } from "./test_sets.ts";
+import { loadEvaluationSets } from "../evaluate.ts";
 import type { StudyCell } from "./plan.ts";
 
 /** Options of {@link runCell}. */
@@ -134,19 +135,30 @@ async function trainAndEvaluate(
     threads: options.threads,
   });
   // Test sets and suite first: bad test data fails the cell before any training.
-  const testSets = await loadStudyTestSets(plan.evaluation);
+  const { datasets, paths, contamination: policy } = plan.evaluation;
+  const testSets = await loadEvaluationSets(datasets, paths, { emnistDir: plan.train.emnistDir });
   const suite = augmentSuite(plan.evaluation.suite);
   const runDir = join(folder, STUDY_FILES.run);
   const resume = (await readLatest(runDir)) !== null;
   const sets = await loadRecipeData(recipe, {
     limit: plan.train.limit,
     emnistDir: plan.train.emnistDir,
+    keepTestOut: plan.train.keepTestOut,
   });
   const limit = plan.evaluation.limit ?? suite.defaultLimit;
-  const trainingOverlap = Object.fromEntries(testSets.map((t) => {
-    const items = Math.min(t.count, limit ?? t.count);
-    return [t.name, { shared: sharedImageCount([sets.train, sets.validation], t, items), items }];
-  }));
+  // The cell checks only its own data, so cells stay independent (any order, any host): it
+  // scores every item and records which it saw; the study report scores every cell on the
+  // items no cell saw (`exclude`). `refuse` fails the cell here, before it trains.
+  const checked = applyContaminationPolicy(
+    [{ name: cell.id, seen: seenItemsOfData({ train: sets.train, validation: sets.validation }) }],
+    testSets,
+    policy === "refuse" ? "refuse" : "report",
+    { limit },
+  );
+  const contamination: CellRecord["contamination"] = {
+    overlaps: checked.summary.overlaps,
+    seen: Object.fromEntries(testSets.map((t, i) => [t.name, encodeIdSet(checked.seen[i])])),
+  };
   const trainStart = performance.now();
   const trained = await train(spec, { train: sets.train, validation: sets.validation }, recipe, {
     seed: cell.seed,
@@ -181,6 +193,7 @@ async function trainAndEvaluate(
       render: augmentRenderer(),
       seed: plan.evaluation.seed,
       limit,
+      contamination: checked.summary,
       progress: options.progress ?? null,
       backend: backend.name,
       versions: { ...backend.versions } as Record<string, string>,
@@ -237,7 +250,7 @@ async function trainAndEvaluate(
       keptEpoch: trained.keptEpoch,
       files: checksums,
       probabilities,
-      trainingOverlap,
+      contamination,
       trainSeconds,
       evalSeconds: (performance.now() - evalStart) / 1000,
       finishedAt: new Date().toISOString(),

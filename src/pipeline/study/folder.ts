@@ -16,6 +16,8 @@
  */
 import { join } from "node:path";
 import { sha256Hex } from "../../data/checksum.ts";
+import type { IdSet } from "../../data/provenance.ts";
+import type { Overlap } from "../../evaluate/contamination.ts";
 import { readJson, writeJsonAtomic } from "../../util/fs.ts";
 import { readLatest } from "../../train/checkpoint.ts";
 import { InputError, UsageError } from "../../util/errors.ts";
@@ -50,11 +52,12 @@ export interface CellRecord {
   /** Clean class probabilities in `probabilities.bin`: float32 rows per test set, in order. */
   probabilities: { testSet: string; count: number; classCount: number; offset: number }[];
   /**
-   * Evaluated test items whose exact pixels are in this cell's training or validation data,
-   * by test set (a split preset that merges a test set into training makes its errors
-   * optimistic).
+   * The contamination check of this cell's training and validation data against the evaluated
+   * test items (`src/evaluate/contamination.ts`): the overlap per test set (model = cell id),
+   * and per test set the indices of the items it saw, from which the study report takes the
+   * items no cell saw. Absent in cells from before the check.
    */
-  trainingOverlap?: Record<string, { shared: number; items: number }>;
+  contamination?: { overlaps: Overlap[]; seen: Record<string, IdSet> };
   trainSeconds: number;
   evalSeconds: number;
   finishedAt: string;

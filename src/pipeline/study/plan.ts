@@ -10,14 +10,22 @@
  *   - { model: mdsist-cnn, recipe: mdsist, epochs: 2 }
  * seeds: 3                               # or a list: [1, 2, 3]; a count N means 1…N
  * train: { limit: 600, epochs: 1 }       # optional overrides of every recipe
- * evaluation: { suite: quick, datasets: [mnist], paths: [], limit: 500, seed: 0 }
+ * evaluation: { suite: quick, datasets: [mnist], paths: [], limit: 500, seed: 0,
+ *               contamination: exclude }  # or refuse | report
  * bootstrap: { replicates: 2000, seed: 0 }
  * ```
+ *
+ * `train.keepTestOut` (default true) trains recipes whose split merges the official test set in
+ * (mdsist's 70/15/15 of train + test) on their training data alone, as the report job does, so
+ * every model is compared on all test items; `false` keeps the card's split, and the
+ * contamination policy then deals with the test items it trained on.
  *
  * @module
  */
 import { dirname, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { DATASET_NAMES } from "../../data/named.ts";
+import { CONTAMINATION_POLICIES, type ContaminationPolicy } from "../../evaluate/contamination.ts";
 import { getModelSpec } from "../../models/zoo.ts";
 import { getRecipe } from "../../train/recipes.ts";
 import { InputError, isUserError } from "../../util/errors.ts";
@@ -38,13 +46,18 @@ export interface StudyTraining {
   epochs?: number;
   /** Folder with the official EMNIST files, for recipes that train on EMNIST. */
   emnistDir?: string;
+  /**
+   * Keep the official test sets out of training for recipes whose split merges them in
+   * (`loadRecipeData`'s `keepTestOut`); true unless the study file says otherwise.
+   */
+  keepTestOut: boolean;
 }
 
 /** What every cell's model is evaluated on. */
 export interface StudyEvaluation {
   /** Suite name of `src/evaluate/suites.ts` (quick, default, full). */
   suite: string;
-  /** Named test sets: `mnist`, `emnist-digits-sample`. */
+  /** Registry datasets whose test parts are evaluated (`src/data/named.ts`). */
   datasets: string[];
   /** Labelled test files or folders (any format `kit data` reads), relative to the study file. */
   paths: string[];
@@ -52,6 +65,12 @@ export interface StudyEvaluation {
   limit?: number;
   /** Seed of the corruptions and sweeps. */
   seed: number;
+  /**
+   * Test items a cell trained or validated on (`src/evaluate/contamination.ts`): `exclude`
+   * (default) scores every cell on the items no cell of the study saw; `refuse` fails a cell
+   * that saw any before it trains; `report` scores all and marks the numbers.
+   */
+  contamination: ContaminationPolicy;
 }
 
 /** The two-level paired bootstrap's settings. */
@@ -248,27 +267,42 @@ export function parseStudy(text: string, file: string): StudyPlan {
     return fail(["seeds"], "a seed count ≥ 1 or a non-empty list of seeds", root.seeds);
   }
 
-  const t = section("train", ["limit", "epochs", "emnistDir"]);
-  const train: StudyTraining = {};
+  const t = section("train", ["limit", "epochs", "emnistDir", "keepTestOut"]);
+  if (t.keepTestOut !== undefined && typeof t.keepTestOut !== "boolean") {
+    fail(["train", "keepTestOut"], "true or false", t.keepTestOut);
+  }
+  const train: StudyTraining = { keepTestOut: t.keepTestOut !== false };
   if (t.limit !== undefined) train.limit = int(["train", "limit"], t.limit, 1);
   if (t.epochs !== undefined) train.epochs = int(["train", "epochs"], t.epochs, 1);
   if (t.emnistDir !== undefined) train.emnistDir = str(["train", "emnistDir"], t.emnistDir);
 
-  const e = section("evaluation", ["suite", "datasets", "paths", "limit", "seed"]);
+  const e = section("evaluation", [
+    "suite",
+    "datasets",
+    "paths",
+    "limit",
+    "seed",
+    "contamination",
+  ]);
   const paths = strings(["evaluation", "paths"], e.paths);
   const datasets = e.datasets === undefined && paths.length === 0
     ? ["mnist"]
     : strings(["evaluation", "datasets"], e.datasets);
   datasets.forEach((d, i) => {
-    if (!["mnist", "emnist-digits-sample"].includes(d)) {
-      fail(["evaluation", "datasets", i], "mnist or emnist-digits-sample", d);
+    if (!DATASET_NAMES.includes(d)) {
+      fail(["evaluation", "datasets", i], `one of ${DATASET_NAMES.join(", ")}`, d);
     }
   });
+  const contamination = e.contamination ?? "exclude";
+  if (!(CONTAMINATION_POLICIES as readonly unknown[]).includes(contamination)) {
+    fail(["evaluation", "contamination"], CONTAMINATION_POLICIES.join(" | "), contamination);
+  }
   const evaluation: StudyEvaluation = {
     suite: str(["evaluation", "suite"], e.suite, "quick"),
     datasets,
     paths,
     seed: int(["evaluation", "seed"], e.seed, 0) ?? 0,
+    contamination: contamination as ContaminationPolicy,
   };
   const evalLimit = int(["evaluation", "limit"], e.limit, 1);
   if (evalLimit !== undefined) evaluation.limit = evalLimit;

@@ -33,6 +33,15 @@ Deno.test("a seed count N means seeds 1…N; the recipes' epochs apply without o
   assert.equal(plan.cells[0].recipe, "baseline-adam");
   assert.ok(plan.cells[0].epochs > 1);
   assert.deepEqual(plan.evaluation.datasets, ["mnist"]);
+  // Contamination: every cell scored on the items no cell saw; test sets kept out of training.
+  assert.equal(plan.evaluation.contamination, "exclude");
+  assert.equal(plan.train.keepTestOut, true);
+  const card = parseStudy(
+    "name: n\nmodels: [mlp]\nseeds: 1\ntrain: { keepTestOut: false }\n" +
+      "evaluation: { contamination: report }\n",
+    "n.yaml",
+  );
+  assert.deepEqual([card.train.keepTestOut, card.evaluation.contamination], [false, "report"]);
 });
 
 Deno.test("study file errors name the file, the line and column, and what was expected", () => {
@@ -56,7 +65,15 @@ Deno.test("study file errors name the file, the line and column, and what was ex
     ],
     [
       "name: x\nmodels: [mlp]\nseeds: 1\nevaluation: { datasets: [kaggle] }\n",
-      /evaluation\.datasets\[0\]\): expected mnist or emnist-digits-sample/,
+      /evaluation\.datasets\[0\]\): expected one of mnist, emnist-digits-sample, emnist-digits/,
+    ],
+    [
+      "name: x\nmodels: [mlp]\nseeds: 1\nevaluation: { contamination: ignore }\n",
+      /\(evaluation\.contamination\): expected exclude \| refuse \| report, found "ignore"/,
+    ],
+    [
+      "name: x\nmodels: [mlp]\nseeds: 1\ntrain: { keepTestOut: 1 }\n",
+      /\(train\.keepTestOut\): expected true or false/,
     ],
     ["name: x\nmodels: [mlp\n", /x\.yaml: line \d+, column \d+: expected valid YAML/],
     ["name: 'a b'\nmodels: [mlp]\nseeds: 1\n", /\(name\): expected letters, digits/],

@@ -6,9 +6,18 @@
  * @module
  */
 import { join } from "node:path";
+import {
+  type CellContamination,
+  restrictStudyRuns,
+  type StudyContamination,
+  studyContamination,
+} from "../../evaluate/study_contamination.ts";
 import { armLabels, type StudyRun, studyStatistics } from "../../evaluate/study_stats.ts";
 import type { EvaluationResult } from "../../evaluate/types.ts";
 import { buildStudyReport } from "../../report/study_report.ts";
+import { encodeIdSet } from "../../data/provenance.ts";
+import { splitDescription } from "../../train/recipe_data.ts";
+import { getRecipe } from "../../train/recipes.ts";
 import { writeFilesAtomic } from "../../report/write.ts";
 import { UsageError } from "../../util/errors.ts";
 import { cellDir, cellStatuses, readPlan, STUDY_FILES, verifyCell } from "./folder.ts";
@@ -42,18 +51,29 @@ export function planArms(plan: StudyPlan): string[] {
   return armLabels(plan.models.map((m) => [m.model, m.recipe] as const));
 }
 
+/** The finished cells of a study as scored: the runs and the contamination check. */
+export interface ScoredStudy {
+  /** The finished cells, restricted to the items every cell is scored on. */
+  runs: StudyRun[];
+  /** The overlap per model × test set, the policy, and the items scored per test set. */
+  contamination: StudyContamination;
+}
+
 /**
- * Reads every finished (verified) cell of the study in `dir` as a {@link StudyRun}.
+ * Reads every finished (verified) cell of the study in `dir` and applies the study's
+ * contamination policy to them (`src/evaluate/study_contamination.ts`): under `exclude`, every
+ * run is restricted to the test items that no finished cell trained or validated on.
  *
  * @example
  * ```ts ignore
- * const runs = await readStudyRuns("reports/studies/cards-quick");
+ * const { runs, contamination } = await readScoredStudy("reports/studies/cards-quick");
  * ```
  */
-export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<StudyRun[]> {
+export async function readScoredStudy(dir: string, plan?: StudyPlan): Promise<ScoredStudy> {
   plan ??= await readPlan(dir);
   const arms = planArms(plan);
   const runs: StudyRun[] = [];
+  const cells: CellContamination[] = [];
   for (const cell of plan.cells) {
     const folder = cellDir(dir, cell.id);
     const { record } = await verifyCell(folder);
@@ -78,8 +98,24 @@ export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<Stud
       evaluation,
       probabilities,
     });
+    cells.push({ arm: arms[modelIndex], record: record.contamination ?? null });
   }
-  return runs;
+  const testSets = runs[0]?.evaluation.testSets ?? [];
+  const contamination = studyContamination(cells, testSets, plan.evaluation.contamination);
+  return { runs: restrictStudyRuns(runs, contamination.scored), contamination };
+}
+
+/**
+ * The finished cells of the study in `dir` as {@link StudyRun}s, restricted to the items they
+ * are scored on ({@link readScoredStudy}).
+ *
+ * @example
+ * ```ts ignore
+ * const runs = await readStudyRuns("reports/studies/cards-quick");
+ * ```
+ */
+export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<StudyRun[]> {
+  return (await readScoredStudy(dir, plan)).runs;
 }
 
 /**
@@ -94,7 +130,7 @@ export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<Stud
  */
 export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
   const plan = await readPlan(dir);
-  const runs = await readStudyRuns(dir, plan);
+  const { runs, contamination } = await readScoredStudy(dir, plan);
   if (runs.length === 0) {
     throw new UsageError(`${dir}: no finished cells yet ('kit study status ${dir}' says why)`);
   }
@@ -102,26 +138,6 @@ export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
   const arms = planArms(plan);
   const missing = (await cellStatuses(dir, plan)).filter((s) => s.state !== "done")
     .map((s) => ({ id: s.id, state: s.state, ...(s.reason ? { reason: s.reason } : {}) }));
-  const overlaps = new Map<
-    string,
-    { model: string; testSet: string; shared: number; items: number }
-  >();
-  for (const cell of plan.cells) {
-    const { record } = await verifyCell(cellDir(dir, cell.id));
-    const arm = arms[
-      plan.models.findIndex((m) => m.model === cell.model && m.recipe === cell.recipe)
-    ];
-    for (const [testSet, o] of Object.entries(record?.trainingOverlap ?? {})) {
-      const key = `${arm}\u0000${testSet}`;
-      if ((overlaps.get(key)?.shared ?? -1) < o.shared) {
-        overlaps.set(key, {
-          model: arm,
-          testSet,
-          ...o,
-        });
-      }
-    }
-  }
   const training: Record<string, unknown> = {};
   if (plan.train.limit !== undefined) training["train/validation items (limit)"] = plan.train.limit;
   if (plan.train.epochs !== undefined) training.epochs = plan.train.epochs;
@@ -133,13 +149,19 @@ export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {
       architecture: m.model,
       recipe: m.recipe,
       epochs: plan.cells.find((c) => c.model === m.model && c.recipe === m.recipe)!.epochs,
+      split: splitDescription(getRecipe(m.recipe), plan.train.keepTestOut),
     })),
     seeds: plan.seeds,
     training,
     evaluation: plan.evaluation,
     stats,
     missing,
-    overlaps: [...overlaps.values()],
+    contamination: contamination.summary,
+    scoredItems: Object.fromEntries(
+      Object.entries(contamination.scored).flatMap(([name, keep]) =>
+        keep ? [[name, encodeIdSet(keep)]] : []
+      ),
+    ),
   });
   const out = join(dir, REPORT_FOLDER);
   await writeFilesAtomic(out, files, { force: true });
