@@ -67,6 +67,8 @@ def channels_last(x):
 
 
 class EpochTimes(keras.callbacks.Callback):
+    """Seconds of each epoch's training part (validation starts the clock's stop)."""
+
     def __init__(self):
         super().__init__()
         self.seconds = []
@@ -74,8 +76,12 @@ class EpochTimes(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_test_begin(self, logs=None):
         self.seconds.append(time.perf_counter() - self.start)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if len(self.seconds) <= epoch:
+            self.seconds.append(time.perf_counter() - self.start)
 
 
 class KerasPeer(Peer):
@@ -123,16 +129,18 @@ class KerasPeer(Peer):
     def whole_epoch(self, name, x, y, x_test, y_test, batch, epochs, validation_split, out):
         # The Keras card's script: fit with the last 10% as validation, then evaluate.
         model = fresh(name)
+        times = EpochTimes()
         fit = model.fit(channels_last(x), y, batch_size=batch, epochs=epochs,
-                        validation_split=validation_split, verbose=0)
+                        validation_split=validation_split, verbose=0, callbacks=[times])
         test_loss, test_acc = model.evaluate(channels_last(x_test), y_test, batch_size=1000,
                                              verbose=0)
         if out:
             os.makedirs(out, exist_ok=True)
             model.save_weights(os.path.join(out, "model.weights.h5"))
         keys = ["loss", "accuracy", "val_loss", "val_accuracy"]
-        history = [{k: float(fit.history[k][e]) for k in keys if k in fit.history}
-                   for e in range(epochs)]
+        n_train = int(x.shape[0] * (1 - validation_split))  # Keras' own rounding
+        history = [{**{k: float(fit.history[k][e]) for k in keys if k in fit.history},
+                    "images_per_second": n_train / times.seconds[e]} for e in range(epochs)]
         return {"history": history, "test": {"loss": test_loss, "accuracy": test_acc},
                 "jit_compile": bool(model.jit_compile)}
 

@@ -103,13 +103,14 @@ class TorchPeer(Peer):
 
     def whole_epoch(self, name, x, y, x_test, y_test, batch, epochs, validation_split, out):
         x, y = tensors(x, y)
-        n_train = int(round(x.shape[0] * (1 - validation_split)))
+        n_train = int(x.shape[0] * (1 - validation_split))  # as Keras rounds
         xv, yv = x[n_train:], y[n_train:]
         x, y = x[:n_train], y[:n_train]
         model, optimizer, loss_fn = fresh(name)
         history = []
         for _ in range(epochs):
             model.train()
+            start = time.perf_counter()
             order = torch.randperm(n_train)
             total, correct = 0.0, 0
             for s in range(0, n_train, batch):
@@ -121,9 +122,11 @@ class TorchPeer(Peer):
                 optimizer.step()
                 total += loss.item() * len(idx)
                 correct += (logits.argmax(1) == y[idx]).sum().item()
+            seconds = time.perf_counter() - start
             val_loss, val_acc = evaluate(model, loss_fn, xv, yv)
             history.append({"loss": total / n_train, "accuracy": correct / n_train,
-                            "val_loss": val_loss, "val_accuracy": val_acc})
+                            "val_loss": val_loss, "val_accuracy": val_acc,
+                            "images_per_second": n_train / seconds})
         test_loss, test_acc = evaluate(model, loss_fn, *tensors(x_test, y_test))
         if out:
             os.makedirs(out, exist_ok=True)
