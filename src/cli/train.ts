@@ -19,6 +19,7 @@ import { formatHistory } from "../train/history.ts";
 import { terminalProgress } from "../train/progress.ts";
 import { getRecipe } from "../train/recipes.ts";
 import { UsageError } from "../util/errors.ts";
+import { timingMark } from "../util/timing.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
@@ -96,6 +97,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const backend = await initBackend(parseBackendChoice(values.backend), {
     threads: intFlag("threads", values.threads, 1),
   });
+  timingMark(`backend ${backend.name} ready`);
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
   const { result, counts, test } = await trainRun({

@@ -7,8 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ModelSpec } from "../models/spec.ts";
-import { modelClassifier } from "../models/tf_classifier.ts";
+import { type ModelClassifier, modelClassifier } from "../models/tf_classifier.ts";
 import { UsageError } from "../util/errors.ts";
+import { timingMark } from "../util/timing.ts";
 import { Random } from "../util/random.ts";
 import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { EpochBatches, toTrainingArrays, type TrainingArrays } from "./batches.ts";
@@ -71,6 +72,8 @@ export interface TrainingRun {
   history: EpochRecord[];
   resumed: boolean;
   validator: ReturnType<typeof makeValidator> | null;
+  /** The model as a classifier, shared by the validator and the result. */
+  classifier: ModelClassifier;
   dropoutCount: number;
   syncEvery: number;
   keepBest: boolean;
@@ -109,7 +112,12 @@ export async function startRun(
     tf.dispose(start.optimizerWeights.map((w) => w.tensor));
   }
   const rng = new Random(start.rng);
-  const validator = valArrays ? makeValidator(model, spec.name, valArrays, classCount) : null;
+  // One classifier for validation, the caller's test and the result: its compiled inference
+  // graph is built once.
+  const classifier = modelClassifier(model, `${spec.name}/${recipe.name}`);
+  const validator = valArrays
+    ? makeValidator(model, spec.name, valArrays, classCount, classifier)
+    : null;
   const dropoutCount = model.layers.filter((l) => l.getClassName() === "Dropout").length;
   const precision = options.precision ?? "float32";
   const stepOptions = {
@@ -117,6 +125,7 @@ export async function startRun(
     labelSmoothing: recipe.labelSmoothing,
     weightDecay: withWeightDecay(recipe.optimizer),
   };
+  timingMark("model built, data in arrays");
   let engine;
   try {
     engine = makeStepEngine(model, optimizer, stepOptions, options.engine, precision);
@@ -125,6 +134,7 @@ export async function startRun(
     optimizer.dispose();
     throw error;
   }
+  timingMark(`${engine.kind} engine made`);
   return {
     spec,
     data,
@@ -146,6 +156,7 @@ export async function startRun(
     history: start.history,
     resumed: start.resumed,
     validator,
+    classifier,
     dropoutCount,
     syncEvery: Math.max(1, options.syncEvery ?? 10),
     keepBest: recipe.keep === "best-val-loss",
@@ -225,14 +236,19 @@ export async function trainEpoch(run: TrainingRun, epoch: number): Promise<Epoch
     let batch = batches.batch(b);
     if (run.augment) batch = { ...batch, images: run.augment(batch.images, batch.count, run.rng) };
     pending.push(engine.step(batch, learningRate, dropoutSeeds));
-    if (pending.length >= run.syncEvery || b === batches.batchCount - 1) await flush(b + 1);
+    if (pending.length >= run.syncEvery || b === batches.batchCount - 1) {
+      await flush(b + 1);
+      if (b < run.syncEvery) timingMark(`epoch ${epoch}: first ${b + 1} steps synced`);
+    }
   }
+  timingMark(`epoch ${epoch}: trained`);
   await engine.endEpoch();
   const trainSeconds = (performance.now() - epochStart) / 1000;
   if (recipe.batchNormRecalibration) {
     recalibrateBatchNorm(run.model, run.trainArrays, recipe.batchNormRecalibration);
   }
   const val = run.validator ? await run.validator.validate() : { loss: NaN, accuracy: NaN };
+  timingMark(`epoch ${epoch}: validated`);
   return {
     epoch,
     loss: lossSum / seen,
@@ -267,6 +283,7 @@ export async function recordEpoch(run: TrainingRun, record: EpochRecord): Promis
       seed: run.seed,
       dataChecksum: run.dataChecksum,
     });
+    timingMark(`epoch ${record.epoch}: checkpoint written`);
   }
   for (const h of run.hooks) await h.onEpochEnd?.(record);
 }
@@ -293,7 +310,7 @@ export async function finishRun(run: TrainingRun): Promise<TrainResult> {
   const name = `${spec.name}/${recipe.name}`;
   const result: TrainResult = {
     model,
-    classifier: modelClassifier(model, name),
+    classifier: run.classifier,
     history,
     keptEpoch,
     runDir: options.runDir,
