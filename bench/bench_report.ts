@@ -70,7 +70,7 @@ export interface BenchReport {
   threads: number;
   /** Every peer asked for, found (with version) or skipped (with the reason and setup hint). */
   peers: PeerStatus[];
-  /** The peers' sgemm is the fastest peer's median (by sgemm). */
+  /** `peer`: the median over rounds of the best peer sgemm in each round. */
   sgemmGflops: { ours: number; peer: number | null; used: number };
   computeFloor: Record<string, { trainingMflopPerImage: number; floorImagesPerSecond: number }>;
   figures: Figure[];

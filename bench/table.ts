@@ -32,8 +32,23 @@ function spread(ratios: number[]): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { benchTable } from "./table.ts";
- * console.log(typeof benchTable); // "function"
+ * import type { BenchReport } from "./bench_report.ts";
+ * const table = benchTable({
+ *   date: "2026-12-01T12:00:00.000Z",
+ *   machine: { cores: 2, memoryGiB: 24, os: "linux x86_64" },
+ *   threads: 2,
+ *   peers: [{ name: "keras", label: "Keras", skipped: "Keras: not installed" }],
+ *   sgemmGflops: { ours: 200, peer: null, used: 200 },
+ *   computeFloor: {},
+ *   figures: [],
+ *   profile: null,
+ *   graphProfile: null,
+ *   options: { rounds: 1 } as BenchReport["options"],
+ * });
+ * ok(table.includes("| digitkit | Keras (skipped) | fastest peer | ratio |"));
+ * ok(table.includes("peer skipped: Keras: not installed"));
  * ```
  */
 export function benchTable(report: BenchReport): string {
@@ -65,7 +80,9 @@ export function benchTable(report: BenchReport): string {
   lines.push("");
   lines.push(
     `sgemm: ${num(report.sgemmGflops.ours)} GFLOP/s (ours), ` +
-      `${num(report.sgemmGflops.peer)} GFLOP/s (peer); floor uses ${num(report.sgemmGflops.used)}.`,
+      `${num(report.sgemmGflops.peer)} GFLOP/s (best peer); floor uses ${
+        num(report.sgemmGflops.used)
+      }.`,
   );
   for (const [model, floor] of Object.entries(report.computeFloor)) {
     lines.push(
