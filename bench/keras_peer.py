@@ -2,7 +2,8 @@
 sizes as digitkit, speaking `peer_protocol.py` (flags, modes and the JSON it prints are there).
 
 Runs the way the Keras cards do: `model.compile` with the defaults (`jit_compile="auto"`, which
-is XLA on TensorFlow CPU when every layer supports it) and `model.fit` on numpy arrays.
+Keras 3 resolves to no XLA on a CPU-only machine: a `tf.function` graph per step, oneDNN kernels)
+and `model.fit` on numpy arrays. The whole-epoch JSON reports the resolved `jit_compile`.
 
 Usage: python keras_peer.py --images F --labels F --count N --threads T [--mode MODE] ...
 """
