@@ -66,7 +66,16 @@ export interface Figure {
 /** The whole benchmark result (also written to reports/bench/<date>.json). */
 export interface BenchReport {
   date: string;
-  machine: { cores: number; memoryGiB: number; os: string };
+  machine: {
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    /**
+     * 1-minute load average when the run started and ended: other processes on the cores move
+     * every figure (and collapse OpenMP pools, PyTorch's, when they oversubscribe them).
+     */
+    loadAverage?: { start: number; end: number };
+  };
   threads: number;
   /** Every peer asked for, found (with version) or skipped (with the reason and setup hint). */
   peers: PeerStatus[];

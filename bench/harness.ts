@@ -140,6 +140,7 @@ function figure(
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log;
+  const loadAtStart = Deno.loadavg()[0];
   const { found, statuses } = await findPeers(options.peerCandidates, log);
 
   const loadStart = performance.now();
@@ -314,6 +315,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       cores: navigator.hardwareConcurrency,
       memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
       os: `${Deno.build.os} ${Deno.build.arch}`,
+      loadAverage: { start: loadAtStart, end: Deno.loadavg()[0] },
     },
     threads: options.threads,
     peers: statuses,

@@ -56,6 +56,10 @@ export function benchTable(report: BenchReport): string {
   const lines = [
     `digitkit bench, ${report.date.slice(0, 10)}: ${report.machine.cores} cores, ` +
     `${report.machine.memoryGiB} GiB, ${report.threads} threads on every side; ` +
+    (report.machine.loadAverage
+      ? `load average ${num(report.machine.loadAverage.start)} → ` +
+        `${num(report.machine.loadAverage.end)}; `
+      : "") +
     `medians of ${report.options.rounds} alternating round(s); ratio against the fastest peer ` +
     `(per-round range)`,
     "",

@@ -6,7 +6,12 @@ import { benchTable } from "./table.ts";
 function report(figures: BenchReport["figures"], peers: BenchReport["peers"]): BenchReport {
   return {
     date: "2026-12-01T12:00:00.000Z",
-    machine: { cores: 2, memoryGiB: 24, os: "linux x86_64" },
+    machine: {
+      cores: 2,
+      memoryGiB: 24,
+      os: "linux x86_64",
+      loadAverage: { start: 0.5, end: 1.25 },
+    },
     threads: 2,
     peers,
     sgemmGflops: { ours: 200, peer: 250, used: 250 },
@@ -78,6 +83,7 @@ Deno.test("bench table has a column per peer and the ratio against the fastest o
   );
   assert.ok(lines.includes("| mnist load | — | 0.1 s | — | — | — | — | — |"), table);
   assert.match(table, /ratio against the fastest peer \(per-round range\)/);
+  assert.match(table, /load average 0\.5 → 1\.25; /);
 });
 
 Deno.test("bench table names a skipped peer in its header and says how to install it", () => {
