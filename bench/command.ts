@@ -38,7 +38,7 @@ against the fastest peer of each figure. Writes reports/bench/<date>.json.
   --backends LIST     comma-separated (default: every available backend but cpu)
   --engines LIST      training engines on tensorflow: graph,eager (default both)
   --rounds N          alternating rounds, medians reported (default 3)
-  --threads N         threads on both sides (default: cores)
+  --threads N         threads on every side (default: cores)
   --train-images N    images per measured epoch (default 8192)
   --infer-images N    images for inference (default 10000)
   --suite NAME        evaluation suite to time: quick|default|full (default default)
@@ -65,6 +65,9 @@ export async function run(flags: string[]): Promise<CommandResult> {
     "no-whole-process": { type: "boolean" },
   });
   if (values["setup-peers"]) return await setupPeers(positionals);
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument '${positionals[0]}' (see deno task bench --help)`);
+  }
   const peers = listFlag(values.peers) ?? PEERS.map((p) => p.name);
   for (const p of peers) checkPeerName(p, "--peers");
   const tiny = values.tiny ?? false;

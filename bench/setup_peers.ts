@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { findPeer, type PeerSpec } from "./peer.ts";
+import { UsageError } from "../src/util/errors.ts";
 
 /** The commands that make one peer's venv, in order (what {@link setupPeer} runs). */
 export function setupCommands(spec: PeerSpec, repo: string, python = "python3"): string[][] {
@@ -20,7 +21,7 @@ export function setupCommands(spec: PeerSpec, repo: string, python = "python3"):
 
 /**
  * Makes the venv of `spec` under `repo` (pip's progress on stderr) and returns the version found
- * in it; throws with pip's exit status when a step fails.
+ * in it; a step that fails throws a one-line {@link UsageError} with its exit status.
  *
  * @example
  * ```ts
@@ -44,15 +45,22 @@ export async function setupPeer(
     if (args[0] === "-m" && args[1] === "venv" && await exists(venvPython)) continue;
     log(`${spec.label}: ${[command, ...args].join(" ")}`);
     // pip's output goes to stderr: stdout stays for the command's result (--json).
-    const child = new Deno.Command(command, { args, stdout: "piped", stderr: "inherit" }).spawn();
+    let child;
+    try {
+      child = new Deno.Command(command, { args, stdout: "piped", stderr: "inherit" }).spawn();
+    } catch (error) {
+      throw new UsageError(`${spec.label}: cannot run ${command} (${(error as Error).message})`);
+    }
     await child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true });
     const status = await child.status;
     if (!status.success) {
-      throw new Error(`${spec.label}: '${command} ${args.join(" ")}' exited ${status.code}`);
+      throw new UsageError(
+        `${spec.label}: '${command} ${args.join(" ")}' exited ${status.code} (output above)`,
+      );
     }
   }
   const { peer, reason } = await findPeer(spec, [venvPython]);
-  if (!peer) throw new Error(`${spec.label}: installed, but ${reason}`);
+  if (!peer) throw new UsageError(`${spec.label}: installed, but ${reason}`);
   return peer.version;
 }
 
