@@ -167,92 +167,97 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       dir: peerDir,
     }
     : null;
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const backend of options.backends) {
-      await initBackend(backend, { threads: options.threads });
-      // The graph engine exists on tensorflow only; eager runs there too, for the comparison.
-      const engines = backend === "tensorflow" ? options.engines : ["eager" as const];
-      for (const model of options.trainModels) {
-        for (const engine of engines) {
-          for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
-            if (aug && engine === "eager" && engines.length > 1) continue;
-            const id = `train ${model}${aug ? " +aug" : ""}`;
-            const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
-            log(`round ${round}: ${id} on ${where}`);
-            const f = get(
-              `${id} [${where}]`,
-              `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}, ` +
-                `${engine} engine`,
+  // The peers' data (tens of MB) goes even when a round fails.
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const backend of options.backends) {
+        await initBackend(backend, { threads: options.threads });
+        // The graph engine exists on tensorflow only; eager runs there too, for the comparison.
+        const engines = backend === "tensorflow" ? options.engines : ["eager" as const];
+        for (const model of options.trainModels) {
+          for (const engine of engines) {
+            for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
+              if (aug && engine === "eager" && engines.length > 1) continue;
+              const id = `train ${model}${aug ? " +aug" : ""}`;
+              const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+              log(`round ${round}: ${id} on ${where}`);
+              const f = get(
+                `${id} [${where}]`,
+                `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}, ` +
+                  `${engine} engine`,
+                "img/s",
+                backend,
+              );
+              f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
+            }
+          }
+          const graph = backend === "tensorflow" && options.engines.includes("graph");
+          if (graph && options.bf16Models.includes(model)) {
+            log(`round ${round}: train ${model} bf16 on tensorflow, graph`);
+            get(
+              `train ${model} bf16 [tensorflow, graph]`,
+              `training, batch ${options.batch}, Adam, bfloat16 mixed precision, graph engine`,
               "img/s",
               backend,
+            ).ours.push(
+              await trainImagesPerSecond(model, benchSet, options.batch, null, "graph", "bfloat16"),
             );
-            f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
           }
         }
-        const graph = backend === "tensorflow" && options.engines.includes("graph");
-        if (graph && options.bf16Models.includes(model)) {
-          log(`round ${round}: train ${model} bf16 on tensorflow, graph`);
+        for (const engine of engines) {
+          const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+          log(`round ${round}: infer ${options.inferModel} on ${where}`);
           get(
-            `train ${model} bf16 [tensorflow, graph]`,
-            `training, batch ${options.batch}, Adam, bfloat16 mixed precision, graph engine`,
+            `infer ${options.inferModel} [${where}]`,
+            `inference, batch ${options.inferBatch}, ${engine} engine`,
             "img/s",
             backend,
           ).ours.push(
-            await trainImagesPerSecond(model, benchSet, options.batch, null, "graph", "bfloat16"),
+            await inferImagesPerSecond(
+              options.inferModel,
+              pixels,
+              Math.min(options.inferBatch, benchSet.count),
+              options.inferImages,
+              engine,
+            ),
           );
         }
       }
-      for (const engine of engines) {
-        const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
-        log(`round ${round}: infer ${options.inferModel} on ${where}`);
-        get(
-          `infer ${options.inferModel} [${where}]`,
-          `inference, batch ${options.inferBatch}, ${engine} engine`,
-          "img/s",
-          backend,
-        ).ours.push(
-          await inferImagesPerSecond(
-            options.inferModel,
-            pixels,
-            Math.min(options.inferBatch, benchSet.count),
-            options.inferImages,
-            engine,
-          ),
-        );
+      // Swapping the peers' order every round keeps either from always running right after us.
+      const sgemm: number[] = [];
+      for (const peer of round % 2 ? found : [...found].reverse()) {
+        log(`round ${round}: ${peer.spec.label} peer`);
+        const result = await runPeer(peer, {
+          ...peerData,
+          threads: options.threads,
+          trainModels: options.trainModels,
+          bf16Models: options.bf16Models,
+          trainImages: options.trainImages,
+          batch: options.batch,
+          inferModel: options.inferModel,
+          inferImages: options.inferImages,
+          inferBatch: Math.min(options.inferBatch, benchSet.count),
+        });
+        attachPeer(figures, peer.spec.name, result);
+        sgemm.push(result.sgemm_gflops);
+      }
+      if (sgemm.length) peerSgemm.push(Math.max(...sgemm));
+      if (wholeProcess) {
+        const measured = await wholeProcessRound(round, found, {
+          ...wholeProcess,
+          threads: options.threads,
+          log,
+        });
+        for (const m of measured) {
+          const { id, description, unit } = m.figure;
+          const f = get(id, description, unit, "tensorflow");
+          if (m.side === "digitkit") f.ours.push(m.value);
+          else (f.peers[m.side] ??= []).push(m.value);
+        }
       }
     }
-    // Swapping the peers' order every round keeps either from always running right after us.
-    const sgemm: number[] = [];
-    for (const peer of round % 2 ? found : [...found].reverse()) {
-      log(`round ${round}: ${peer.spec.label} peer`);
-      const result = await runPeer(peer, {
-        ...peerData,
-        threads: options.threads,
-        trainModels: options.trainModels,
-        bf16Models: options.bf16Models,
-        trainImages: options.trainImages,
-        batch: options.batch,
-        inferModel: options.inferModel,
-        inferImages: options.inferImages,
-        inferBatch: Math.min(options.inferBatch, benchSet.count),
-      });
-      attachPeer(figures, peer.spec.name, result);
-      sgemm.push(result.sgemm_gflops);
-    }
-    if (sgemm.length) peerSgemm.push(Math.max(...sgemm));
-    if (wholeProcess) {
-      const measured = await wholeProcessRound(round, found, {
-        ...wholeProcess,
-        threads: options.threads,
-        log,
-      });
-      for (const m of measured) {
-        const { id, description, unit } = m.figure;
-        const f = get(id, description, unit, "tensorflow");
-        if (m.side === "digitkit") f.ours.push(m.value);
-        else (f.peers[m.side] ??= []).push(m.value);
-      }
-    }
+  } finally {
+    await Deno.remove(peerDir, { recursive: true });
   }
 
   // One-off figures: the suite timing, data loading, CSV parsing, the machine's matmul speed.
@@ -293,7 +298,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       f.floorFraction = f.oursMedian / computeFloor[trainedModel].floorImagesPerSecond;
     }
   }
-  await Deno.remove(peerDir, { recursive: true });
   let profile: StepProfile | null = null, graphProfile: StepProfile | null = null;
   const slowest = furthestFromFloor(list);
   if (slowest) {
