@@ -5,7 +5,7 @@
  * @module
  */
 import type { BackendName } from "../src/backend/mod.ts";
-import type { Workload } from "./peer.ts";
+import type { PeerStatus, Workload } from "./peer.ts";
 import type { StepProfile } from "./profile.ts";
 
 /**
@@ -21,23 +21,38 @@ export interface BenchOptions extends Workload {
   suite: string;
   /** Training engines measured on the tensorflow backend (others run `eager` only). */
   engines: ("graph" | "eager")[];
-  /** Python interpreters to look for torch in, fastest candidates first. */
-  torchCandidates: string[];
+  /**
+   * The peers to measure (keys of `PEERS` in `peer.ts`) with the Python interpreters to look
+   * for each in, fastest candidates first.
+   */
+  peerCandidates: Record<string, string[]>;
+  /**
+   * Also time one whole process per side: `kit train --model M --epochs 1` against the peer's
+   * script doing the same (fit with the last 10% as validation, test, save), on the full MNIST.
+   */
+  wholeProcessModel: string | null;
   /** Where progress lines go (stderr by default). */
   log: (line: string) => void;
 }
 
-/** One measured figure: every round's value, the median, and the peer's. */
+/** One measured figure: every round's value, the medians, and the fastest peer's. */
 export interface Figure {
   id: string;
   description: string;
   unit: "img/s" | "s" | "GFLOP/s";
   backend: string | null;
   ours: number[];
+  /** Each peer's values, one per round it ran (keys of `PEERS`). */
+  peers: Record<string, number[]>;
+  /** Each measured peer's median. */
+  peerMedians: Record<string, number>;
+  /** The peer with the best median, which `peer`, `peerMedian` and the ratios refer to. */
+  fastestPeer: string | null;
+  /** The fastest peer's values. */
   peer: number[];
   oursMedian: number;
   peerMedian: number | null;
-  /** ours / peer for rates, peer / ours for times (> 1: we are faster). */
+  /** ours / fastest peer for rates, fastest peer / ours for times (> 1: we are faster). */
   ratio: number | null;
   /**
    * The same ratio within each round, whose two sides ran minutes apart (the spread shows how
@@ -51,9 +66,20 @@ export interface Figure {
 /** The whole benchmark result (also written to reports/bench/<date>.json). */
 export interface BenchReport {
   date: string;
-  machine: { cores: number; memoryGiB: number; os: string };
+  machine: {
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    /**
+     * 1-minute load average when the run started and ended: other processes on the cores move
+     * every figure (and collapse OpenMP pools, PyTorch's, when they oversubscribe them).
+     */
+    loadAverage?: { start: number; end: number };
+  };
   threads: number;
-  torch: { version: string; python: string } | { skipped: string };
+  /** Every peer asked for, found (with version) or skipped (with the reason and setup hint). */
+  peers: PeerStatus[];
+  /** `peer`: the median over rounds of the best peer sgemm in each round. */
   sgemmGflops: { ours: number; peer: number | null; used: number };
   computeFloor: Record<string, { trainingMflopPerImage: number; floorImagesPerSecond: number }>;
   figures: Figure[];
@@ -61,5 +87,5 @@ export interface BenchReport {
   profile: StepProfile | null;
   /** Per-op profile (libtensorflow's trace) of the graph-engine step furthest from its floor. */
   graphProfile: StepProfile | null;
-  options: Omit<BenchOptions, "log" | "torchCandidates">;
+  options: Omit<BenchOptions, "log" | "peerCandidates">;
 }

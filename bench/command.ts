@@ -1,5 +1,6 @@
 /**
- * `kit bench`: speed against PyTorch on this machine (see `harness.ts`). The command lives
+ * `kit bench`: speed against PyTorch and Keras 3 on TensorFlow on this machine (see
+ * `harness.ts`); `--setup-peers` makes their venvs (`setup_peers.ts`). The command lives
  * with the benchmarks, not in `src/`: the library does not depend on them; `src/cli/commands.ts`
  * loads this module only when `kit bench` runs.
  *
@@ -7,7 +8,8 @@
  */
 import { join } from "node:path";
 import { type BenchOptions, runBench } from "./harness.ts";
-import { torchCandidates } from "./peer.ts";
+import { getPeer, peerCandidates, PEERS } from "./peer.ts";
+import { setupPeer } from "./setup_peers.ts";
 import { benchTable } from "./table.ts";
 import { type BackendName, BACKENDS_BY_SPEED } from "../src/backend/select.ts";
 import { bfloat16MissingReason, describeBackends } from "../src/backend/mod.ts";
@@ -22,20 +24,29 @@ import { intFlag, parseFlags, stringFlags } from "../src/cli/args.ts";
 export const help = `usage: deno task bench [flags] [--json]
 
 Measures training and inference images/s (float32 on every engine; bfloat16 mixed precision on
-the graph engine too, beside PyTorch's bf16 autocast, where the CPU has AMX or AVX512-BF16), the
-corruption-suite time, MNIST load and Kaggle CSV parse times on each available backend, alternating with the same figures in PyTorch (newest
-torch found: $DIGITKIT_TORCH_PYTHON, .tools/torch-venv, python3, /usr/bin/python3). Writes
-reports/bench/<date>.json.
+the graph engine too, beside the peers' bfloat16 mixed precision, where the CPU has AMX or
+AVX512-BF16), the corruption-suite time, MNIST load and Kaggle CSV parse times on each available
+backend, and one whole \`kit train --epochs 1\` process, alternating with the same figures in the
+peers: PyTorch (newest torch among $DIGITKIT_TORCH_PYTHON or .tools/torch-venv, python3,
+/usr/bin/python3) and Keras 3 on TensorFlow CPU ($DIGITKIT_KERAS_PYTHON or .tools/keras-venv,
+python3, /usr/bin/python3); a peer that is not found is skipped with a message. Ratios are
+against the fastest peer of each figure. Writes reports/bench/<date>.json.
 
+  --setup-peers [LIST]  make the peers' venvs (python3 -m venv + pip install, pinned versions)
+                      and exit; LIST defaults to every peer (pytorch,keras)
+  --peers LIST        peers to measure (default pytorch,keras)
+  --no-whole-process  skip the whole-process one-epoch figure (about 10–20 s per side per round)
   --backends LIST     comma-separated (default: every available backend but cpu)
   --engines LIST      training engines on tensorflow: graph,eager (default both)
   --rounds N          alternating rounds, medians reported (default 3)
-  --threads N         threads on both sides (default: cores)
+  --threads N         threads on every side (default: cores)
   --train-images N    images per measured epoch (default 8192)
   --infer-images N    images for inference (default 10000)
   --suite NAME        evaluation suite to time: quick|default|full (default default)
   --suite-images N    MNIST test images for the suite timing (default 10000)
-  --tiny              smoke-test sizes (1 round, 512 images, quick suite on 200 images)
+  --tiny              smoke-test sizes (1 round, 512 images, quick suite on 200 images, no
+                      whole-process figure)
+
   --study [FILE]      instead: the study benchmark (default studies/bench-keras-mdsist.yaml, the
                       Keras card and mdsist-cnn × 5 seeds, full recipes, default suite): wall
                       time and time per cell for each --study-layouts (CELLSxTHREADS, default
@@ -54,17 +65,21 @@ export async function run(flags: string[]): Promise<CommandResult> {
       "infer-images",
       "suite",
       "suite-images",
+      "peers",
     ),
     tiny: { type: "boolean" },
     study: { type: "boolean" },
     "study-layouts": { type: "string" },
+    "setup-peers": { type: "boolean" },
+    "no-whole-process": { type: "boolean" },
   }, { allowPositionals: true });
-  if (positionals.length > 0 && !values.study) {
-    throw new UsageError(
-      `unexpected argument '${positionals[0]}' (a study file goes after --study)`,
-    );
-  }
+  if (values["setup-peers"]) return await setupPeers(positionals);
   if (values.study) return await studyBench(positionals[0], values["study-layouts"]);
+  if (positionals.length) {
+    throw new UsageError(`unexpected argument '${positionals[0]}' (see deno task bench --help)`);
+  }
+  const peers = listFlag(values.peers) ?? PEERS.map((p) => p.name);
+  for (const p of peers) checkPeerName(p, "--peers");
   const tiny = values.tiny ?? false;
   const threads = intFlag("threads", values.threads, 1) ?? navigator.hardwareConcurrency;
   // libtensorflow fixes its thread pools when it first loads: pass the count before that.
@@ -101,7 +116,10 @@ export async function run(flags: string[]): Promise<CommandResult> {
     inferBatch: 1000,
     suite: values.suite ?? (tiny ? "quick" : "default"),
     suiteImages: intFlag("suite-images", values["suite-images"], 1) ?? (tiny ? 200 : 10_000),
-    torchCandidates: torchCandidates(repoRoot()),
+    peerCandidates: Object.fromEntries(
+      peers.map((name) => [name, peerCandidates(getPeer(name), repoRoot())]),
+    ),
+    wholeProcessModel: tiny || values["no-whole-process"] ? null : "keras-mnist-convnet",
     log: (line) => console.error(`[bench] ${line}`),
   };
   const folder = join(repoRoot(), "reports", "bench");
@@ -136,4 +154,32 @@ async function studyBench(file: string | undefined, layouts: string | undefined)
     `fastest: ${result.fastest}`,
   ].join("\n");
   return { json: result, text };
+}
+
+function listFlag(value: string | undefined): string[] | undefined {
+  return value?.split(",").map((v) => v.trim()).filter((v) => v);
+}
+
+function checkPeerName(name: string, flag: string): void {
+  if (!PEERS.some((p) => p.name === name)) {
+    throw new UsageError(
+      `${flag}: unknown peer '${name}' (expected ${PEERS.map((p) => p.name).join(", ")})`,
+    );
+  }
+}
+
+/** `--setup-peers [pytorch,keras]`: makes the venvs, then reports each peer's version. */
+async function setupPeers(positionals: string[]): Promise<CommandResult> {
+  const names = listFlag(positionals.join(",")) ?? [];
+  const chosen = names.length ? names : PEERS.map((p) => p.name);
+  for (const name of chosen) checkPeerName(name, "--setup-peers");
+  const versions: Record<string, string> = {};
+  for (const name of chosen) {
+    const spec = getPeer(name);
+    versions[name] = await setupPeer(spec, repoRoot(), (line) => console.error(`[bench] ${line}`));
+  }
+  return {
+    json: { peers: versions },
+    text: chosen.map((name) => `${getPeer(name).label} ready: ${versions[name]}`).join("\n"),
+  };
 }

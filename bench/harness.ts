@@ -1,6 +1,8 @@
 /**
- * `deno task bench`: digitkit's speed against PyTorch on the same machine, the same bytes and the
- * same thread count, measured alternately (ours, peer, ours, peer…) and reported as medians.
+ * `deno task bench`: digitkit's speed against its peers (PyTorch, Keras 3 on TensorFlow) on the
+ * same machine, the same bytes and the same thread count, measured alternately (ours, peers,
+ * ours, peers…, the peers' order swapped every round) and reported as medians, each figure's
+ * ratio against its fastest peer.
  *
  * @module
  */
@@ -23,7 +25,17 @@ import { getRecipe } from "../src/train/recipes.ts";
 import { train } from "../src/train/train.ts";
 import type { EngineChoice, Precision } from "../src/train/engines.ts";
 import { forwardMacsPerImage, measureSgemmGflops, trainingFlopsPerImage } from "./compute_floor.ts";
-import { findTorch, type PeerResult, runPeer, type TorchPython } from "./peer.ts";
+import {
+  findPeer,
+  type FoundPeer,
+  getPeer,
+  type PeerData,
+  type PeerResult,
+  type PeerStatus,
+  runPeer,
+} from "./peer.ts";
+import { compareWithPeers, median } from "./fastest_peer.ts";
+import { wholeProcessRound } from "./whole_process.ts";
 import {
   furthestFromFloor,
   profileGraphStep,
@@ -35,12 +47,7 @@ import type { BenchOptions, BenchReport, Figure } from "./bench_report.ts";
 
 export type { BenchOptions, BenchReport, Figure } from "./bench_report.ts";
 
-/** Median of a non-empty list. */
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+export { median } from "./fastest_peer.ts";
 
 async function trainImagesPerSecond(
   modelName: string,
@@ -111,6 +118,9 @@ function figure(
     unit,
     backend,
     ours: [],
+    peers: {},
+    peerMedians: {},
+    fastestPeer: null,
     peer: [],
     oursMedian: NaN,
     peerMedian: null,
@@ -120,7 +130,7 @@ function figure(
 }
 
 /**
- * Runs every figure on every backend, alternating with the PyTorch peer.
+ * Runs every figure on every backend, alternating with the peers.
  *
  * @example
  * ```ts
@@ -130,8 +140,8 @@ function figure(
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log;
-  const { torch, reason } = await findTorch(options.torchCandidates);
-  log(torch ? `peer: torch ${torch.torch} (${torch.python})` : `peer skipped: ${reason}`);
+  const loadAtStart = Deno.loadavg()[0];
+  const { found, statuses } = await findPeers(options.peerCandidates, log);
 
   const loadStart = performance.now();
   const trainSet = await loadMnist("train");
@@ -147,78 +157,107 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
 
   const peerSgemm: number[] = [];
-  const peerFiles = torch ? await writePeerData(benchSet.images, benchSet.labels) : null;
-  for (let round = 1; round <= options.rounds; round++) {
-    for (const backend of options.backends) {
-      await initBackend(backend, { threads: options.threads });
-      // The graph engine exists on tensorflow only; eager runs there too, for the comparison.
-      const engines = backend === "tensorflow" ? options.engines : ["eager" as const];
-      for (const model of options.trainModels) {
-        for (const engine of engines) {
-          for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
-            if (aug && engine === "eager" && engines.length > 1) continue;
-            const id = `train ${model}${aug ? " +aug" : ""}`;
-            const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
-            log(`round ${round}: ${id} on ${where}`);
-            const f = get(
-              `${id} [${where}]`,
-              `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}, ` +
-                `${engine} engine`,
+  const peerDir = await Deno.makeTempDir({ prefix: "digitkit-bench-" });
+  const peerData = await writePeerData(peerDir, "bench", benchSet.images, benchSet.labels);
+  const wholeProcess = options.wholeProcessModel && options.backends.includes("tensorflow")
+    ? {
+      model: options.wholeProcessModel,
+      train: await writePeerData(peerDir, "train", trainSet.images, trainSet.labels),
+      test: await writePeerData(peerDir, "test", testSet.images, testSet.labels),
+      dir: peerDir,
+    }
+    : null;
+  // The peers' data (tens of MB) goes even when a round fails.
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const backend of options.backends) {
+        await initBackend(backend, { threads: options.threads });
+        // The graph engine exists on tensorflow only; eager runs there too, for the comparison.
+        const engines = backend === "tensorflow" ? options.engines : ["eager" as const];
+        for (const model of options.trainModels) {
+          for (const engine of engines) {
+            for (const aug of model === "keras-mnist-convnet" ? [null, "adaptive-pool"] : [null]) {
+              if (aug && engine === "eager" && engines.length > 1) continue;
+              const id = `train ${model}${aug ? " +aug" : ""}`;
+              const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+              log(`round ${round}: ${id} on ${where}`);
+              const f = get(
+                `${id} [${where}]`,
+                `training, batch ${options.batch}, Adam${aug ? `, augmentation '${aug}'` : ""}, ` +
+                  `${engine} engine`,
+                "img/s",
+                backend,
+              );
+              f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
+            }
+          }
+          const graph = backend === "tensorflow" && options.engines.includes("graph");
+          if (graph && options.bf16Models.includes(model)) {
+            log(`round ${round}: train ${model} bf16 on tensorflow, graph`);
+            get(
+              `train ${model} bf16 [tensorflow, graph]`,
+              `training, batch ${options.batch}, Adam, bfloat16 mixed precision, graph engine`,
               "img/s",
               backend,
+            ).ours.push(
+              await trainImagesPerSecond(model, benchSet, options.batch, null, "graph", "bfloat16"),
             );
-            f.ours.push(await trainImagesPerSecond(model, benchSet, options.batch, aug, engine));
           }
         }
-        const graph = backend === "tensorflow" && options.engines.includes("graph");
-        if (graph && options.bf16Models.includes(model)) {
-          log(`round ${round}: train ${model} bf16 on tensorflow, graph`);
+        for (const engine of engines) {
+          const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
+          log(`round ${round}: infer ${options.inferModel} on ${where}`);
           get(
-            `train ${model} bf16 [tensorflow, graph]`,
-            `training, batch ${options.batch}, Adam, bfloat16 mixed precision, graph engine`,
+            `infer ${options.inferModel} [${where}]`,
+            `inference, batch ${options.inferBatch}, ${engine} engine`,
             "img/s",
             backend,
           ).ours.push(
-            await trainImagesPerSecond(model, benchSet, options.batch, null, "graph", "bfloat16"),
+            await inferImagesPerSecond(
+              options.inferModel,
+              pixels,
+              Math.min(options.inferBatch, benchSet.count),
+              options.inferImages,
+              engine,
+            ),
           );
         }
       }
-      for (const engine of engines) {
-        const where = engines.length > 1 ? `${backend}, ${engine}` : backend;
-        log(`round ${round}: infer ${options.inferModel} on ${where}`);
-        get(
-          `infer ${options.inferModel} [${where}]`,
-          `inference, batch ${options.inferBatch}, ${engine} engine`,
-          "img/s",
-          backend,
-        ).ours.push(
-          await inferImagesPerSecond(
-            options.inferModel,
-            pixels,
-            Math.min(options.inferBatch, benchSet.count),
-            options.inferImages,
-            engine,
-          ),
-        );
+      // Swapping the peers' order every round keeps either from always running right after us.
+      const sgemm: number[] = [];
+      for (const peer of round % 2 ? found : [...found].reverse()) {
+        log(`round ${round}: ${peer.spec.label} peer`);
+        const result = await runPeer(peer, {
+          ...peerData,
+          threads: options.threads,
+          trainModels: options.trainModels,
+          bf16Models: options.bf16Models,
+          trainImages: options.trainImages,
+          batch: options.batch,
+          inferModel: options.inferModel,
+          inferImages: options.inferImages,
+          inferBatch: Math.min(options.inferBatch, benchSet.count),
+        });
+        attachPeer(figures, peer.spec.name, result);
+        sgemm.push(result.sgemm_gflops);
+      }
+      if (sgemm.length) peerSgemm.push(Math.max(...sgemm));
+      if (wholeProcess) {
+        const measured = await wholeProcessRound(round, found, {
+          ...wholeProcess,
+          threads: options.threads,
+          log,
+        });
+        for (const m of measured) {
+          const { id, description, unit } = m.figure;
+          const f = get(id, description, unit, "tensorflow");
+          if (m.side === "digitkit") f.ours.push(m.value);
+          else (f.peers[m.side] ??= []).push(m.value);
+        }
       }
     }
-    if (torch && peerFiles) {
-      log(`round ${round}: torch peer`);
-      const peer = await runPeer(torch, {
-        ...peerFiles,
-        count: benchSet.count,
-        threads: options.threads,
-        trainModels: options.trainModels,
-        bf16Models: options.bf16Models,
-        trainImages: options.trainImages,
-        batch: options.batch,
-        inferModel: options.inferModel,
-        inferImages: options.inferImages,
-        inferBatch: Math.min(options.inferBatch, benchSet.count),
-      });
-      attachPeer(figures, peer);
-      peerSgemm.push(peer.sgemm_gflops);
-    }
+  } finally {
+    await Deno.remove(peerDir, { recursive: true });
   }
 
   // One-off figures: the suite timing, data loading, CSV parsing, the machine's matmul speed.
@@ -252,18 +291,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   const list = [...figures.values()];
   for (const f of list) {
-    f.oursMedian = median(f.ours);
-    f.peerMedian = f.peer.length ? median(f.peer) : null;
-    const faster = (ours: number, peer: number) => f.unit === "s" ? peer / ours : ours / peer;
-    if (f.peerMedian !== null) f.ratio = faster(f.oursMedian, f.peerMedian);
-    if (f.peer.length === f.ours.length) f.roundRatios = f.ours.map((o, i) => faster(o, f.peer[i]));
+    Object.assign(f, compareWithPeers(f.unit, f.ours, f.peers));
     // The floor is float32 sgemm's: it says nothing of a bfloat16 run.
     const trainedModel = f.id.includes(" bf16 ") ? undefined : /^train (\S+)/.exec(f.id)?.[1];
     if (trainedModel && computeFloor[trainedModel]) {
       f.floorFraction = f.oursMedian / computeFloor[trainedModel].floorImagesPerSecond;
     }
   }
-  if (peerFiles) await Deno.remove(peerFiles.dir, { recursive: true });
   let profile: StepProfile | null = null, graphProfile: StepProfile | null = null;
   const slowest = furthestFromFloor(list);
   if (slowest) {
@@ -285,9 +319,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       cores: navigator.hardwareConcurrency,
       memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
       os: `${Deno.build.os} ${Deno.build.arch}`,
+      loadAverage: { start: loadAtStart, end: Deno.loadavg()[0] },
     },
     threads: options.threads,
-    torch: torch ? describeTorch(torch) : { skipped: reason },
+    peers: statuses,
     sgemmGflops: { ours: oursSgemm, peer: peerMedianSgemm, used },
     computeFloor,
     figures: list,
@@ -297,36 +332,68 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   };
 }
 
-function describeTorch(torch: TorchPython) {
-  return { version: torch.torch, python: torch.python };
+/** Looks for every asked-for peer; logs each one found or skipped (with its setup command). */
+async function findPeers(
+  candidates: Record<string, string[]>,
+  log: (line: string) => void,
+): Promise<{ found: FoundPeer[]; statuses: PeerStatus[] }> {
+  const found: FoundPeer[] = [], statuses: PeerStatus[] = [];
+  for (const [name, list] of Object.entries(candidates)) {
+    const spec = getPeer(name);
+    const { peer, reason } = await findPeer(spec, list);
+    if (peer) {
+      log(`peer: ${spec.label} ${peer.version} (${peer.python})`);
+      found.push(peer);
+      statuses.push({ name, label: spec.label, version: peer.version, python: peer.python });
+    } else {
+      log(`peer skipped: ${reason}`);
+      statuses.push({ name, label: spec.label, skipped: reason });
+    }
+  }
+  return { found, statuses };
 }
 
 function strip(options: BenchOptions): BenchReport["options"] {
-  const { log: _log, torchCandidates: _candidates, ...rest } = options;
+  const { log: _log, peerCandidates: _candidates, ...rest } = options;
   return rest;
 }
 
-function attachPeer(figures: Map<string, Figure>, peer: PeerResult): void {
+/**
+ * Adds one peer run's figures to ours: `train M [..]`, `train M bf16 [..]`, `infer M [..]` (the
+ * same peer value sits beside every backend and engine of ours).
+ */
+export function attachPeer(figures: Map<string, Figure>, name: string, peer: PeerResult): void {
   for (const f of figures.values()) {
-    const train = /^train (\S+) \[/.exec(f.id);
-    if (train && peer.train[train[1]] !== undefined) f.peer.push(peer.train[train[1]]);
-    const bf16 = /^train (\S+) bf16 \[/.exec(f.id);
-    if (bf16 && peer.train_bf16?.[bf16[1]] !== undefined) f.peer.push(peer.train_bf16[bf16[1]]);
-    const infer = /^infer (\S+) \[/.exec(f.id);
-    if (infer && peer.infer[infer[1]] !== undefined) f.peer.push(peer.infer[infer[1]]);
+    const value = peerValue(f.id, peer);
+    if (value !== undefined) (f.peers[name] ??= []).push(value);
   }
+}
+
+function peerValue(id: string, peer: PeerResult): number | undefined {
+  const bf16 = /^train (\S+) bf16 \[/.exec(id);
+  if (bf16) return peer.train_bf16?.[bf16[1]];
+  const train = /^train (\S+) \[/.exec(id);
+  if (train) return peer.train[train[1]];
+  const infer = /^infer (\S+) \[/.exec(id);
+  if (infer) return peer.infer[infer[1]];
+  return undefined;
 }
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-async function writePeerData(images: Uint8Array, labels: Uint8Array) {
-  const dir = await Deno.makeTempDir({ prefix: "digitkit-bench-" });
-  const imagesFile = `${dir}/images.u8`, labelsFile = `${dir}/labels.u8`;
+/** Writes raw uint8 images and labels for the peers (`peer_protocol.py` reads them). */
+async function writePeerData(
+  dir: string,
+  name: string,
+  images: Uint8Array,
+  labels: Uint8Array,
+): Promise<PeerData> {
+  const imagesFile = `${dir}/${name}-images.u8`, labelsFile = `${dir}/${name}-labels.u8`;
   await Deno.writeFile(imagesFile, images);
   await Deno.writeFile(labelsFile, labels);
-  return { dir, imagesFile, labelsFile };
+  return { imagesFile, labelsFile, count: labels.length };
 }
 
 function timeCsvParse(trainSet: Awaited<ReturnType<typeof loadMnist>>): number {

@@ -18,6 +18,7 @@
 import process from "node:process";
 import { debugEnabled, errorReport, quote, UsageError } from "./util/errors.ts";
 import { type Command, COMMANDS } from "./cli/commands.ts";
+import { timingMark } from "./util/timing.ts";
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
@@ -45,7 +46,9 @@ export async function main(args: string[]): Promise<number> {
   const json = rest.includes("--json");
   const flags = rest.filter((a) => a !== "--json");
   try {
+    timingMark(`kit ${name}: cli loaded`);
     const module = await entry.load();
+    timingMark(`kit ${name}: command module loaded`);
     if (flags.includes("--help") || flags.includes("-h")) {
       console.log(module.help);
       return 0;
@@ -53,6 +56,7 @@ export async function main(args: string[]): Promise<number> {
     const result = await module.run(flags);
     if (json) console.log(JSON.stringify(result.json));
     else if (result.text) console.log(result.text);
+    timingMark(`kit ${name}: done`);
     return result.exitCode ?? 0;
   } catch (error) {
     reportError(name, json, error);

@@ -10,7 +10,10 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
     args: ["run", "-A", "src/cli.ts", "bench", "--tiny", "--backends", "tensorflow", "--json"],
     stdout: "piped",
     stderr: "piped",
-    env: { DIGITKIT_TORCH_PYTHON: "/nonexistent/python" },
+    env: {
+      DIGITKIT_TORCH_PYTHON: "/nonexistent/python",
+      DIGITKIT_KERAS_PYTHON: "/nonexistent/python",
+    },
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, stderr);
@@ -47,8 +50,9 @@ Deno.test("kit bench --tiny measures every figure and writes reports/bench/*.jso
   assert.equal(report.graphProfile.backend, "tensorflow, graph");
   const ops = report.graphProfile.rows.map((r: { kernel: string }) => r.kernel);
   assert.ok(ops.some((op: string) => /Conv2DBackpropFilter/.test(op)), `graph ops: ${ops}`);
-  // The peer was forced absent: it must be skipped with a reason, not crash.
-  assert.match(report.torch.skipped ?? "", /torch/);
+  // The peers were forced absent: each is skipped with a reason and its setup command, not a crash.
+  assert.deepEqual(report.peers.map((p: { name: string }) => p.name), ["pytorch", "keras"]);
+  for (const p of report.peers) assert.match(p.skipped ?? "", /--setup-peers/);
   await Deno.stat(report.file);
   await Deno.remove(report.file);
 });

@@ -36,7 +36,7 @@ export const COMMANDS: Record<string, Command> = {
     load: () => import("./study.ts"),
   },
   bench: {
-    summary: "benchmarks against PyTorch on this machine",
+    summary: "benchmarks against PyTorch and Keras on this machine",
     // The benchmarks are not part of the library: loaded from bench/ only for `kit bench`.
     load: () => import("../../bench/command.ts"),
   },

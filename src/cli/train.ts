@@ -23,6 +23,7 @@ import { UsageError } from "../util/errors.ts";
 import { TrainingInterrupted } from "../train/train.ts";
 import { claimOutput } from "../util/output_claim.ts";
 import { listenForInterrupts, SIGNAL_EXIT_CODES } from "../util/interrupt.ts";
+import { timingMark } from "../util/timing.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
 import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
@@ -116,6 +117,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const engine = parseEngineChoice(values.engine);
   const precision = parsePrecision(values.precision);
   const backend = await initBackend(backendChoice, { threads });
+  timingMark(`backend ${backend.name} ready`);
   // Ctrl-C stops training cleanly; before and after it, the default (exit at once) applies.
   const interrupts = listenForInterrupts();
   const trained = await trainRun({

@@ -13,8 +13,9 @@ import { toTrainingArrays } from "../train/batches.ts";
 import { loadTrainingData } from "../train/recipe_data.ts";
 import { getRecipe, type Recipe } from "../train/recipes.ts";
 import { readRun, type RunTest, writeRun } from "../train/run_record.ts";
-import { evaluateArrays } from "../train/step.ts";
+import { makeValidator } from "../train/validation.ts";
 import { train, type TrainData, type TrainOptions, type TrainResult } from "../train/train.ts";
+import { timingMark } from "../util/timing.ts";
 
 /** Options of {@link trainRun}: names instead of objects, plus {@link TrainOptions}. */
 export interface TrainRunOptions extends Omit<TrainOptions, "runDir"> {
@@ -83,9 +84,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainedRun> {
       emnistDir: options.emnistDir,
       classCount: spec.classCount ?? 10,
     });
+    timingMark("training finished");
     split = loaded.split;
     sets = loaded as SplitSets;
   }
+  timingMark("data loaded and split");
   if (options.fresh && options.runDir) {
     await Deno.remove(options.runDir, { recursive: true }).catch(() => {});
   }
@@ -95,16 +98,22 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainedRun> {
   });
   let test: RunTest | null = null;
   if (sets.test) {
-    const metrics = await evaluateArrays(
+    // The validator's path, through the classifier validation used (its compiled inference
+    // graph is built already where the model has one; op by op otherwise): the same figures.
+    const tester = makeValidator(
       result.model,
+      spec.name,
       toTrainingArrays(sets.test),
       spec.classCount ?? 10,
+      result.classifier,
     );
+    const metrics = await tester.validate();
     test = { ...metrics, count: sets.test.count };
     if (options.runDir) {
       await writeRun(options.runDir, { ...await readRun(options.runDir), test });
     }
   }
+  timingMark("test evaluated");
   const counts = {
     train: sets.train.count,
     validation: sets.validation?.count ?? 0,

@@ -7,10 +7,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ModelSpec } from "../models/spec.ts";
-import { modelClassifier } from "../models/tf_classifier.ts";
+import { type ModelClassifier, modelClassifier } from "../models/tf_classifier.ts";
 import { type ComputeMeter, startComputeMeter } from "../util/compute_usage.ts";
 import { UsageError } from "../util/errors.ts";
 import { preflightOutput } from "../util/preflight.ts";
+import { timingMark } from "../util/timing.ts";
 import { Random } from "../util/random.ts";
 import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
 import { EpochBatches, toTrainingArrays, type TrainingArrays } from "./batches.ts";
@@ -104,6 +105,8 @@ export interface TrainingRun {
   history: EpochRecord[];
   resumed: boolean;
   validator: ReturnType<typeof makeValidator> | null;
+  /** The model as a classifier, shared by the validator and the result. */
+  classifier: ModelClassifier;
   dropoutCount: number;
   syncEvery: number;
   keepBest: boolean;
@@ -151,7 +154,12 @@ export async function startRun(
     tf.dispose(start.optimizerWeights.map((w) => w.tensor));
   }
   const rng = new Random(start.rng);
-  const validator = valArrays ? makeValidator(model, spec.name, valArrays, classCount) : null;
+  // One classifier for validation, the caller's test and the result: its compiled inference
+  // graph is built once.
+  const classifier = modelClassifier(model, `${spec.name}/${recipe.name}`);
+  const validator = valArrays
+    ? makeValidator(model, spec.name, valArrays, classCount, classifier)
+    : null;
   const dropoutCount = model.layers.filter((l) => l.getClassName() === "Dropout").length;
   const precision = options.precision ?? "float32";
   const stepOptions = {
@@ -159,6 +167,7 @@ export async function startRun(
     labelSmoothing: recipe.labelSmoothing,
     weightDecay: withWeightDecay(recipe.optimizer),
   };
+  timingMark("model built, data in arrays");
   let engine;
   try {
     engine = makeStepEngine(model, optimizer, stepOptions, options.engine, precision);
@@ -167,6 +176,7 @@ export async function startRun(
     optimizer.dispose();
     throw error;
   }
+  timingMark(`${engine.kind} engine made`);
   return {
     spec,
     data,
@@ -189,6 +199,7 @@ export async function startRun(
     history: start.history,
     resumed: start.resumed,
     validator,
+    classifier,
     dropoutCount,
     syncEvery: Math.max(1, options.syncEvery ?? 10),
     keepBest: recipe.keep === "best-val-loss",
@@ -268,7 +279,10 @@ export async function trainEpoch(run: TrainingRun, epoch: number): Promise<Epoch
     let batch = batches.batch(b);
     if (run.augment) batch = { ...batch, images: run.augment(batch.images, batch.count, run.rng) };
     pending.push(engine.step(batch, learningRate, dropoutSeeds));
-    if (pending.length >= run.syncEvery || b === batches.batchCount - 1) await flush(b + 1);
+    if (pending.length >= run.syncEvery || b === batches.batchCount - 1) {
+      await flush(b + 1);
+      if (b < run.syncEvery) timingMark(`epoch ${epoch}: first ${b + 1} steps synced`);
+    }
     const signal = run.options.signal;
     if (signal?.aborted) {
       if (pending.length) await engine.collect(pending); // steps in flight finish first
@@ -280,12 +294,14 @@ export async function trainEpoch(run: TrainingRun, epoch: number): Promise<Epoch
       throw new TrainingInterrupted(reason, epoch, b + 1, last);
     }
   }
+  timingMark(`epoch ${epoch}: trained`);
   await engine.endEpoch();
   const trainSeconds = (performance.now() - epochStart) / 1000;
   if (recipe.batchNormRecalibration) {
     recalibrateBatchNorm(run.model, run.trainArrays, recipe.batchNormRecalibration);
   }
   const val = run.validator ? await run.validator.validate() : { loss: NaN, accuracy: NaN };
+  timingMark(`epoch ${epoch}: validated`);
   return {
     epoch,
     loss: lossSum / seen,
@@ -320,6 +336,7 @@ export async function recordEpoch(run: TrainingRun, record: EpochRecord): Promis
       seed: run.seed,
       dataChecksum: run.dataChecksum,
     });
+    timingMark(`epoch ${record.epoch}: checkpoint written`);
   }
   for (const h of run.hooks) await h.onEpochEnd?.(record);
 }
@@ -346,7 +363,7 @@ export async function finishRun(run: TrainingRun): Promise<TrainResult> {
   const name = `${spec.name}/${recipe.name}`;
   const result: TrainResult = {
     model,
-    classifier: modelClassifier(model, name),
+    classifier: run.classifier,
     history,
     keptEpoch,
     runDir: options.runDir,

@@ -6,7 +6,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { DigitDataset } from "../data/types.ts";
-import type { Classifier } from "../models/classifier.ts";
+import type { ModelClassifier } from "../models/tf_classifier.ts";
 import type { Random } from "../util/random.ts";
 import type { EngineChoice, Precision } from "./engines.ts";
 import type { EpochRecord } from "./history.ts";
@@ -91,7 +91,7 @@ export interface TrainResult {
   /** The kept model (best validation loss or last epoch, per the recipe); caller disposes. */
   model: tf.LayersModel;
   /** The kept model as a classifier (pixels in [0, 1]). */
-  classifier: Classifier;
+  classifier: ModelClassifier;
   history: EpochRecord[];
   /** 1-based epoch whose weights were kept. */
   keptEpoch: number;

@@ -8,7 +8,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { decide } from "../evaluate/metrics.ts";
-import { modelClassifier } from "../models/tf_classifier.ts";
+import { type ModelClassifier, modelClassifier } from "../models/tf_classifier.ts";
 import type { TrainingArrays } from "./batches.ts";
 import { evaluateArrays, PROB_EPSILON } from "./step.ts";
 
@@ -54,7 +54,8 @@ export function probabilityMetrics(
 
 /**
  * A function that validates `model` on `data` with its current weights, each time it is
- * called, and the engine it uses (`graph` or `eager`).
+ * called, and the engine it uses (`graph` or `eager`); predictions go through `classifier` (a
+ * classifier of `model`, whose compiled graph is then shared) or a new one.
  *
  * @example
  * ```ts
@@ -74,8 +75,8 @@ export function makeValidator(
   name: string,
   data: TrainingArrays,
   classCount: number,
+  classifier: ModelClassifier = modelClassifier(model, name),
 ): { engine: "graph" | "eager"; validate: () => Promise<Metrics> } {
-  const classifier = modelClassifier(model, name);
   if (classifier.engine !== "graph") {
     return { engine: "eager", validate: () => evaluateArrays(model, data, classCount) };
   }
