@@ -7,6 +7,7 @@
  */
 import type { VegaLiteSpec } from "../plots/spec.ts";
 import { type Block, toHtml } from "./document.ts";
+import { TABLE_SORT_SCRIPT } from "./table.ts";
 
 const LIBRARIES = [
   "vega/build/vega.min.js",
@@ -58,6 +59,8 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; }
 th { background: #f5f5f5; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+th[aria-sort="ascending"]::after { content: " ▲"; }
+th[aria-sort="descending"]::after { content: " ▼"; }
 figure { margin: 1.5em 0; }
 figcaption { color: #555; font-size: 0.9em; }
 pre { background: #f5f5f5; padding: .8em; overflow-x: auto; }
@@ -65,6 +68,8 @@ pre { background: #f5f5f5; padding: .8em; overflow-x: auto; }
 `;
 
 const BOOT = `
+${TABLE_SORT_SCRIPT}
+document.querySelectorAll("table").forEach(digitkitSortable);
 const specs = JSON.parse(document.getElementById("chart-specs").textContent);
 window.chartsRendered = Promise.all([...document.querySelectorAll("[data-chart]")].map((el) =>
   vegaEmbed(el, specs[el.dataset.chart], { renderer: "svg", actions: false })

@@ -22,3 +22,4 @@ export * from "./figures.ts";
 export { writeFilesAtomic } from "./write.ts";
 export { syntheticEvaluation } from "./synthetic.ts";
 export { type Block, toHtml, toMarkdown } from "./document.ts";
+export * from "./table.ts";
