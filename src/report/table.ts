@@ -82,9 +82,10 @@ function formatCell(value: unknown, column: TableColumn): string {
  * ```
  */
 export function tableBlock(
-  rows: readonly Record<string, unknown>[],
-  columns: readonly TableColumn[] = Object.keys(rows[0] ?? {}).map((key) => ({ key })),
+  items: readonly object[],
+  columns: readonly TableColumn[] = Object.keys(items[0] ?? {}).map((key) => ({ key })),
 ): TableTable {
+  const rows = items as readonly Record<string, unknown>[];
   const align = columns.map((c) => {
     const format = c.format ??
       (rows.every((r) => r[c.key] === null || typeof r[c.key] === "number") ? "number" : "text");
@@ -203,7 +204,7 @@ export interface TableBundle {
  * ```
  */
 export function displayTable(
-  rows: readonly Record<string, unknown>[] | TableTable,
+  rows: readonly object[] | TableTable,
   columns?: readonly TableColumn[],
 ): Displayable<TableBundle> {
   const block = Array.isArray(rows) ? tableBlock(rows, columns) : rows as TableTable;
