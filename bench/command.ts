@@ -15,7 +15,7 @@ import { repoRoot } from "../src/data/paths.ts";
 import { UsageError } from "../src/util/errors.ts";
 import { writeJsonAtomic } from "../src/util/fs.ts";
 import type { CommandResult } from "../src/cli/command_types.ts";
-import { intFlag, parseFlags } from "../src/cli/args.ts";
+import { intFlag, parseFlags, stringFlags } from "../src/cli/args.ts";
 
 /** `--help` text. */
 export const help = `usage: deno task bench [flags] [--json]
@@ -39,14 +39,16 @@ reports/bench/<date>.json.
 /** Runs the benchmark. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    backends: { type: "string" },
-    engines: { type: "string" },
-    rounds: { type: "string" },
-    threads: { type: "string" },
-    "train-images": { type: "string" },
-    "infer-images": { type: "string" },
-    suite: { type: "string" },
-    "suite-images": { type: "string" },
+    ...stringFlags(
+      "backends",
+      "engines",
+      "rounds",
+      "threads",
+      "train-images",
+      "infer-images",
+      "suite",
+      "suite-images",
+    ),
     tiny: { type: "boolean" },
   });
   const tiny = values.tiny ?? false;

@@ -6,7 +6,9 @@
  *   ({@link shiftLabels});
  * - for fast training: a learnable synthetic digit set ({@link barDigits});
  * - for the compiled graphs: a model with every layer kind they compile
- *   ({@link EVERY_GRAPH_LAYER}).
+ *   ({@link EVERY_GRAPH_LAYER});
+ * - for the augmentation tests: real digits ({@link loadTestDigits}) and the pixel change the
+ *   monotonicity properties are stated in ({@link meanAbsChange}).
  *
  * @module
  */
@@ -15,6 +17,10 @@ import type { Classifier } from "./models/classifier.ts";
 import type { ModelSpec } from "./models/spec.ts";
 import type { RenderCondition } from "./evaluate/runner.ts";
 import { Random } from "./util/random.ts";
+import { join } from "node:path";
+import { maybeGunzip } from "./data/files.ts";
+import { IDX_IMAGES_MAGIC, parseIdx } from "./data/idx.ts";
+import { emnistSampleDir, mnistDataDir } from "./data/paths.ts";
 
 /** A labelled in-memory dataset of `count` images over the ten digit classes. */
 function digitSet(
@@ -176,3 +182,45 @@ export const EVERY_GRAPH_LAYER: ModelSpec = {
     { kind: "dense", units: 10, activation: "softmax" },
   ],
 };
+
+/**
+ * `count` (≤ 600) real digits as count × 784 floats in [0, 1], read synchronously for test
+ * modules: the first MNIST test images, or the EMNIST sample in `../shared` without
+ * node_modules.
+ *
+ * @example
+ * ```ts
+ * import { loadTestDigits } from "./testing.ts";
+ * const digits = loadTestDigits(4);
+ * console.log(digits.length); // 3136
+ * ```
+ */
+export function loadTestDigits(count: number): Float32Array {
+  let path = join(mnistDataDir(), "t10k-images-idx3-ubyte");
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch {
+    path = join(emnistSampleDir(), "emnist-digits-sample600-upright-images-idx3-ubyte.gz");
+    bytes = maybeGunzip(Deno.readFileSync(path), path);
+  }
+  const { dims, data } = parseIdx(bytes, path, IDX_IMAGES_MAGIC);
+  if (dims[0] < count) throw new Error(`${path}: ${dims[0]} images, fewer than ${count}`);
+  return Float32Array.from(data.subarray(0, count * PIXELS), (v) => v / 255);
+}
+
+/**
+ * Mean absolute pixel difference between two equally long batches: the "pixel change" the
+ * monotonicity properties are stated in.
+ *
+ * @example
+ * ```ts
+ * import { meanAbsChange } from "./testing.ts";
+ * console.log(meanAbsChange(new Float32Array([0, 1]), new Float32Array([0.5, 1]))); // 0.25
+ * ```
+ */
+export function meanAbsChange(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}

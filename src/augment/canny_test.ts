@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cannyEdges } from "./canny.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits } from "../testing.ts";
 
 Deno.test("Canny outlines a square one pixel thick and leaves flat areas empty", () => {
   const img = new Float32Array(784);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../util/errors.ts";
 import { corrupt, CORRUPTION_NAMES, CORRUPTIONS, corruptionTable } from "./corruptions.ts";
-import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "../testing.ts";
 
 const COUNT = 24;
 const digits = loadTestDigits(COUNT);

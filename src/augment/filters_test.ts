@@ -7,7 +7,7 @@ import {
   gaussianKernel,
   motionBlur,
 } from "./filters.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits } from "../testing.ts";
 
 const digit = loadTestDigits(1);
 

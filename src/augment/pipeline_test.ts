@@ -3,7 +3,7 @@ import { UsageError } from "../util/errors.ts";
 import { Random } from "../util/random.ts";
 import { applyPipeline, describePipeline, type Pipeline, validatePipeline } from "./pipeline.ts";
 import { AUGMENT_PRESETS, augmentPreset } from "./presets.ts";
-import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "../testing.ts";
 
 const COUNT = 16;
 const digits = loadTestDigits(COUNT);

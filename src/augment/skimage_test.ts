@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { cannyEdges } from "./canny.ts";
 import { corrupt } from "./corruptions.ts";
-import { loadTestDigits } from "./test_digits.ts";
+import { loadTestDigits } from "../testing.ts";
 
 const PYTHON = "/usr/bin/python3";
 

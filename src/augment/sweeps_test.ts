@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../util/errors.ts";
 import { applySweep, DEFAULT_SWEEPS, SWEEPS } from "./sweeps.ts";
-import { loadTestDigits, meanAbsChange } from "./test_digits.ts";
+import { loadTestDigits, meanAbsChange } from "../testing.ts";
 
 const COUNT = 24;
 const digits = loadTestDigits(COUNT);

@@ -44,3 +44,25 @@ export function intFlag(name: string, value: string | undefined, min = 0): numbe
   }
   return n;
 }
+
+/**
+ * Option-table entries for string flags, by name: `parseFlags(flags, { ...stringFlags("out"),
+ * force: { type: "boolean" } })`.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { parseFlags, stringFlags } from "./args.ts";
+ * const { values } = parseFlags(["--out", "x"], stringFlags("out", "seed"));
+ * strictEqual(values.out, "x");
+ * strictEqual(values.seed, undefined);
+ * ```
+ */
+export function stringFlags<Name extends string>(
+  ...names: Name[]
+): Record<Name, { type: "string" }> {
+  return Object.fromEntries(names.map((n) => [n, { type: "string" as const }])) as Record<
+    Name,
+    { type: "string" }
+  >;
+}

@@ -5,7 +5,7 @@
  * @module
  */
 import { UsageError } from "../util/errors.ts";
-import { parseFlags } from "./args.ts";
+import { parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 import {
   applySplitPreset,
@@ -52,12 +52,7 @@ async function loadNamed(name: string, emnistDir: string | undefined): Promise<L
 /** Runs `kit data`. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    dataset: { type: "string" },
-    path: { type: "string" },
-    "emnist-split": { type: "string" },
-    "emnist-dir": { type: "string" },
-    split: { type: "string" },
-    seed: { type: "string" },
+    ...stringFlags("dataset", "path", "emnist-split", "emnist-dir", "split", "seed"),
   });
   if ((values.dataset === undefined) === (values.path === undefined)) {
     throw new UsageError("kit data needs exactly one of --dataset NAME or --path FILE|DIR");

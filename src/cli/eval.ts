@@ -20,7 +20,7 @@ import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts
 import { loadRunClassifiers } from "../pipeline/runs.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 
 /**
@@ -41,6 +41,7 @@ confusion, calibration, noise/blur/rotation/resolution sweeps, the 15 MNIST-C co
   --model DIR[,DIR…]     training run folders (or folders holding a tfjs model.json)
   --dataset NAME[,…]     test parts of registered datasets (default mnist unless --path):
 ${datasetHelp("    ")}
+  --emnist-dir DIR       official EMNIST files, for --dataset emnist-digits
   --path FILE|DIR[,…]    labelled test sets in any format \`kit data\` reads (IDX, Kaggle CSV,
                          EMNIST zip, PNG folders); evaluated beside --dataset
   --suite NAME           quick (3 sweeps, 3 corruptions × severities 1,3,5, 500 items) |
@@ -73,20 +74,24 @@ function list(value: string | undefined): string[] {
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {
-  const { values } = parseFlags(flags, {
-    model: { type: "string" },
-    dataset: { type: "string" },
-    path: { type: "string" },
-    suite: { type: "string" },
-    limit: { type: "string" },
-    out: { type: "string" },
-    run: { type: "string" },
-    seed: { type: "string" },
-    batch: { type: "string" },
-    baseline: { type: "string" },
-    method: { type: "string" },
-    backend: { type: "string" },
-  });
+  const { values } = parseFlags(
+    flags,
+    stringFlags(
+      "model",
+      "dataset",
+      "path",
+      "emnist-dir",
+      "suite",
+      "limit",
+      "out",
+      "run",
+      "seed",
+      "batch",
+      "baseline",
+      "method",
+      "backend",
+    ),
+  );
   const modelDirs = list(values.model);
   if (modelDirs.length === 0) throw new UsageError("kit eval needs --model DIR[,DIR…]");
   const method = (values.method ?? "midp") as McNemarMethod;
@@ -101,6 +106,7 @@ export async function run(flags: string[]): Promise<CommandResult> {
   const testSets = await loadEvaluationSets(
     list(values.dataset ?? (paths.length ? "" : "mnist")),
     paths,
+    { emnistDir: values["emnist-dir"] },
   );
 
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");

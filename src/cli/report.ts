@@ -15,7 +15,7 @@ import { parseEngineChoice } from "../train/engines.ts";
 import { runReportJob, SEED_ARCHITECTURES } from "../pipeline/report_job.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
@@ -50,21 +50,23 @@ figures/*.svg|png, specs/*.vl.json, results.json, metrics.csv, card-metadata.yam
 /** Runs `kit report`. */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values, positionals } = parseFlags(flags, {
-    profile: { type: "string" },
-    out: { type: "string" },
-    root: { type: "string" },
+    ...stringFlags(
+      "profile",
+      "out",
+      "root",
+      "models",
+      "epochs",
+      "train-limit",
+      "eval-limit",
+      "suite",
+      "seed",
+      "eval-seed",
+      "backend",
+      "engine",
+      "metadata",
+      "emnist-dir",
+    ),
     force: { type: "boolean" },
-    models: { type: "string" },
-    epochs: { type: "string" },
-    "train-limit": { type: "string" },
-    "eval-limit": { type: "string" },
-    suite: { type: "string" },
-    seed: { type: "string" },
-    "eval-seed": { type: "string" },
-    backend: { type: "string" },
-    engine: { type: "string" },
-    metadata: { type: "string" },
-    "emnist-dir": { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const runName = values.out ?? `report-${timestamp()}`;

@@ -20,7 +20,7 @@ import { terminalProgress } from "../train/progress.ts";
 import { getRecipe } from "../train/recipes.ts";
 import { UsageError } from "../util/errors.ts";
 import { parseEngineChoice, parsePrecision } from "../train/engines.ts";
-import { intFlag, parseFlags } from "./args.ts";
+import { intFlag, parseFlags, stringFlags } from "./args.ts";
 import type { CommandResult } from "./command_types.ts";
 
 /** `--help` text. */
@@ -69,18 +69,20 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
  */
 export async function run(flags: string[]): Promise<CommandResult> {
   const { values } = parseFlags(flags, {
-    model: { type: "string" },
-    recipe: { type: "string" },
-    epochs: { type: "string" },
-    limit: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
+    ...stringFlags(
+      "model",
+      "recipe",
+      "epochs",
+      "limit",
+      "seed",
+      "out",
+      "emnist-dir",
+      "backend",
+      "threads",
+      "engine",
+      "precision",
+    ),
     resume: { type: "boolean" },
-    "emnist-dir": { type: "string" },
-    backend: { type: "string" },
-    threads: { type: "string" },
-    engine: { type: "string" },
-    precision: { type: "string" },
   });
   if (!values.model) {
     throw new UsageError("--model is required (see 'deno task kit models')");

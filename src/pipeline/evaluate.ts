@@ -6,7 +6,7 @@
  * @module
  */
 import type { DigitDataset } from "../data/types.ts";
-import { loadTestSets } from "../data/named.ts";
+import { type DatasetOptions, loadTestSets } from "../data/named.ts";
 import { loadPath } from "../data/load_path.ts";
 import { compare } from "../evaluate/compare.ts";
 import { type EvaluationFiles, evaluationFiles } from "../evaluate/folder.ts";
@@ -100,8 +100,9 @@ export async function evaluateToDirectory(
 export async function loadEvaluationSets(
   names: readonly string[],
   paths: readonly string[],
+  options: DatasetOptions = {},
 ): Promise<DigitDataset[]> {
-  const sets = await loadTestSets(names);
+  const sets = await loadTestSets(names, options);
   for (const path of paths) {
     const loaded = await loadPath(path);
     if (loaded.datasets.length === 0) {

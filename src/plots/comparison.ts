@@ -6,7 +6,7 @@
  */
 import type { McNemarMethod, PairwiseFamily, Ranking } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
-import { chart, round, type VegaLiteSpec } from "./spec.ts";
+import { chart, rateTooltip, round, type VegaLiteSpec } from "./spec.ts";
 
 /**
  * Misclassification of each model (dot + 95% interval), best first, labelled with the compact
@@ -45,9 +45,7 @@ export function errorRateComparisonSpec(
   const tooltip = [
     { field: "model" },
     { field: "rank", type: "quantitative" },
-    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
-    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
-    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+    ...rateTooltip(),
     { field: "letters", title: "group" },
   ];
   return chart(

@@ -6,7 +6,7 @@
  */
 import type { SweepCurve } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
-import { chart, round, type VegaLiteSpec } from "./spec.ts";
+import { chart, rateTooltip, round, type VegaLiteSpec } from "./spec.ts";
 
 /** Human names of the kit's sweep factors (others print as-is with `_` → space). */
 const FACTOR_NAMES: Record<string, string> = {
@@ -99,9 +99,7 @@ export function degradationSpec(
   const tooltip = [
     { field: "model" },
     { field: "level", type: "quantitative", title: first?.unit ?? "level" },
-    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
-    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
-    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+    ...rateTooltip(),
   ];
   return chart(`Degradation under ${factor} (${first?.testSet ?? ""})`, {
     description: `Misclassification rate vs ${factor} level, one line per model`,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { percent } from "../util/format.ts";
 import type { ErrorOverlap } from "../evaluate/comparison_types.ts";
 import { modelMatrixEncoding } from "./comparison.ts";
 import { chart, round, type VegaLiteSpec } from "./spec.ts";
@@ -61,7 +62,6 @@ export function overlapCells(overlap: ErrorOverlap): OverlapCell[] {
  * ```
  */
 export function errorOverlapSpec(overlap: ErrorOverlap): VegaLiteSpec {
-  const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
   return chart(`Error overlap (${overlap.testSet})`, {
     description: "Items both models misclassify, coloured by the Jaccard overlap of their errors",
     data: { values: overlapCells(overlap) },

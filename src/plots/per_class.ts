@@ -5,7 +5,7 @@
  */
 import type { ConditionResult } from "../evaluate/types.ts";
 import { modelColorScale } from "./palette.ts";
-import { chart, round, type VegaLiteSpec } from "./spec.ts";
+import { chart, rateTooltip, round, type VegaLiteSpec } from "./spec.ts";
 
 /** One bar of the per-class chart: a model's misclassification of one true class. */
 export interface PerClassErrorRow {
@@ -69,9 +69,7 @@ export function perClassErrorSpec(
   const tooltip = [
     { field: "model" },
     { field: "class", title: "true class" },
-    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
-    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
-    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+    ...rateTooltip(),
     { field: "wrong", type: "quantitative", title: "misclassified" },
     { field: "n", type: "quantitative", title: "n" },
   ];

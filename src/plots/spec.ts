@@ -89,3 +89,22 @@ export function round(value: number, digits = 4): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
+
+/**
+ * Tooltip fields of a misclassification rate with its 95% interval (fields `rate`, `lower`,
+ * `upper`), the same in every chart that shows one.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { rateTooltip } from "./spec.ts";
+ * deepStrictEqual(rateTooltip().map((f) => f.field), ["rate", "lower", "upper"]);
+ * ```
+ */
+export function rateTooltip(): { field: string; type: string; title: string; format: string }[] {
+  return [
+    { field: "rate", type: "quantitative", title: "misclassification", format: ".2%" },
+    { field: "lower", type: "quantitative", title: "95% CI lower", format: ".2%" },
+    { field: "upper", type: "quantitative", title: "95% CI upper", format: ".2%" },
+  ];
+}

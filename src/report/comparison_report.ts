@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type Block, figure, h, list, p, table } from "./document.ts";
+import { type Block, h, list, p, table } from "./document.ts";
 import { count, percent, rateWithInterval } from "./format.ts";
-import { cleanResults, primaryTestSet, type ReportFigure } from "./figures.ts";
-import { type ReportInput, slug } from "./input.ts";
+import { cleanResults, placeFigures, primaryTestSet, type ReportFigure } from "./figures.ts";
+import type { ReportInput } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
 import { minimaxTable, overlapBlocks, pairwiseTable, rankingTable } from "./comparison_tables.ts";
 import {
@@ -18,10 +18,6 @@ import {
   sweepTable,
   testSetTable,
 } from "./tables.ts";
-
-function figuresStarting(figures: ReportFigure[], prefix: string): Block[] {
-  return figures.filter((f) => f.name.startsWith(prefix)).map((f) => figure(f.name, f.caption));
-}
 
 function summary(input: ReportInput): Block[] {
   const ev = input.evaluation;
@@ -79,10 +75,9 @@ export function comparisonBlocks(
         Object.entries(cards).map(([m, file]) => `[${m}](${file})`).join(", ") + ".",
     ),
     ...summary(input),
-    ...figuresStarting(figures, "training-curves"),
+    ...placeFigures(figures, "training-curves"),
   ];
   for (const t of ev.testSets) {
-    const s = slug(t.name);
     const clean = cleanResults(input, t.name);
     if (clean.length === 0) continue;
     blocks.push(h(2, `Clean test set: ${t.name}`), overallTable(clean, "model"));
@@ -98,22 +93,30 @@ export function comparisonBlocks(
           ranking,
         );
       }
-      blocks.push(...figuresStarting(figures, `ranking-${s}`));
+      blocks.push(...placeFigures(figures, "ranking", { testSet: t.name }));
       const pairwise = pairwiseTable(cmp, t.name);
       if (pairwise) {
-        blocks.push(h(3, "Pairwise tests"), pairwise, ...figuresStarting(figures, `pvalues-${s}`));
+        blocks.push(
+          h(3, "Pairwise tests"),
+          pairwise,
+          ...placeFigures(figures, "pvalues", { testSet: t.name }),
+        );
       }
     }
-    blocks.push(h(3, "Per class"), ...figuresStarting(figures, `per-class-${s}`));
+    blocks.push(h(3, "Per class"), ...placeFigures(figures, "per-class", { testSet: t.name }));
     blocks.push(
       h(3, "Calibration"),
       calibrationTable(clean),
-      ...figuresStarting(figures, `reliability-${s}`),
+      ...placeFigures(figures, "reliability", { testSet: t.name }),
     );
     if (cmp) {
       const overlap = overlapBlocks(cmp, t.name);
       if (overlap.length) {
-        blocks.push(h(3, "Error overlap"), ...overlap, ...figuresStarting(figures, `overlap-${s}`));
+        blocks.push(
+          h(3, "Error overlap"),
+          ...overlap,
+          ...placeFigures(figures, "overlap", { testSet: t.name }),
+        );
       }
     }
   }
@@ -132,7 +135,7 @@ export function comparisonBlocks(
     blocks.push(h(2, "Degradation sweeps"));
     for (const factor of factors) {
       blocks.push(
-        ...figuresStarting(figures, `degradation-${slug(factor)}`),
+        ...placeFigures(figures, "degradation", { factor }),
         sweepTable(
           ev.sweeps.filter((s) => s.factor === factor && s.testSet === primaryTestSet(input)),
         ),
@@ -157,16 +160,16 @@ export function comparisonBlocks(
           ...robust.map((r) => percent(r.corruptions[i]?.meanError, 1)),
         ]),
       ),
-      ...figuresStarting(figures, "corruptions-"),
+      ...placeFigures(figures, "corruptions"),
       h(3, "Corruption parameters"),
       corruptionParameterTable(robust[0].corruptions.map((c) => c.corruption)),
-      ...figuresStarting(figures, "corruption-gallery"),
+      ...placeFigures(figures, "corruption-gallery"),
     );
   }
   blocks.push(
     h(2, "Data"),
     testSetTable(ev),
-    ...figuresStarting(figures, "samples-"),
+    ...placeFigures(figures, "samples"),
     ...reproducibilityBlocks(input.reproducibility, ev, input.training ?? []),
   );
   return blocks;

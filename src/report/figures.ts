@@ -19,14 +19,70 @@ import { errorRateComparisonSpec, pairwisePValueSpec } from "../plots/comparison
 import { errorOverlapSpec } from "../plots/overlap.ts";
 import { type GridCell, imageGridSpec } from "../plots/image_grid.ts";
 import { digitAt } from "../plots/digit_image.ts";
+import { type Block, figure } from "./document.ts";
 import { type ReportInput, slug } from "./input.ts";
 
 /** One chart of a report. */
+/** What a figure shows, which decides where the report and the cards place it. */
+export type FigureRole =
+  | "training-curves"
+  | "ranking"
+  | "pvalues"
+  | "per-class"
+  | "reliability"
+  | "overlap"
+  | "degradation"
+  | "corruptions"
+  | "corruption-gallery"
+  | "samples"
+  | "model-training"
+  | "confusion"
+  | "confusion-normalized"
+  | "misclassified"
+  | "sweep-class"
+  | "corruption-class";
+
 export interface ReportFigure {
   /** File stem: `figures/<name>.svg`, `specs/<name>.vl.json`. */
   name: string;
   caption: string;
   spec: VegaLiteSpec;
+  /** What it shows (placement never depends on the name). */
+  role: FigureRole;
+  /** The test set it is about, when one. */
+  testSet?: string;
+  /** The sweep or corruption factor it is about, when one. */
+  factor?: string;
+}
+
+/**
+ * The document blocks of the figures with `role` (and the given test set / factor), in order.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { placeFigures, type ReportFigure } from "./figures.ts";
+ * const spec = { $schema: "" };
+ * const figures: ReportFigure[] = [
+ *   { name: "a", caption: "A", spec, role: "ranking", testSet: "mnist" },
+ *   { name: "b", caption: "B", spec, role: "ranking", testSet: "emnist" },
+ * ];
+ * deepStrictEqual(placeFigures(figures, "ranking", { testSet: "emnist" }).length, 1);
+ * deepStrictEqual(placeFigures(figures, "samples").length, 0);
+ * ```
+ */
+export function placeFigures(
+  figures: readonly ReportFigure[],
+  role: FigureRole,
+  where: { testSet?: string; factor?: string } = {},
+): Block[] {
+  return figures
+    .filter((f) =>
+      f.role === role &&
+      (where.testSet === undefined || f.testSet === where.testSet) &&
+      (where.factor === undefined || f.factor === where.factor)
+    )
+    .map((f) => figure(f.name, f.caption));
 }
 
 /**
@@ -99,6 +155,8 @@ function samplesFigure(input: ReportInput, testSet: string, perClass = 8): Repor
   });
   return {
     name: `samples-${slug(testSet)}`,
+    role: "samples",
+    testSet,
     caption: `The first ${perClass} test digits of each class in ${testSet}.`,
     spec: imageGridSpec(cells, {
       title: `Sample digits per class (${testSet})`,
@@ -115,6 +173,7 @@ function corruptionGallery(input: ReportInput): ReportFigure | null {
   if (examples.length === 0) return null;
   return {
     name: "corruption-gallery",
+    role: "corruption-gallery",
     caption: "One test digit under every corruption at every severity (seeded, as evaluated).",
     spec: imageGridSpec(
       examples.map((e) => ({
@@ -155,6 +214,7 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
   if (histories.length > 0) {
     figures.push({
       name: "training-curves",
+      role: "training-curves",
       caption:
         "Loss and accuracy per epoch on the training data (solid) and validation data (dashed).",
       spec: trainingCurvesSpec(histories, models),
@@ -170,6 +230,8 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     if (ranking) {
       figures.push({
         name: `ranking-${s}`,
+        role: "ranking",
+        testSet,
         caption:
           `Misclassification on ${testSet} with 95% Wilson intervals; letters group models ` +
           "that are not significantly different.",
@@ -182,17 +244,23 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     if (family && family.tests.length > 0) {
       figures.push({
         name: `pvalues-${s}`,
+        role: "pvalues",
+        testSet,
         caption: `Holm-adjusted McNemar p-values for every pair of models on ${testSet}.`,
         spec: pairwisePValueSpec(family, input.comparison!.method),
       });
     }
     figures.push({
       name: `per-class-${s}`,
+      role: "per-class",
+      testSet,
       caption: `Misclassification rate per true class on ${testSet}, 95% Wilson intervals.`,
       spec: perClassErrorSpec(clean, models),
     });
     figures.push({
       name: `reliability-${s}`,
+      role: "reliability",
+      testSet,
       caption: `Reliability diagram on ${testSet} (15 confidence bins; empty bins omitted).`,
       spec: reliabilitySpec(clean, models),
     });
@@ -202,6 +270,8 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     if (overlap && overlap.models.length > 1) {
       figures.push({
         name: `overlap-${s}`,
+        role: "overlap",
+        testSet,
         caption: `Items misclassified by both models of each pair on ${testSet}, coloured by ` +
           "the Jaccard overlap of their errors.",
         spec: errorOverlapSpec(overlap),
@@ -213,6 +283,9 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     const [testSet, factor] = key.split("\u0000");
     figures.push({
       name: `degradation-${slug(factor)}-${slug(testSet)}`,
+      role: "degradation",
+      testSet,
+      factor,
       caption: `Misclassification under ${factorName(factor)} on ${testSet}, 95% interval bands.`,
       spec: degradationSpec(
         ev.sweeps.filter((c) => c.testSet === testSet && c.factor === factor),
@@ -227,6 +300,8 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     if (summaries.length === 0) continue;
     figures.push({
       name: `corruptions-${slug(testSet)}`,
+      role: "corruptions",
+      testSet,
       caption: `Mean misclassification over severities for each corruption and model (${testSet}).`,
       spec: corruptionModelHeatmapSpec(summaries),
     });
@@ -246,6 +321,8 @@ function misclassifiedFigure(input: ReportInput, result: ConditionResult): Repor
   const perRow = 10;
   return {
     name: `${slug(result.model)}-misclassified`,
+    role: "misclassified",
+    testSet: result.testSet,
     caption:
       `The ${shown.length} most confident mistakes of ${result.model} on ${result.testSet} ` +
       `(of ${result.misclassifiedCount}): true → predicted (confidence).`,
@@ -288,6 +365,7 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
   if (training?.history?.length) {
     figures.push({
       name: `${s}-training`,
+      role: "model-training",
       caption: `Training curves of ${model}.`,
       spec: trainingCurvesSpec([{ model, epochs: training.history }], models),
     });
@@ -295,11 +373,15 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
   if (clean) {
     figures.push({
       name: `${s}-confusion`,
+      role: "confusion",
+      testSet,
       caption: `Confusion matrix of ${model} on ${testSet} (counts).`,
       spec: confusionSpec(clean),
     });
     figures.push({
       name: `${s}-confusion-normalized`,
+      role: "confusion-normalized",
+      testSet,
       caption: `Row-normalised confusion matrix of ${model} on ${testSet}.`,
       spec: confusionSpec(clean, true),
     });
@@ -314,6 +396,9 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
     if (curve && classNames.length) {
       figures.push({
         name: `${s}-${slug(factor)}-class`,
+        role: "sweep-class",
+        testSet,
+        factor,
         caption: `Misclassification of each class of ${model} along the ${
           factor.replace("_", " ")
         } sweep.`,
@@ -327,6 +412,7 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
   if (matrix) {
     figures.push({
       name: `${s}-corruption-class`,
+      role: "corruption-class",
       caption: `Misclassification of each class under each corruption for ${model}.`,
       spec: classCorruptionHeatmapSpec(matrix),
     });

@@ -5,19 +5,10 @@
  */
 import type { Interval } from "../evaluate/types.ts";
 
-/**
- * A proportion as a percentage with `digits` decimals.
- *
- * @example
- * ```ts
- * import { percent } from "./format.ts";
- * console.log(percent(0.01234)); // "1.23%"
- * ```
- */
-export function percent(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-  return `${(100 * value).toFixed(digits)}%`;
-}
+import { percent } from "../util/format.ts";
+
+/** A proportion as a percentage (shared with the command line and notebooks). */
+export { percent };
 
 /**
  * A rate with its interval: `1.23% [0.98, 1.51]`.

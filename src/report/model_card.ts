@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { type Block, figure, h, list, p, table } from "./document.ts";
+import { type Block, h, list, p, table } from "./document.ts";
 import { count, duration, percent, rateWithInterval } from "./format.ts";
 import { DEFAULT_METADATA } from "./metadata.ts";
-import type { ReportFigure } from "./figures.ts";
-import { primaryTestSet } from "./figures.ts";
+import { placeFigures, primaryTestSet, type ReportFigure } from "./figures.ts";
 import type { ReportInput } from "./input.ts";
 import { reproducibilityBlocks } from "./reproducibility.ts";
 import {
@@ -93,8 +92,6 @@ function dataBlocks(input: ReportInput, model: string): Block[] {
 
 function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFigure[]): Block[] {
   const ev = input.evaluation;
-  const figEnding = (suffix: string) =>
-    figures.filter((f) => f.name.endsWith(suffix)).map((f) => figure(f.name, f.caption));
   const clean = ev.conditions.filter((c) => c.kind === "clean" && c.model === model);
   const primary = clean.find((c) => c.testSet === primaryTestSet(input)) ?? clean[0];
   const blocks: Block[] = [
@@ -114,8 +111,8 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
     h(3, `Per class (${primary.testSet})`),
     perClassTable(primary),
     h(3, "Confusions"),
-    ...figEnding("-confusion"),
-    ...figEnding("-confusion-normalized"),
+    ...placeFigures(figures, "confusion"),
+    ...placeFigures(figures, "confusion-normalized"),
     confusionPairsTable(primary),
   );
   const shifts = ev.confusionShifts.filter((s) => s.model === model && s.shifts.length);
@@ -127,7 +124,7 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
   if (sweeps.length) {
     blocks.push(h(3, "Noise and blur sweeps"));
     for (const s of sweeps) blocks.push(sweepTable([s]));
-    blocks.push(...figEnding("-noise-class"), ...figEnding("-blur-class"));
+    blocks.push(...placeFigures(figures, "sweep-class"));
   }
   const robustness = ev.robustness.find((r) => r.model === model && r.corruptions.length);
   if (robustness) {
@@ -140,13 +137,13 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
             `${robustness.relativeMCE?.toFixed(3)} against ${robustness.baseline}.`),
       ),
       corruptionTable(robustness),
-      ...figEnding("-corruption-class"),
+      ...placeFigures(figures, "corruption-class"),
     );
   }
   blocks.push(h(3, "Calibration"), calibrationTable([primary]));
   blocks.push(
-    ...figEnding("-misclassified"),
-    ...figEnding("-training"),
+    ...placeFigures(figures, "misclassified"),
+    ...placeFigures(figures, "model-training"),
   );
   return blocks;
 }

@@ -13,7 +13,7 @@
  */
 
 /**
- * A fraction as a percentage with `digits` decimals (default 2).
+ * A fraction as a percentage with `digits` decimals (default 2); "—" when there is no number.
  *
  * @example
  * ```ts
@@ -21,9 +21,11 @@
  * import { percent } from "./format.ts";
  * strictEqual(percent(0.5), "50.00%");
  * strictEqual(percent(0.12345, 1), "12.3%");
+ * strictEqual(percent(null), "—");
  * ```
  */
-export function percent(fraction: number, digits = 2): string {
+export function percent(fraction: number | null | undefined, digits = 2): string {
+  if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return "—";
   return `${(100 * fraction).toFixed(digits)}%`;
 }
 
