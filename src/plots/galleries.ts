@@ -20,7 +20,9 @@ import { countClasses } from "../data/ops.ts";
 import { stratifiedSample } from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
 import { Random } from "../util/random.ts";
+import type { ConditionResult } from "../evaluate/types.ts";
 import { digitAt } from "./digit_image.ts";
+import type { CorruptionErrorExample } from "./linked.ts";
 import type { GridCell } from "./image_grid.ts";
 import { chart, type VegaLiteSpec } from "./spec.ts";
 
@@ -127,6 +129,60 @@ export function corruptionExamples(
       ),
     }))
   );
+}
+
+/**
+ * Each model's errors under each corruption and severity, as the digits the models saw: up to
+ * `perSeverity` of its most confident mistakes per (model, corruption, severity), re-rendered
+ * from the clean `images` with the evaluation's `seed` (corruptions draw per item id, so an item
+ * corrupts as it did in the evaluation), each with every model's prediction. A model whose
+ * stored mistakes are capped and omit the item gets `null` (not known), else its true label.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { corruptionErrorExamples } from "./galleries.ts";
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation, images } = syntheticEvaluation(["mlp", "cnn"], [0.2, 0.1], 100);
+ * const examples = corruptionErrorExamples(evaluation.conditions, images, evaluation.metadata.seed, 2);
+ * const one = examples.find((e) => e.model === "mlp" && e.corruption === "fog" && e.severity === 3)!;
+ * strictEqual(one.predictions.mlp !== one.trueLabel, true);
+ * ```
+ */
+export function corruptionErrorExamples(
+  conditions: readonly ConditionResult[],
+  images: Uint8Array | Float32Array,
+  seed: number,
+  perSeverity = 4,
+): CorruptionErrorExample[] {
+  // The clean condition is the heatmap's first row; its errors need no re-rendering.
+  const corrupted = conditions.filter((c) => c.kind === "corruption" || c.kind === "clean");
+  const examples: CorruptionErrorExample[] = [];
+  for (const result of corrupted) {
+    const peers = corrupted.filter((c) =>
+      c.testSet === result.testSet && c.kind === result.kind && c.factor === result.factor &&
+      c.level === result.level
+    );
+    for (const m of result.misclassified.slice(0, perSeverity)) {
+      const clean = Float32Array.from(digitAt(images, m.index), (v) => v / 255);
+      const pixels = result.kind === "clean"
+        ? clean
+        : corrupt(clean, 1, result.factor, result.level, seed, { ids: [m.id] });
+      examples.push({
+        corruption: result.kind === "clean" ? "clean" : result.factor,
+        severity: result.kind === "clean" ? 0 : result.level,
+        model: result.model,
+        trueLabel: m.trueLabel,
+        predictions: Object.fromEntries(peers.map((p) => {
+          const wrong = p.misclassified.find((x) => x.index === m.index);
+          const complete = p.misclassified.length === p.misclassifiedCount;
+          return [p.model, wrong ? wrong.predicted : complete ? m.trueLabel : null];
+        })),
+        pixels: digitAt(pixels, 0),
+      });
+    }
+  }
+  return examples;
 }
 
 /**

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { displayable, type Displayable } from "../plots/display.ts";
+import { type Displayable, displayable } from "../plots/display.ts";
 import { type Block, columnAlign, table, toHtml, toMarkdown } from "./document.ts";
 import { count, percent, pValue, rateWithInterval } from "./format.ts";
 
