@@ -88,10 +88,20 @@ interface ChartCheck {
   marks: number;
 }
 
-/** Loads `file` in Chromium; returns per-chart checks and every error the page logged. */
-async function inspectInChromium(
+/** A loaded page: run JavaScript in it and click at viewport coordinates. */
+interface Page {
+  evaluate<T>(expression: string): Promise<T>;
+  click(x: number, y: number): Promise<void>;
+}
+
+/**
+ * Loads `file` in Chromium with the network off, waits for the charts, runs `use` on the page;
+ * returns its result and every error the page logged meanwhile.
+ */
+async function withChromium<T>(
   file: string,
-): Promise<{ charts: ChartCheck[]; errors: string[] }> {
+  use: (page: Page) => Promise<T>,
+): Promise<{ value: T; errors: string[] }> {
   const profile = await Deno.makeTempDir({ prefix: "digitkit-chromium-" });
   const browser = new Deno.Command(CHROMIUM, {
     args: [
@@ -103,6 +113,7 @@ async function inspectInChromium(
       "--disable-sync",
       "--no-first-run",
       "--disable-dev-shm-usage",
+      "--window-size=1400,1000",
       `--user-data-dir=${profile}`,
       "--remote-debugging-address=127.0.0.1",
       "--remote-debugging-port=0",
@@ -146,26 +157,80 @@ async function inspectInChromium(
     }, session);
     await devtools.send("Page.navigate", { url: new URL(`file://${file}`).href }, session);
     await loadedPromise;
-    const { result } = await devtools.send("Runtime.evaluate", {
-      expression: `(async () => {
-        await window.chartsRendered;
-        return JSON.stringify([...document.querySelectorAll("[data-chart]")].map((el) => ({
-          name: el.dataset.chart,
-          rendered: el.getAttribute("data-rendered"),
-          svgs: el.querySelectorAll("svg").length,
-          marks: el.querySelectorAll("svg [class*='mark-'] > *").length,
-        })));
-      })()`,
-      awaitPromise: true,
-      returnByValue: true,
-    }, session) as { result: { value: string } };
-    return { charts: JSON.parse(result.value), errors };
+    const tools = devtools;
+    const page: Page = {
+      async evaluate<T>(expression: string) {
+        const { result, exceptionDetails } = await tools.send("Runtime.evaluate", {
+          expression: `(async () => JSON.stringify(await (${expression})))()`,
+          awaitPromise: true,
+          returnByValue: true,
+        }, session) as { result: { value: string }; exceptionDetails?: unknown };
+        if (exceptionDetails) throw new Error(JSON.stringify(exceptionDetails).slice(0, 600));
+        return (result.value === undefined ? undefined : JSON.parse(result.value)) as T;
+      },
+      async click(x, y) {
+        for (const type of ["mouseMoved", "mousePressed", "mouseReleased"]) {
+          await tools.send("Input.dispatchMouseEvent", {
+            type,
+            x,
+            y,
+            button: type === "mouseMoved" ? "none" : "left",
+            clickCount: type === "mouseMoved" ? 0 : 1,
+          }, session);
+        }
+      },
+    };
+    await page.evaluate("window.chartsRendered");
+    return { value: await use(page), errors };
   } finally {
     devtools?.close();
     browser.kill("SIGKILL");
     await browser.status;
     await Deno.remove(profile, { recursive: true }).catch(() => {});
   }
+}
+
+/** Every chart container's state: rendered, with an SVG holding marks. */
+function checkCharts(page: Page): Promise<ChartCheck[]> {
+  return page.evaluate(`[...document.querySelectorAll("[data-chart]")].map((el) => ({
+    name: el.dataset.chart,
+    rendered: el.getAttribute("data-rendered"),
+    svgs: el.querySelectorAll("svg").length,
+    marks: el.querySelectorAll("svg [class*='mark-'] > *").length,
+  }))`);
+}
+
+/**
+ * Clicks the mark of `chart` whose ARIA label (Vega-Lite's description of the datum) contains
+ * every one of `parts`, then waits until the linked panel's heading reads `heading`; returns
+ * the panel's pictures and caption texts.
+ */
+async function clickAndReadPanel(
+  page: Page,
+  chart: string,
+  parts: string[],
+  heading: string,
+): Promise<{ images: number; captions: string[] }> {
+  const box = await page.evaluate<{ x: number; y: number } | null>(`(() => {
+    const parts = ${JSON.stringify(parts)};
+    const marks = [...document.querySelectorAll('[data-chart="${chart}"] svg [aria-label]')];
+    const mark = marks.find((m) => parts.every((p) => m.getAttribute("aria-label").includes(p)));
+    if (!mark) return null;
+    mark.scrollIntoView({ block: "center", inline: "center" });
+    const r = mark.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  })()`);
+  assert.ok(box, `a mark of ${chart} labelled ${parts.join(", ")}`);
+  await page.click(box.x, box.y);
+  return await page.evaluate(`(async () => {
+    const root = document.querySelector('[data-chart="${chart}"]');
+    const texts = () => [...root.querySelectorAll("svg text")].map((t) => t.textContent);
+    for (let i = 0; i < 100 && !texts().includes(${JSON.stringify(heading)}); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const panel = root.querySelectorAll("svg g.mark-image image");
+    return { images: panel.length, captions: texts() };
+  })()`);
 }
 
 Deno.test({
@@ -208,10 +273,47 @@ Deno.test({
         },
       }, { root });
       const html = await Deno.readTextFile(`${dir}/report.html`);
+      // A confusion cell other than the preselected largest one, and a heatmap cell likewise.
+      const lenet = run.evaluation.conditions.find((c) =>
+        c.kind === "clean" && c.model === "lenet5"
+      )!;
+      const top = lenet.confusion.topPairs[0];
+      const other = lenet.misclassified.find((m) =>
+        m.trueLabel !== top.trueLabel || m.predicted !== top.predicted
+      )!;
+      const pairErrors = lenet.misclassified.filter((m) =>
+        m.trueLabel === other.trueLabel && m.predicted === other.predicted
+      ).slice(0, 12);
+      const pair = {
+        aria: [`true class: ${other.trueLabel}`, `predicted class: ${other.predicted}`],
+        heading: `true ${other.trueLabel} → predicted ${other.predicted}: ` +
+          `${lenet.confusion.counts[other.trueLabel][other.predicted]} errors`,
+        expected: pairErrors.map((m) => `${m.trueLabel}→${m.predicted}`),
+      };
+      const blurred = run.evaluation.conditions.filter((c) =>
+        c.kind === "corruption" && c.factor === "motion_blur" && c.model === "cnn"
+      );
+      const cell = {
+        aria: ["corruption: motion blur", "model: cnn"],
+        heading: "cnn under motion blur",
+        expected: blurred.flatMap((c) =>
+          c.misclassified.slice(0, 4).map((m) => `true ${m.trueLabel}`)
+        ),
+      };
       assert.doesNotMatch(html, /<script[^>]+src=/, "no external scripts");
       assert.doesNotMatch(html, /https?:\/\/(cdn|unpkg|cdnjs)/, "no CDN references");
 
-      const { charts, errors } = await inspectInChromium(`${dir}/report.html`);
+      const { value, errors } = await withChromium(`${dir}/report.html`, async (page) => ({
+        charts: await checkCharts(page),
+        confusion: await clickAndReadPanel(page, "lenet5-confusion", pair.aria, pair.heading),
+        heatmap: await clickAndReadPanel(
+          page,
+          "corruptions-synthetic-test",
+          cell.aria,
+          cell.heading,
+        ),
+      }));
+      const { charts } = value;
       assert.deepEqual(errors, [], "page logged no errors");
       // Every figure appears in the comparison section or a card, so at least once on the page.
       const names = new Set(charts.map((c) => c.name));
@@ -221,6 +323,24 @@ Deno.test({
         assert.ok(chart.svgs >= 1, `${chart.name} has an SVG`);
         assert.ok(chart.marks > 0, `${chart.name} has marks`);
       }
+      // The confusion cell's linked panel: its stored mistakes, labelled true→predicted.
+      assert.ok(
+        value.confusion.captions.includes(pair.heading),
+        value.confusion.captions.join("|"),
+      );
+      assert.equal(value.confusion.images, pair.expected.length);
+      assert.deepEqual(
+        value.confusion.captions.filter((t) => /^\d→\d /.test(t)).map((t) => t.slice(0, 3)),
+        pair.expected,
+      );
+      // The heatmap cell's panel: that model's errors per severity with each model's prediction.
+      assert.ok(value.heatmap.captions.includes(cell.heading), value.heatmap.captions.join("|"));
+      assert.equal(value.heatmap.images, cell.expected.length);
+      assert.deepEqual(
+        value.heatmap.captions.filter((t) => t.startsWith("true ")).map((t) => t.slice(0, 6))
+          .sort(),
+        cell.expected.sort(),
+      );
     } finally {
       await Deno.remove(root, { recursive: true });
     }

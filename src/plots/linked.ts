@@ -94,6 +94,7 @@ export function linkedPanel(
         sort: [{ field: "order" }],
       },
       { filter: `datum.k <= ${options.maxPerGroup}` },
+      { window: [{ op: "row_number", as: "shown" }], sort: [{ field: "order" }] },
       {
         calculate: `${left} + ((datum.k - 1) % ${options.perRow}) * ${cellWidth} + ${
           cellWidth / 2
@@ -139,7 +140,7 @@ export function linkedPanel(
         encoding: { x: at("px"), y: at("py"), text: { field: "caption", type: "nominal" } },
       },
       {
-        transform: [{ filter: "datum.k == 1 && datum.groupIndex == 0" }],
+        transform: [{ filter: "datum.shown == 1" }],
         mark: { type: "text", fontSize: 11, fontWeight: "bold", align: "left", baseline: "top" },
         encoding: { x: { value: 0 }, y: { value: 0 }, text: { field: "heading", type: "nominal" } },
       },

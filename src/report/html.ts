@@ -71,9 +71,14 @@ const BOOT = `
 ${TABLE_SORT_SCRIPT}
 document.querySelectorAll("table").forEach(digitkitSortable);
 const specs = JSON.parse(document.getElementById("chart-specs").textContent);
+// The vega views by chart name, for scripting the page (and its browser test).
+window.chartViews = {};
 window.chartsRendered = Promise.all([...document.querySelectorAll("[data-chart]")].map((el) =>
   vegaEmbed(el, specs[el.dataset.chart], { renderer: "svg", actions: false })
-    .then(() => el.setAttribute("data-rendered", "true"))
+    .then((result) => {
+      window.chartViews[el.dataset.chart] = result.view;
+      el.setAttribute("data-rendered", "true");
+    })
     .catch((error) => {
       el.setAttribute("data-rendered", "error");
       el.textContent = "chart failed: " + error.message;
