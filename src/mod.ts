@@ -99,6 +99,7 @@ export { imageGridSpec } from "./plots/image_grid.ts";
 export {
   augmentationGridCells,
   classBalanceSpec,
+  corruptionErrorExamples,
   corruptionExamples,
   corruptionGridCells,
   sampleGridCells,
@@ -110,6 +111,11 @@ export { degradationSpec } from "./plots/degradation.ts";
 export { corruptionModelHeatmapSpec } from "./plots/heatmaps.ts";
 export { reliabilitySpec } from "./plots/reliability.ts";
 export { confusionSpec } from "./plots/confusion.ts";
+export {
+  confusionExplorerSpec,
+  corruptionExplorerSpec,
+  perClassExplorerSpec,
+} from "./plots/linked.ts";
 export { errorRateComparisonSpec, pairwisePValueSpec } from "./plots/comparison.ts";
 
 // Reports.

@@ -24,3 +24,4 @@ export * from "./heatmaps.ts";
 export * from "./reliability.ts";
 export * from "./comparison.ts";
 export * from "./overlap.ts";
+export * from "./linked.ts";

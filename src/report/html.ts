@@ -39,6 +39,20 @@ export async function readVegaLibraries(
   }));
 }
 
+/**
+ * The most bytes a quick-profile report.html may have (it opens in a second or two): the linked
+ * charts keep it there by showing at most 12 digits per confusion cell or class bar and 4 per
+ * corruption, severity and model. `tests/report_size_test.ts` measures it.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { REPORT_HTML_BUDGET } from "./html.ts";
+ * strictEqual(REPORT_HTML_BUDGET, 15 * 1024 * 1024);
+ * ```
+ */
+export const REPORT_HTML_BUDGET = 15 * 1024 * 1024;
+
 /** Keeps inlined JavaScript from closing its `<script>` element early. */
 function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, "<\\/$1");
