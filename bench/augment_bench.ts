@@ -9,7 +9,7 @@
 import { Random } from "../src/util/random.ts";
 import { applyPipeline } from "../src/augment/pipeline.ts";
 import { AUGMENT_PRESETS } from "../src/augment/presets.ts";
-import { loadTestDigits } from "../src/augment/test_digits.ts";
+import { loadTestDigits } from "../src/testing.ts";
 import { corrupt, CORRUPTION_NAMES } from "../src/augment/corruptions.ts";
 import { applySweep, SWEEPS } from "../src/augment/sweeps.ts";
 

@@ -50,8 +50,9 @@ const STEP = 20;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { codedDigits } from "./testing.ts";
- * console.log(codedDigits(20).labels[13]); // 3
+ * strictEqual(codedDigits(20).labels[13], 3);
  * ```
  */
 export function codedDigits(count: number, name = "coded"): DigitDataset {
@@ -74,10 +75,11 @@ export function codedDigits(count: number, name = "coded"): DigitDataset {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { codedClassifier } from "./testing.ts";
  * const c = codedClassifier("reader", { 3: 5 });
  * const image = new Float32Array(784); image[0] = 60 / 255;
- * console.log((await c.predict(image, 1))[5]); // 0.9 (as float32)
+ * strictEqual((await c.predict(image, 1))[5], Math.fround(0.9));
  * ```
  */
 export function codedClassifier(
@@ -105,10 +107,11 @@ export function codedClassifier(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { shiftLabels } from "./testing.ts";
  * const out = await shiftLabels(new Float32Array(784 * 10), 10,
  *   { kind: "corruption", factor: "x", level: 1 }, 0, new Uint32Array(10));
- * console.log(Math.round(out[0] * 255)); // 20
+ * strictEqual(Math.round(out[0] * 255), 20);
  * ```
  */
 export const shiftLabels: RenderCondition = (images, count, condition) => {
@@ -127,9 +130,10 @@ export const shiftLabels: RenderCondition = (images, count, condition) => {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { barDigits } from "./testing.ts";
  * const ds = barDigits(20, 1);
- * console.log(ds.count, ds.labels[3]); // 20 3
+ * deepStrictEqual([ds.count, ds.labels[3]], [20, 3]);
  * ```
  */
 export function barDigits(count: number, seed: number, name = "bars"): DigitDataset {
@@ -155,8 +159,9 @@ export function barDigits(count: number, seed: number, name = "bars"): DigitData
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { EVERY_GRAPH_LAYER } from "./testing.ts";
- * console.log(EVERY_GRAPH_LAYER.layers.some((l) => l.kind === "batch-norm")); // true
+ * ok(EVERY_GRAPH_LAYER.layers.some((l) => l.kind === "batch-norm"));
  * ```
  */
 export const EVERY_GRAPH_LAYER: ModelSpec = {
@@ -190,9 +195,10 @@ export const EVERY_GRAPH_LAYER: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadTestDigits } from "./testing.ts";
  * const digits = loadTestDigits(4);
- * console.log(digits.length); // 3136
+ * strictEqual(digits.length, 4 * 784);
  * ```
  */
 export function loadTestDigits(count: number): Float32Array {
@@ -215,8 +221,9 @@ export function loadTestDigits(count: number): Float32Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { meanAbsChange } from "./testing.ts";
- * console.log(meanAbsChange(new Float32Array([0, 1]), new Float32Array([0.5, 1]))); // 0.25
+ * strictEqual(meanAbsChange(new Float32Array([0, 1]), new Float32Array([0.5, 1])), 0.25);
  * ```
  */
 export function meanAbsChange(a: Float32Array, b: Float32Array): number {

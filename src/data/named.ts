@@ -15,6 +15,7 @@
  * @module
  */
 import { UsageError } from "../util/errors.ts";
+import { lookup } from "../util/registry.ts";
 import type { DigitDataset, LabelSet } from "./types.ts";
 import { loadMnistSplits } from "./mnist.ts";
 import { loadEmnist } from "./emnist.ts";
@@ -119,15 +120,11 @@ export function datasetHelp(indent: string): string {
  * import { strictEqual, throws } from "node:assert";
  * import { getDataset } from "./named.ts";
  * strictEqual(getDataset("mnist").format, "mnist-idx");
- * throws(() => getDataset("cifar"), /unknown dataset 'cifar' \(known: mnist, /);
+ * throws(() => getDataset("cifar"), /unknown dataset 'cifar'; expected one of: mnist, /);
  * ```
  */
 export function getDataset(name: string): DatasetEntry {
-  const entry = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined;
-  if (!entry) {
-    throw new UsageError(`unknown dataset '${name}' (known: ${DATASET_NAMES.join(", ")})`);
-  }
-  return entry;
+  return lookup(DATASETS, name, "dataset");
 }
 
 /**

@@ -24,3 +24,5 @@ export * from "./letters.ts";
 export * from "./suites.ts";
 export * from "./runner.ts";
 export * from "./compare.ts";
+export * from "./conditions.ts";
+export * from "./folder.ts";

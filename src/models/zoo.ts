@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { UsageError } from "../util/errors.ts";
+import { lookup } from "../util/registry.ts";
 import { LENET5, LOGISTIC_REGRESSION, MLP, STRONG_CNN } from "./baselines.ts";
 import {
   ADAPTIVE_POOL_CNN,
@@ -51,11 +51,5 @@ export const MODEL_ZOO: Readonly<Record<string, ModelSpec>> = Object.freeze(
  * ```
  */
 export function getModelSpec(name: string): ModelSpec {
-  const spec = MODEL_ZOO[name];
-  if (!spec) {
-    throw new UsageError(
-      `unknown model '${name}'; expected one of: ${Object.keys(MODEL_ZOO).join(", ")}`,
-    );
-  }
-  return structuredClone(spec);
+  return structuredClone(lookup(MODEL_ZOO, name, "model"));
 }

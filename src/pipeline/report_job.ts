@@ -35,7 +35,8 @@ import { gitCommit } from "../util/git.ts";
  * @example
  * ```ts
  * import { SEED_ARCHITECTURES } from "./report_job.ts";
- * console.log(SEED_ARCHITECTURES.length);
+ * import { strictEqual } from "node:assert";
+ * strictEqual(SEED_ARCHITECTURES.length, 5);
  * ```
  */
 export const SEED_ARCHITECTURES = [
@@ -68,7 +69,8 @@ export interface ReportProfile {
  * @example
  * ```ts
  * import { PROFILES } from "./report_job.ts";
- * console.log(PROFILES.quick.epochs);
+ * import { strictEqual } from "node:assert";
+ * strictEqual(PROFILES.quick.epochs, 1);
  * ```
  */
 export const PROFILES: Record<string, ReportProfile> = {
@@ -195,8 +197,9 @@ async function trainOne(
  * @example
  * ```ts ignore
  * import { runReportJob } from "./report_job.ts";
- * const { dir } = await runReportJob({ runName: "quick-demo", profile: "quick" });
- * console.log(dir);
+ * import { ok } from "node:assert";
+ * const { dir, files } = await runReportJob({ runName: "quick-demo", profile: "quick" });
+ * ok(dir.endsWith("quick-demo") && files.includes("report.md"));
  * ```
  */
 export async function runReportJob(options: ReportJobOptions): Promise<ReportJobResult> {

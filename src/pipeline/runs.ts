@@ -116,8 +116,22 @@ export interface LoadedRuns {
  * classifiers, renaming repeats (two runs of one model) to `name#2`, `name#3`, …
  *
  * @example
- * ```ts ignore
- * const { classifiers, modelInfo } = await loadRunClassifiers(["runs/a", "runs/b"]);
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { loadRunClassifiers } from "./runs.ts";
+ * import { trainRun } from "./train_run.ts";
+ * await tf.setBackend("cpu");
+ * const root = await Deno.makeTempDir();
+ * for (const dir of ["a", "b"]) {
+ *   const { result } = await trainRun({ model: "logistic-regression", epochs: 1, limit: 64,
+ *     runDir: `${root}/${dir}` });
+ *   result.model.dispose();
+ * }
+ * const { classifiers, modelInfo } = await loadRunClassifiers([`${root}/a`, `${root}/b`]);
+ * const names = classifiers.map((c) => c.name);
+ * deepStrictEqual(names, ["logistic-regression/baseline-adam", "logistic-regression/baseline-adam#2"]);
+ * deepStrictEqual(modelInfo[names[1]].source, `${root}/b`);
  * ```
  */
 export async function loadRunClassifiers(dirs: readonly string[]): Promise<LoadedRuns> {

@@ -25,3 +25,5 @@ export * from "./reliability.ts";
 export * from "./comparison.ts";
 export * from "./overlap.ts";
 export * from "./linked.ts";
+export * from "./galleries.ts";
+export * from "./live.ts";

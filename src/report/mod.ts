@@ -23,3 +23,4 @@ export { writeFilesAtomic } from "./write.ts";
 export { syntheticEvaluation } from "./synthetic.ts";
 export { type Block, toHtml, toMarkdown } from "./document.ts";
 export * from "./table.ts";
+export * from "./links.ts";

@@ -9,7 +9,8 @@
 import { augmentPreset } from "../augment/presets.ts";
 import type { Pipeline } from "../augment/pipeline.ts";
 import type { Preprocessing } from "../models/spec.ts";
-import { UsageError } from "../util/errors.ts";
+import type { UsageError } from "../util/errors.ts";
+import { lookup } from "../util/registry.ts";
 
 /**
  * Optimizer settings. `rmsprop` follows PyTorch's `torch.optim.RMSprop` (ε added after the
@@ -240,11 +241,5 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
  * ```
  */
 export function getRecipe(name: string): Recipe {
-  const recipe = RECIPES[name];
-  if (!recipe) {
-    throw new UsageError(
-      `unknown recipe '${name}'; expected one of: ${Object.keys(RECIPES).join(", ")}`,
-    );
-  }
-  return structuredClone(recipe);
+  return structuredClone(lookup(RECIPES, name, "recipe"));
 }
