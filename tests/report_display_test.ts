@@ -6,10 +6,12 @@
  * keeps a picture of it.
  *
  * Needs Debian's `jupyter-nbconvert` and `python3-ipykernel` (Jupyter client) and Deno on PATH.
- * Set DIGITKIT_SKIP_JUPYTER=1 to skip on machines without Jupyter.
+ * Python with Jupyter: DIGITKIT_PYTHON (default /usr/bin/python3). Set DIGITKIT_SKIP_JUPYTER=1
+ * to skip on machines without Jupyter.
  */
 import assert from "node:assert/strict";
 import { runNotebooks } from "../tools/nb/executor.ts";
+import { PYTHON } from "../tools/nb/jupyter_env.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const skip = Deno.env.get("DIGITKIT_SKIP_JUPYTER") === "1";
@@ -31,7 +33,7 @@ function notebook(cells: string[]) {
 }
 
 async function nbconvert(args: string[], cwd: string) {
-  const out = await new Deno.Command("/usr/bin/python3", {
+  const out = await new Deno.Command(PYTHON, {
     args: ["-m", "jupyter", "nbconvert", ...args],
     cwd,
     env: { JUPYTER_PATH: `${ROOT}tools/jupyter`, PYDEVD_DISABLE_FILE_VALIDATION: "1" },
@@ -85,6 +87,45 @@ Deno.test({
         /<svg[^>]*class="marks"|data:image\/png;base64,iVBORw0KGgo/,
         "chart picture in HTML",
       );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a table shows in the Deno kernel as HTML + markdown + text and exports as a table",
+  ignore: skip,
+  async fn() {
+    const dir = await Deno.makeTempDir({ dir: ROOT, prefix: ".report-display-" });
+    try {
+      const nb = notebook([
+        'import { displayTable } from "../src/mod.ts";\n' +
+        'displayTable([{ model: "mlp", error: { value: 0.02, lower: 0.0092, upper: 0.0429 }, ' +
+        'p: 0.0004 }], [{ key: "model" }, { key: "error", format: "interval" }, ' +
+        '{ key: "p", format: "pvalue" }])',
+      ]);
+      await Deno.writeTextFile(`${dir}/table.ipynb`, JSON.stringify(nb));
+      const { results, log } = await runNotebooks({
+        notebooks: [`${dir}/table.ipynb`],
+        outDir: `${dir}/out`,
+        output: "piped",
+      });
+      assert.ok(results[0]?.ok, log);
+      await Deno.rename(`${dir}/out/table.ipynb`, `${dir}/table.ipynb`);
+      const executed = JSON.parse(await Deno.readTextFile(`${dir}/table.ipynb`));
+      const data = executed.cells[0].outputs[0].data;
+      assert.deepEqual(Object.keys(data).sort(), ["text/html", "text/markdown", "text/plain"]);
+      const html = [data["text/html"]].flat().join("");
+      assert.match(html, /<td class="right">2\.00% \[0\.92, 4\.29\]<\/td>/);
+      assert.match(html, /<td class="right">&lt; 0\.001<\/td>/);
+      assert.match(
+        [data["text/markdown"]].flat().join(""),
+        /\| mlp \| 2\.00% \[0\.92, 4\.29\] \| < 0\.001 \|/,
+      );
+      await nbconvert(["--to", "markdown", "table.ipynb"], dir);
+      const markdown = await Deno.readTextFile(`${dir}/table.md`);
+      assert.match(markdown, /2\.00% \[0\.92, 4\.29\]/, "the table survives the markdown export");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
