@@ -1,7 +1,9 @@
 /**
  * Opens a generated `report.html` in headless Debian Chromium (over the DevTools protocol) and
- * checks that every chart container holds a rendered SVG with marks and that the page logged
- * no errors, with the network cut off so any CDN use would fail.
+ * checks that every chart container holds a rendered SVG with marks, that clicking a table
+ * heading sorts it, that clicking a confusion cell and a corruption × model cell shows their
+ * digits with the right labels in the linked panel, and that the page logged no errors, with
+ * the network cut off so any CDN use would fail.
  *
  * Needs the Debian package `chromium` (or CHROMIUM=/path/to/chrome). Set
  * DIGITKIT_SKIP_BROWSER=1 to skip on machines without a browser.
@@ -234,7 +236,8 @@ async function clickAndReadPanel(
 }
 
 Deno.test({
-  name: "report.html renders every chart offline in headless Chromium without errors",
+  name:
+    "report.html renders every chart offline in Chromium; clicks sort tables and link charts to digits",
   ignore: skip,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -305,6 +308,17 @@ Deno.test({
 
       const { value, errors } = await withChromium(`${dir}/report.html`, async (page) => ({
         charts: await checkCharts(page),
+        // Sorting a table by clicking a numeric heading (report.html runs the sort script).
+        sorted: await page.evaluate<number[]>(`(() => {
+          const table = [...document.querySelectorAll("table")].find((t) =>
+            t.tHead.textContent.includes("misclassification [95% CI]"));
+          const column = [...table.tHead.rows[0].cells].findIndex((th) =>
+            th.textContent.startsWith("misclassification"));
+          // The ranking is already ascending: a second click must reverse it.
+          table.tHead.rows[0].cells[column].click();
+          table.tHead.rows[0].cells[column].click();
+          return [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[column].textContent));
+        })()`),
         confusion: await clickAndReadPanel(page, "lenet5-confusion", pair.aria, pair.heading),
         heatmap: await clickAndReadPanel(
           page,
@@ -323,6 +337,9 @@ Deno.test({
         assert.ok(chart.svgs >= 1, `${chart.name} has an SVG`);
         assert.ok(chart.marks > 0, `${chart.name} has marks`);
       }
+      assert.ok(value.sorted.length >= 3, `ranking rows ${value.sorted}`);
+      assert.deepEqual(value.sorted, [...value.sorted].sort((a, b) => b - a), "sorted descending");
+      assert.notDeepEqual(value.sorted, [...value.sorted].sort((a, b) => a - b), "order changed");
       // The confusion cell's linked panel: its stored mistakes, labelled true→predicted.
       assert.ok(
         value.confusion.captions.includes(pair.heading),
