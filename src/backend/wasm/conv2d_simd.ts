@@ -15,9 +15,9 @@ import {
   type KernelArgs,
   type WasmBackendLike,
 } from "./kernel_call.ts";
-import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
+import { type ConvGeometry, convKernel, paddedInput } from "./conv_geometry.ts";
 import { Code, type FunctionSpec, SimdOp, ValueType } from "./wasm_encoder.ts";
-import { compiledKernel, multiplyAdd, windowLoops } from "./simd_module.ts";
+import { multiplyAdd, windowLoops } from "./simd_module.ts";
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
@@ -167,13 +167,11 @@ function narrowConv2D(
   info: tf.backend_util.Conv2DInfo,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const geometry = convGeometry(info);
-  const kernel = compiledKernel(
-    backend,
-    `narrow-conv2d ${JSON.stringify(geometry)}`,
-    (relaxed) => [convFunction(geometry, relaxed)],
-  );
-  if (!kernel) return undefined;
+  const compiled = convKernel(backend, "narrow-conv2d", info, (g, relaxed) => [
+    convFunction(g, relaxed),
+  ]);
+  if (!compiled) return undefined;
+  const { geometry, kernel } = compiled;
   const padded = paddedInput(x, info, backend);
   const out = backend.makeOutput(info.outShape, "float32");
   // Addresses after the last allocation, which may have grown the heap.

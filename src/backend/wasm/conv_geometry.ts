@@ -6,6 +6,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
+import { type CompiledKernel, compiledKernel } from "./simd_module.ts";
+import type { FunctionSpec } from "./wasm_encoder.ts";
 
 /** A convolution's shape as constants for generated code (x after padding). */
 export interface ConvGeometry {
@@ -80,4 +82,26 @@ export function paddedInput(
     paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
     constantValue: 0,
   }, backend);
+}
+
+/**
+ * A convolution's geometry and the SIMD kernel `build` makes for it, compiled once per geometry
+ * and `label`; undefined when the backend does not expose its memory.
+ *
+ * @example
+ * ```ts ignore
+ * const compiled = convKernel(backend, "narrow-conv2d", info, (g, relaxed) => [conv(g, relaxed)]);
+ * compiled?.kernel.splitRange(info.batchSize, (first, n) => [x, w, out, n]);
+ * ```
+ */
+export function convKernel(
+  backend: WasmBackendLike,
+  label: string,
+  info: tf.backend_util.Conv2DInfo,
+  build: (geometry: ConvGeometry, relaxed: boolean) => FunctionSpec[],
+): { geometry: ConvGeometry; kernel: CompiledKernel } | undefined {
+  const geometry = convGeometry(info);
+  const key = `${label} ${JSON.stringify(geometry)}`;
+  const kernel = compiledKernel(backend, key, (relaxed) => build(geometry, relaxed));
+  return kernel && { geometry, kernel };
 }

@@ -14,9 +14,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { Code, type FunctionSpec, Op, SimdOp, unsignedLeb, ValueType } from "./wasm_encoder.ts";
-import { compiledKernel, multiplyAdd, windowLoops } from "./simd_module.ts";
+import { multiplyAdd, windowLoops } from "./simd_module.ts";
 import { disposeIntermediates, type WasmBackendLike } from "./kernel_call.ts";
-import { type ConvGeometry, convGeometry, paddedInput } from "./conv_geometry.ts";
+import { type ConvGeometry, convKernel, paddedInput } from "./conv_geometry.ts";
 
 /** Taps per pass (K); with V = 2 vectors of output channels that is 10 accumulators. */
 const MAX_TAPS = 5;
@@ -163,13 +163,9 @@ export function conv2DBackpropFilterBySimd(
   info: tf.backend_util.Conv2DInfo,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const geometry = convGeometry(info);
-  const kernel = compiledKernel(
-    backend,
-    `filter-gradient ${JSON.stringify(geometry)}`,
-    (relaxed) => kernelFunctions(geometry, relaxed),
-  );
-  if (!kernel) return undefined;
+  const compiled = convKernel(backend, "filter-gradient", info, kernelFunctions);
+  if (!compiled) return undefined;
+  const { geometry, kernel } = compiled;
   const { inChannels: ci, outChannels: co, filterHeight: fh, filterWidth: fw } = geometry;
   const { outHeight: oh, outWidth: ow, height, width } = geometry;
   const batchSize = info.batchSize;
