@@ -94,6 +94,7 @@ interface ChartCheck {
 interface Page {
   evaluate<T>(expression: string): Promise<T>;
   click(x: number, y: number): Promise<void>;
+  hover(x: number, y: number): Promise<void>;
 }
 
 /**
@@ -170,6 +171,15 @@ async function withChromium<T>(
         if (exceptionDetails) throw new Error(JSON.stringify(exceptionDetails).slice(0, 600));
         return (result.value === undefined ? undefined : JSON.parse(result.value)) as T;
       },
+      async hover(x, y) {
+        for (const dx of [-3, 0]) {
+          await tools.send(
+            "Input.dispatchMouseEvent",
+            { type: "mouseMoved", x: x + dx, y },
+            session,
+          );
+        }
+      },
       async click(x, y) {
         for (const type of ["mouseMoved", "mousePressed", "mouseReleased"]) {
           await tools.send("Input.dispatchMouseEvent", {
@@ -200,6 +210,24 @@ function checkCharts(page: Page): Promise<ChartCheck[]> {
     svgs: el.querySelectorAll("svg").length,
     marks: el.querySelectorAll("svg [class*='mark-'] > *").length,
   }))`);
+}
+
+/** Hovers the first point of the first degradation chart; returns the tooltip's text. */
+async function hoverDegradation(page: Page): Promise<string> {
+  const box = await page.evaluate<{ x: number; y: number }>(`(() => {
+    const point = document.querySelector('[data-chart^="degradation-"] svg g.mark-symbol path');
+    point.scrollIntoView({ block: "center", inline: "center" });
+    const r = point.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  })()`);
+  await page.hover(box.x, box.y);
+  return await page.evaluate(`(async () => {
+    const text = () => document.getElementById("vg-tooltip-element")?.innerText ?? "";
+    for (let i = 0; i < 60 && !text().includes("[95% CI]"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return text();
+  })()`);
 }
 
 /**
@@ -320,6 +348,7 @@ Deno.test({
           return [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[column].textContent));
         })()`),
         confusion: await clickAndReadPanel(page, "lenet5-confusion", pair.aria, pair.heading),
+        tooltip: await hoverDegradation(page),
         heatmap: await clickAndReadPanel(
           page,
           "corruptions-synthetic-test",
@@ -340,6 +369,14 @@ Deno.test({
       assert.ok(value.sorted.length >= 3, `ranking rows ${value.sorted}`);
       assert.deepEqual(value.sorted, [...value.sorted].sort((a, b) => b - a), "sorted descending");
       assert.notDeepEqual(value.sorted, [...value.sorted].sort((a, b) => a - b), "order changed");
+      // Hovering a degradation curve lists every model's error and interval at that level.
+      for (const model of models) {
+        assert.match(
+          value.tooltip,
+          new RegExp(`${model} \\[95% CI\\]\\s+\\d+\\.\\d\\d% \\[`),
+          value.tooltip,
+        );
+      }
       // The confusion cell's linked panel: its stored mistakes, labelled true→predicted.
       assert.ok(
         value.confusion.captions.includes(pair.heading),

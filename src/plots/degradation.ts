@@ -146,7 +146,8 @@ function levelRule(models: readonly string[]): Record<string, unknown> {
           "format(100 * datum.upper, '.2f') + ']'",
         as: "label",
       },
-      { pivot: "model", value: "label", groupby: ["level"] },
+      // One label per (level, model): "max" keeps the string (the default "sum" would not).
+      { pivot: "model", value: "label", groupby: ["level"], op: "max" },
     ],
     params: [{
       name: "hover",
