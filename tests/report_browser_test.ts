@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { syntheticEvaluation, writeReport } from "../src/report/mod.ts";
 import { PIXELS } from "../src/data/types.ts";
+import { errorsLabel } from "../src/plots/linked.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const skip = Deno.env.get("DIGITKIT_SKIP_BROWSER") === "1";
@@ -318,7 +319,7 @@ Deno.test({
       const pair = {
         aria: [`true class: ${other.trueLabel}`, `predicted class: ${other.predicted}`],
         heading: `true ${other.trueLabel} → predicted ${other.predicted}: ` +
-          `${lenet.confusion.counts[other.trueLabel][other.predicted]} errors`,
+          errorsLabel(lenet.confusion.counts[other.trueLabel][other.predicted]),
         expected: pairErrors.map((m) => `${m.trueLabel}→${m.predicted}`),
       };
       const blurred = run.evaluation.conditions.filter((c) =>

@@ -10,7 +10,7 @@
 import type { ConditionResult } from "../evaluate/types.ts";
 import { confusionSpec } from "./confusion.ts";
 import { digitAt, digitDataUrl } from "./digit_image.ts";
-import { perClassErrorSpec } from "./per_class.ts";
+import { classErrors, perClassErrorSpec } from "./per_class.ts";
 import { corruptionModelHeatmapSpec } from "./heatmaps.ts";
 import { factorName } from "./degradation.ts";
 import { CHART_CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./spec.ts";
@@ -198,6 +198,20 @@ function linked(
 const confidence = (c: number) => c.toFixed(2);
 
 /**
+ * "1 error", "14 errors".
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { errorsLabel } from "./linked.ts";
+ * strictEqual(errorsLabel(1), "1 error");
+ * ```
+ */
+export function errorsLabel(n: number): string {
+  return `${n} error${n === 1 ? "" : "s"}`;
+}
+
+/**
  * The confusion matrix of one model with its misclassified digits: click a cell to see that
  * (true, predicted) pair's digits with their confidence (up to `perCell`, most confident
  * first, from `result.misclassified`). `images` are the test set's uint8 `count × 784` pixels.
@@ -231,7 +245,7 @@ export function confusionExplorerSpec(
       keys: { true: names[m.trueLabel], predicted: names[m.predicted] },
       caption: `${names[m.trueLabel]}→${names[m.predicted]} ${confidence(m.confidence)}`,
       heading: `true ${names[m.trueLabel]} → predicted ${names[m.predicted]}: ` +
-        `${counts[m.trueLabel][m.predicted]} errors`,
+        errorsLabel(counts[m.trueLabel][m.predicted]),
     });
   }
   const top = result.confusion.topPairs[0];
@@ -282,10 +296,8 @@ export function perClassExplorerSpec(
         pixels: digitAt(images, m.index),
         keys: { model: r.model, class: names[m.trueLabel] },
         caption: `→${names[m.predicted]} ${confidence(m.confidence)}`,
-        heading: `${r.model}, class ${names[m.trueLabel]}: ${
-          r.report.classes[m.trueLabel].support -
-          Math.round(r.report.classes[m.trueLabel].recall * r.report.classes[m.trueLabel].support)
-        } errors`,
+        heading: `${r.model}, class ${names[m.trueLabel]}: ` +
+          errorsLabel(classErrors(r.report.classes[m.trueLabel])),
       });
     }
     for (const [label, n] of counts) {
