@@ -181,7 +181,9 @@ const NOTEBOOK_STYLE = "table.digitkit-table td.right,table.digitkit-table th.ri
 export function tableHtml(block: TableTable, id = `digitkit-table-${crypto.randomUUID()}`): string {
   const html = toHtml([block]).replace("<table>", `<table id="${id}" class="digitkit-table">`);
   return `<style>${NOTEBOOK_STYLE}</style>${html}` +
-    `<script>(${TABLE_SORT_SCRIPT})(document.getElementById("${id}"));</script>`;
+    // The script finds its table by id; front ends that run it detached fall back to its sibling.
+    `<script>(${TABLE_SORT_SCRIPT})(document.getElementById("${id}") ?? ` +
+    `document.currentScript?.previousElementSibling);</script>`;
 }
 
 /** The MIME bundle a table shows as. */
