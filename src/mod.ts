@@ -89,7 +89,7 @@ export type {
 
 // Pipeline jobs: the CLI's commands as calls.
 export { trainRun } from "./pipeline/train_run.ts";
-export { evaluateToDirectory } from "./pipeline/evaluate.ts";
+export { evaluateRuns, evaluateToDirectory } from "./pipeline/evaluate.ts";
 export { loadRunClassifiers, loadRunsIn, trainingForModels } from "./pipeline/runs.ts";
 export { runReportJob } from "./pipeline/report_job.ts";
 

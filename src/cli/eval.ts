@@ -13,11 +13,9 @@
 import { join } from "node:path";
 import { datasetHelp } from "../data/named.ts";
 import { repoRoot } from "../data/paths.ts";
-import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import type { EvaluationFiles } from "../evaluate/folder.ts";
 import type { ComparisonResult, EvaluationResult, McNemarMethod } from "../evaluate/types.ts";
-import { evaluateToDirectory, loadEvaluationSets } from "../pipeline/evaluate.ts";
-import { loadRunClassifiers } from "../pipeline/runs.ts";
+import { evaluateRuns } from "../pipeline/evaluate.ts";
 import { UsageError } from "../util/errors.ts";
 import { percent, timestamp } from "../util/format.ts";
 import { intFlag, parseFlags, stringFlags } from "./args.ts";
@@ -98,37 +96,26 @@ export async function run(flags: string[]): Promise<CommandResult> {
   if (method !== "midp" && method !== "exact") {
     throw new UsageError(`--method must be midp or exact, got '${values.method}'`);
   }
-  const suite = augmentSuite(values.suite ?? "default");
-  const limit = intFlag("limit", values.limit, 1) ?? suite.defaultLimit;
-  const seed = intFlag("seed", values.seed, 0) ?? 0;
-  const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const paths = list(values.path);
-  const testSets = await loadEvaluationSets(
-    list(values.dataset ?? (paths.length ? "" : "mnist")),
-    paths,
-    { emnistDir: values["emnist-dir"] },
-  );
-
+  const seed = intFlag("seed", values.seed, 0) ?? 0;
+  const limit = intFlag("limit", values.limit, 1);
+  const batchSize = intFlag("batch", values.batch, 1) ?? 1000;
   const { initBackend, parseBackendChoice } = await import("../backend/mod.ts");
   const backend = await initBackend(parseBackendChoice(values.backend ?? "auto"));
-  const { classifiers, modelInfo } = await loadRunClassifiers(modelDirs);
-  const names = classifiers.map((c) => c.name);
-  const baseline = values.baseline ?? (names.length > 1 ? names[0] : null);
-  if (baseline !== null && !names.includes(baseline)) {
-    throw new UsageError(`--baseline '${baseline}' is not one of the models: ${names.join(", ")}`);
-  }
-  const out = values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`);
-  const { result, comparison, files } = await evaluateToDirectory(classifiers, testSets, {
-    out,
+  const { result, comparison, files } = await evaluateRuns({
+    runs: modelDirs,
+    datasets: list(values.dataset ?? (paths.length ? "" : "mnist")),
+    paths,
+    emnistDir: values["emnist-dir"],
+    suite: values.suite,
+    out: values.out ?? join(repoRoot(), "reports", values.run ?? `eval-${timestamp()}`),
     method,
-    ...suiteOptions(suite),
     seed,
     limit,
     batchSize,
-    baseline,
+    baseline: values.baseline,
     backend: backend.name,
     versions: { ...backend.versions } as Record<string, string>,
-    modelInfo,
   });
   const summary = summarize(result, comparison, files);
   return { json: summary, text: formatSummary(summary) };

@@ -1,7 +1,7 @@
 /**
  * Evaluation jobs: evaluate and compare classifiers and write an evaluation folder
- * (`src/evaluate/folder.ts`), or do the same for trained run folders, with what their
- * `run.json` knows about each model.
+ * (`src/evaluate/folder.ts`) with {@link evaluateToDirectory}, or do the same for trained run
+ * folders and named test sets with {@link evaluateRuns} (`kit eval`).
  *
  * @module
  */
@@ -9,6 +9,7 @@ import type { DigitDataset } from "../data/types.ts";
 import { type DatasetOptions, loadTestSets } from "../data/named.ts";
 import { loadPath } from "../data/load_path.ts";
 import { compare } from "../evaluate/compare.ts";
+import { augmentSuite, suiteOptions } from "../evaluate/conditions.ts";
 import { type EvaluationFiles, evaluationFiles } from "../evaluate/folder.ts";
 import { predictionsHeader, predictionsRows } from "../evaluate/predictions_csv.ts";
 import { evaluate, type EvaluateOptions } from "../evaluate/runner.ts";
@@ -16,6 +17,7 @@ import type { ComparisonResult, EvaluationResult, McNemarMethod } from "../evalu
 import type { Classifier } from "../models/classifier.ts";
 import { UsageError } from "../util/errors.ts";
 import { writeJsonAtomic } from "../util/fs.ts";
+import { loadRunClassifiers } from "./runs.ts";
 
 /** Options of {@link evaluateToDirectory}: the runner's plus the output folder. */
 export interface EvaluateToDirectoryOptions extends EvaluateOptions {
@@ -111,4 +113,66 @@ export async function loadEvaluationSets(
     sets.push(...loaded.datasets);
   }
   return sets;
+}
+
+/** Options of {@link evaluateRuns}: what to evaluate by name, and the runner's options. */
+export interface EvaluateRunsOptions extends
+  Omit<
+    EvaluateToDirectoryOptions,
+    "conditions" | "units" | "suite" | "render" | "modelInfo" | "baseline"
+  > {
+  /** Training run folders (or folders holding a tfjs `model.json`). */
+  runs: readonly string[];
+  /** Registry datasets whose test parts are evaluated. */
+  datasets?: readonly string[];
+  /** Labelled files or folders evaluated beside them. */
+  paths?: readonly string[];
+  /** Official EMNIST files, for `emnist-digits`. */
+  emnistDir?: string;
+  /** Evaluation suite (`quick`, `default`, `full`); `default` when omitted. */
+  suite?: string;
+  /** Model that normalises CE/mCE; the first of several by default, none for one model. */
+  baseline?: string | null;
+}
+
+/**
+ * `kit eval` as a call: loads the runs as classifiers (with what their `run.json` knows) and
+ * the named test sets, evaluates them under the suite (at most its default number of items
+ * unless `limit` says otherwise), compares, and writes the evaluation folder `options.out`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { evaluateRuns } from "./evaluate.ts";
+ * import { trainRun } from "./train_run.ts";
+ * await tf.setBackend("cpu");
+ * const runDir = await Deno.makeTempDir();
+ * (await trainRun({ model: "logistic-regression", epochs: 1, limit: 64, runDir })).result.model
+ *   .dispose();
+ * const { result } = await evaluateRuns({ runs: [runDir], datasets: ["mnist"], suite: "quick",
+ *   limit: 20, out: await Deno.makeTempDir(), progress: null });
+ * deepStrictEqual(result.models.map((m) => [m.name, m.source]),
+ *   [["logistic-regression/baseline-adam", runDir]]);
+ * ```
+ */
+export async function evaluateRuns(options: EvaluateRunsOptions): Promise<EvaluationWritten> {
+  const { runs, datasets = [], paths = [], emnistDir, suite: suiteName, ...rest } = options;
+  const suite = augmentSuite(suiteName ?? "default");
+  const testSets = await loadEvaluationSets(datasets, paths, { emnistDir });
+  const { classifiers, modelInfo } = await loadRunClassifiers(runs);
+  const names = classifiers.map((c) => c.name);
+  const baseline = options.baseline === undefined
+    ? (names.length > 1 ? names[0] : null)
+    : options.baseline;
+  if (baseline !== null && !names.includes(baseline)) {
+    throw new UsageError(`--baseline '${baseline}' is not one of the models: ${names.join(", ")}`);
+  }
+  return await evaluateToDirectory(classifiers, testSets, {
+    ...rest,
+    ...suiteOptions(suite),
+    limit: options.limit ?? suite.defaultLimit,
+    baseline,
+    modelInfo,
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The pipeline stage: jobs that chain the other stages, shared by the command line and
- * notebooks. `kit train` is {@link trainRun}, `kit eval` is {@link loadRunClassifiers} +
- * {@link evaluateToDirectory}, `kit report` is {@link runReportJob}.
+ * notebooks. `kit train` is {@link trainRun}, `kit eval` is {@link evaluateRuns} (over
+ * {@link evaluateToDirectory}), `kit report` is {@link runReportJob}.
  *
  * @example
  * ```ts

@@ -42,6 +42,33 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 }
 
 /**
+ * {@link writeFileAtomic} for synchronous callers (e.g. code that runs while a backend
+ * initialises).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { writeFileAtomicSync } from "./fs.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeFileAtomicSync(`${dir}/a.txt`, "hello");
+ * strictEqual(Deno.readTextFileSync(`${dir}/a.txt`), "hello");
+ * ```
+ */
+export function writeFileAtomicSync(path: string, data: Uint8Array | string): void {
+  const temp = `${path}.tmp-${Deno.pid}`;
+  try {
+    if (typeof data === "string") Deno.writeTextFileSync(temp, data);
+    else Deno.writeFileSync(temp, data);
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temp);
+    } catch { /* never written */ }
+    throw error;
+  }
+}
+
+/**
  * Writes `value` as JSON to `path` atomically: pretty with a final newline by default,
  * `{ compact: true }` for large machine-read files.
  *

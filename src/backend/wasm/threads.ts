@@ -15,10 +15,10 @@
  *
  * @module
  */
+import { writeFileAtomicSync } from "../../util/fs.ts";
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import process from "node:process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -68,11 +68,7 @@ function writeWorkerFile(): string {
   const script = threadedWorkerScript();
   const hash = createHash("sha256").update(script).digest("hex").slice(0, 16);
   const file = path.join(os.tmpdir(), `digitkit-tfjs-wasm-worker-${hash}.cjs`);
-  if (!fs.existsSync(file)) {
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, script);
-    fs.renameSync(partial, file);
-  }
+  if (!fs.existsSync(file)) writeFileAtomicSync(file, script);
   return file;
 }
 
