@@ -28,6 +28,8 @@ export interface LinkedDigit {
   caption: string;
   /** Row of the panel (e.g. the severity); one row group by default. */
   group?: string;
+  /** Where the group goes (default: its place in `groups`); groups never shown together may share one. */
+  groupRow?: number;
   /** Line above the panel while this digit's selection is shown (e.g. "9 → 4: 14 errors"). */
   heading?: string;
 }
@@ -68,7 +70,9 @@ export function linkedPanel(
   const groups = options.groups ?? [""];
   const labelled = groups.some((g) => g !== "");
   const left = labelled ? 64 : 0;
-  const cellWidth = size + 26;
+  // Wide enough for the longest caption line (9 px text: about 5.5 px a character).
+  const longest = Math.max(0, ...digits.flatMap((d) => d.caption.split("\n").map((l) => l.length)));
+  const cellWidth = Math.max(size + 26, Math.ceil(longest * 5.5) + 8);
   const rowsPerGroup = Math.max(1, Math.ceil(options.maxPerGroup / options.perRow));
   const rowHeight = size + 4 + 12 * lines;
   const groupHeight = rowsPerGroup * rowHeight + 6;
@@ -79,7 +83,7 @@ export function linkedPanel(
     caption: d.caption,
     heading: d.heading ?? "",
     group: d.group ?? "",
-    groupIndex: Math.max(0, groups.indexOf(d.group ?? "")),
+    groupIndex: d.groupRow ?? Math.max(0, groups.indexOf(d.group ?? "")),
     order,
   }));
   const at = (field: string) => ({ field, type: "quantitative", scale: null, axis: null });
@@ -350,12 +354,15 @@ export function corruptionExplorerSpec(
 ): VegaLiteSpec {
   const models = summaries.map((s) => s.model);
   const name = (label: number | null) => label === null ? "?" : classNames[label] ?? String(label);
-  const severities = [...new Set(examples.map((e) => e.severity))].sort((a, b) => a - b);
+  // Clean errors (severity 0) only show for the clean row, so they take severity 1's place.
+  const severities = [...new Set(examples.map((e) => e.severity).filter((s) => s > 0))]
+    .sort((a, b) => a - b);
   const group = (s: number) => s === 0 ? "clean" : `severity ${s}`;
   const digits: LinkedDigit[] = examples.map((e) => ({
     pixels: e.pixels,
     keys: { row: factorName(e.corruption), column: e.model },
     group: group(e.severity),
+    groupRow: Math.max(0, severities.indexOf(e.severity)),
     heading: `${e.model} under ${factorName(e.corruption)}`,
     caption: [
       `true ${name(e.trueLabel)}`,
@@ -382,7 +389,7 @@ export function corruptionExplorerSpec(
       title: "click a cell: that model's errors per severity, with every model's prediction",
       perRow: perSeverity,
       maxPerGroup: perSeverity,
-      groups: severities.map(group),
+      groups: severities.length > 0 ? severities.map(group) : ["clean"],
       captionLines: 1 + models.length,
       cellSize: 36,
     }),

@@ -308,7 +308,6 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
     if (summaries.length === 0) continue;
     const images = input.images?.[testSet];
     const classNames = ev.testSets.find((t) => t.name === testSet)?.classNames ?? [];
-    const conditions = ev.conditions.filter((c) => c.testSet === testSet);
     figures.push({
       name: `corruptions-${slug(testSet)}`,
       role: "corruptions",
@@ -319,7 +318,7 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
       spec: images
         ? corruptionExplorerSpec(
           summaries,
-          corruptionErrorExamples(conditions, images, ev.metadata.seed),
+          corruptionErrorExamples(ev, testSet, images, ev.metadata.seed),
           classNames,
         )
         : corruptionModelHeatmapSpec(summaries),
