@@ -195,6 +195,8 @@ function linked(
     title,
     hconcat: [{ ...body, name: "linked_chart", layer: layers }, panel],
     spacing: 24,
+    // Each view keeps its own legend beside it (shared, it would sit past the panel).
+    resolve: { legend: { color: "independent" } },
     config: CHART_CONFIG,
   };
 }
