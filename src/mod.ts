@@ -121,6 +121,7 @@ export { imageGridSpec } from "./plots/image_grid.ts";
 export {
   augmentationGridCells,
   classBalanceSpec,
+  corruptionErrorExamples,
   corruptionExamples,
   corruptionGridCells,
   sampleGridCells,
@@ -132,11 +133,17 @@ export { degradationSpec } from "./plots/degradation.ts";
 export { corruptionModelHeatmapSpec } from "./plots/heatmaps.ts";
 export { reliabilitySpec } from "./plots/reliability.ts";
 export { confusionSpec } from "./plots/confusion.ts";
+export {
+  confusionExplorerSpec,
+  corruptionExplorerSpec,
+  perClassExplorerSpec,
+} from "./plots/linked.ts";
 export { errorRateComparisonSpec, pairwisePValueSpec } from "./plots/comparison.ts";
 
 // Reports.
 export { writeReport } from "./report/build.ts";
 export { reportLinks } from "./report/links.ts";
+export { displayTable, tableBlock, type TableColumn } from "./report/table.ts";
 
 // Backend.
 export { initBackend } from "./backend/mod.ts";

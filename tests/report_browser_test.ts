@@ -1,7 +1,9 @@
 /**
  * Opens a generated `report.html` in headless Debian Chromium (over the DevTools protocol) and
- * checks that every chart container holds a rendered SVG with marks and that the page logged
- * no errors, with the network cut off so any CDN use would fail.
+ * checks that every chart container holds a rendered SVG with marks, that clicking a table
+ * heading sorts it, that clicking a confusion cell and a corruption × model cell shows their
+ * digits with the right labels in the linked panel, and that the page logged no errors, with
+ * the network cut off so any CDN use would fail.
  *
  * Needs Chrome/Chromium (`CHROME_PATH`, else on PATH; `deno task test` installs Debian's
  * `chromium` when it runs as root with apt); fails with the command to run when there is none.
@@ -10,6 +12,7 @@ import assert from "node:assert/strict";
 import { syntheticEvaluation, writeReport } from "../src/report/mod.ts";
 import { PIXELS } from "../src/data/types.ts";
 import { requireBrowser } from "../tools/provision/chromium.ts";
+import { errorsLabel } from "../src/plots/linked.ts";
 
 /** A minimal DevTools-protocol client over one browser WebSocket (flattened sessions). */
 class DevTools {
@@ -86,10 +89,21 @@ interface ChartCheck {
   marks: number;
 }
 
-/** Loads `file` in Chromium; returns per-chart checks and every error the page logged. */
-async function inspectInChromium(
+/** A loaded page: run JavaScript in it and click at viewport coordinates. */
+interface Page {
+  evaluate<T>(expression: string): Promise<T>;
+  click(x: number, y: number): Promise<void>;
+  hover(x: number, y: number): Promise<void>;
+}
+
+/**
+ * Loads `file` in Chromium with the network off, waits for the charts, runs `use` on the page;
+ * returns its result and every error the page logged meanwhile.
+ */
+async function withChromium<T>(
   file: string,
-): Promise<{ charts: ChartCheck[]; errors: string[] }> {
+  use: (page: Page) => Promise<T>,
+): Promise<{ value: T; errors: string[] }> {
   const profile = await Deno.makeTempDir({ prefix: "digitkit-chromium-" });
   const browser = new Deno.Command(requireBrowser(), {
     args: [
@@ -101,6 +115,7 @@ async function inspectInChromium(
       "--disable-sync",
       "--no-first-run",
       "--disable-dev-shm-usage",
+      "--window-size=1400,1000",
       `--user-data-dir=${profile}`,
       "--remote-debugging-address=127.0.0.1",
       "--remote-debugging-port=0",
@@ -144,20 +159,40 @@ async function inspectInChromium(
     }, session);
     await devtools.send("Page.navigate", { url: new URL(`file://${file}`).href }, session);
     await loadedPromise;
-    const { result } = await devtools.send("Runtime.evaluate", {
-      expression: `(async () => {
-        await window.chartsRendered;
-        return JSON.stringify([...document.querySelectorAll("[data-chart]")].map((el) => ({
-          name: el.dataset.chart,
-          rendered: el.getAttribute("data-rendered"),
-          svgs: el.querySelectorAll("svg").length,
-          marks: el.querySelectorAll("svg [class*='mark-'] > *").length,
-        })));
-      })()`,
-      awaitPromise: true,
-      returnByValue: true,
-    }, session) as { result: { value: string } };
-    return { charts: JSON.parse(result.value), errors };
+    const tools = devtools;
+    const page: Page = {
+      async evaluate<T>(expression: string) {
+        const { result, exceptionDetails } = await tools.send("Runtime.evaluate", {
+          expression: `(async () => JSON.stringify(await (${expression})))()`,
+          awaitPromise: true,
+          returnByValue: true,
+        }, session) as { result: { value: string }; exceptionDetails?: unknown };
+        if (exceptionDetails) throw new Error(JSON.stringify(exceptionDetails).slice(0, 600));
+        return (result.value === undefined ? undefined : JSON.parse(result.value)) as T;
+      },
+      async hover(x, y) {
+        for (const dx of [-3, 0]) {
+          await tools.send(
+            "Input.dispatchMouseEvent",
+            { type: "mouseMoved", x: x + dx, y },
+            session,
+          );
+        }
+      },
+      async click(x, y) {
+        for (const type of ["mouseMoved", "mousePressed", "mouseReleased"]) {
+          await tools.send("Input.dispatchMouseEvent", {
+            type,
+            x,
+            y,
+            button: type === "mouseMoved" ? "none" : "left",
+            clickCount: type === "mouseMoved" ? 0 : 1,
+          }, session);
+        }
+      },
+    };
+    await page.evaluate("window.chartsRendered");
+    return { value: await use(page), errors };
   } finally {
     devtools?.close();
     browser.kill("SIGKILL");
@@ -166,8 +201,70 @@ async function inspectInChromium(
   }
 }
 
+/** Every chart container's state: rendered, with an SVG holding marks. */
+function checkCharts(page: Page): Promise<ChartCheck[]> {
+  return page.evaluate(`[...document.querySelectorAll("[data-chart]")].map((el) => ({
+    name: el.dataset.chart,
+    rendered: el.getAttribute("data-rendered"),
+    svgs: el.querySelectorAll("svg").length,
+    marks: el.querySelectorAll("svg [class*='mark-'] > *").length,
+  }))`);
+}
+
+/** Hovers the first point of the first degradation chart; returns the tooltip's text. */
+async function hoverDegradation(page: Page): Promise<string> {
+  const box = await page.evaluate<{ x: number; y: number }>(`(() => {
+    const point = document.querySelector('[data-chart^="degradation-"] svg g.mark-symbol path');
+    point.scrollIntoView({ block: "center", inline: "center" });
+    const r = point.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  })()`);
+  await page.hover(box.x, box.y);
+  return await page.evaluate(`(async () => {
+    const text = () => document.getElementById("vg-tooltip-element")?.innerText ?? "";
+    for (let i = 0; i < 60 && !text().includes("[95% CI]"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return text();
+  })()`);
+}
+
+/**
+ * Clicks the mark of `chart` whose ARIA label (Vega-Lite's description of the datum) contains
+ * every one of `parts`, then waits until the linked panel's heading reads `heading`; returns
+ * the panel's pictures and caption texts.
+ */
+async function clickAndReadPanel(
+  page: Page,
+  chart: string,
+  parts: string[],
+  heading: string,
+): Promise<{ images: number; captions: string[] }> {
+  const box = await page.evaluate<{ x: number; y: number } | null>(`(() => {
+    const parts = ${JSON.stringify(parts)};
+    const marks = [...document.querySelectorAll('[data-chart="${chart}"] svg [aria-label]')];
+    const mark = marks.find((m) => parts.every((p) => m.getAttribute("aria-label").includes(p)));
+    if (!mark) return null;
+    mark.scrollIntoView({ block: "center", inline: "center" });
+    const r = mark.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  })()`);
+  assert.ok(box, `a mark of ${chart} labelled ${parts.join(", ")}`);
+  await page.click(box.x, box.y);
+  return await page.evaluate(`(async () => {
+    const root = document.querySelector('[data-chart="${chart}"]');
+    const texts = () => [...root.querySelectorAll("svg text")].map((t) => t.textContent);
+    for (let i = 0; i < 100 && !texts().includes(${JSON.stringify(heading)}); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const panel = root.querySelectorAll("svg g.mark-image image");
+    return { images: panel.length, captions: texts() };
+  })()`);
+}
+
 Deno.test({
-  name: "report.html renders every chart offline in headless Chromium without errors",
+  name:
+    "report.html renders every chart offline in Chromium; clicks sort tables and link charts to digits",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -205,10 +302,59 @@ Deno.test({
         },
       }, { root });
       const html = await Deno.readTextFile(`${dir}/report.html`);
+      // A confusion cell other than the preselected largest one, and a heatmap cell likewise.
+      const lenet = run.evaluation.conditions.find((c) =>
+        c.kind === "clean" && c.model === "lenet5"
+      )!;
+      const top = lenet.confusion.topPairs[0];
+      const other = lenet.misclassified.find((m) =>
+        m.trueLabel !== top.trueLabel || m.predicted !== top.predicted
+      )!;
+      const pairErrors = lenet.misclassified.filter((m) =>
+        m.trueLabel === other.trueLabel && m.predicted === other.predicted
+      ).slice(0, 12);
+      const pair = {
+        aria: [`true class: ${other.trueLabel}`, `predicted class: ${other.predicted}`],
+        heading: `true ${other.trueLabel} → predicted ${other.predicted}: ` +
+          errorsLabel(lenet.confusion.counts[other.trueLabel][other.predicted]),
+        expected: pairErrors.map((m) => `${m.trueLabel}→${m.predicted}`),
+      };
+      const blurred = run.evaluation.conditions.filter((c) =>
+        c.kind === "corruption" && c.factor === "motion_blur" && c.model === "cnn"
+      );
+      const cell = {
+        aria: ["corruption: motion blur", "model: cnn"],
+        heading: "cnn under motion blur",
+        expected: blurred.flatMap((c) =>
+          c.misclassified.slice(0, 4).map((m) => `true ${m.trueLabel}`)
+        ),
+      };
       assert.doesNotMatch(html, /<script[^>]+src=/, "no external scripts");
       assert.doesNotMatch(html, /https?:\/\/(cdn|unpkg|cdnjs)/, "no CDN references");
 
-      const { charts, errors } = await inspectInChromium(`${dir}/report.html`);
+      const { value, errors } = await withChromium(`${dir}/report.html`, async (page) => ({
+        charts: await checkCharts(page),
+        // Sorting a table by clicking a numeric heading (report.html runs the sort script).
+        sorted: await page.evaluate<number[]>(`(() => {
+          const table = [...document.querySelectorAll("table")].find((t) =>
+            t.tHead.textContent.includes("misclassification [95% CI]"));
+          const column = [...table.tHead.rows[0].cells].findIndex((th) =>
+            th.textContent.startsWith("misclassification"));
+          // The ranking is already ascending: a second click must reverse it.
+          table.tHead.rows[0].cells[column].click();
+          table.tHead.rows[0].cells[column].click();
+          return [...table.tBodies[0].rows].map((r) => parseFloat(r.cells[column].textContent));
+        })()`),
+        confusion: await clickAndReadPanel(page, "lenet5-confusion", pair.aria, pair.heading),
+        tooltip: await hoverDegradation(page),
+        heatmap: await clickAndReadPanel(
+          page,
+          "corruptions-synthetic-test",
+          cell.aria,
+          cell.heading,
+        ),
+      }));
+      const { charts } = value;
       assert.deepEqual(errors, [], "page logged no errors");
       // Every figure appears in the comparison section or a card, so at least once on the page.
       const names = new Set(charts.map((c) => c.name));
@@ -218,6 +364,35 @@ Deno.test({
         assert.ok(chart.svgs >= 1, `${chart.name} has an SVG`);
         assert.ok(chart.marks > 0, `${chart.name} has marks`);
       }
+      assert.ok(value.sorted.length >= 3, `ranking rows ${value.sorted}`);
+      assert.deepEqual(value.sorted, [...value.sorted].sort((a, b) => b - a), "sorted descending");
+      assert.notDeepEqual(value.sorted, [...value.sorted].sort((a, b) => a - b), "order changed");
+      // Hovering a degradation curve lists every model's error and interval at that level.
+      for (const model of models) {
+        assert.match(
+          value.tooltip,
+          new RegExp(`${model} \\[95% CI\\]\\s+\\d+\\.\\d\\d% \\[`),
+          value.tooltip,
+        );
+      }
+      // The confusion cell's linked panel: its stored mistakes, labelled true→predicted.
+      assert.ok(
+        value.confusion.captions.includes(pair.heading),
+        value.confusion.captions.join("|"),
+      );
+      assert.equal(value.confusion.images, pair.expected.length);
+      assert.deepEqual(
+        value.confusion.captions.filter((t) => /^\d→\d /.test(t)).map((t) => t.slice(0, 3)),
+        pair.expected,
+      );
+      // The heatmap cell's panel: that model's errors per severity with each model's prediction.
+      assert.ok(value.heatmap.captions.includes(cell.heading), value.heatmap.captions.join("|"));
+      assert.equal(value.heatmap.images, cell.expected.length);
+      assert.deepEqual(
+        value.heatmap.captions.filter((t) => t.startsWith("true ")).map((t) => t.slice(0, 6))
+          .sort(),
+        cell.expected.sort(),
+      );
     } finally {
       await Deno.remove(root, { recursive: true });
     }
@@ -251,7 +426,10 @@ Deno.test({
       await writeFilesAtomic(`${root}/report`, files);
       const html = await Deno.readTextFile(`${root}/report/report.html`);
       assert.doesNotMatch(html, /<script[^>]+src=/, "no external scripts");
-      const { charts, errors } = await inspectInChromium(`${root}/report/report.html`);
+      const { value: charts, errors } = await withChromium(
+        `${root}/report/report.html`,
+        checkCharts,
+      );
       assert.deepEqual(errors, [], "page logged no errors");
       const names = new Set(charts.map((c) => c.name));
       for (const f of studyFigures(stats)) {

@@ -91,3 +91,41 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a table shows in the Deno kernel as HTML + markdown + text and exports as a table",
+  async fn() {
+    const dir = await Deno.makeTempDir({ dir: ROOT, prefix: ".report-display-" });
+    try {
+      const nb = notebook([
+        'import { displayTable } from "../src/mod.ts";\n' +
+        'displayTable([{ model: "mlp", error: { value: 0.02, lower: 0.0092, upper: 0.0429 }, ' +
+        'p: 0.0004 }], [{ key: "model" }, { key: "error", format: "interval" }, ' +
+        '{ key: "p", format: "pvalue" }])',
+      ]);
+      await Deno.writeTextFile(`${dir}/table.ipynb`, JSON.stringify(nb));
+      const { results, log } = await runNotebooks({
+        notebooks: [`${dir}/table.ipynb`],
+        outDir: `${dir}/out`,
+        output: "piped",
+      });
+      assert.ok(results[0]?.ok, log);
+      await Deno.rename(`${dir}/out/table.ipynb`, `${dir}/table.ipynb`);
+      const executed = JSON.parse(await Deno.readTextFile(`${dir}/table.ipynb`));
+      const data = executed.cells[0].outputs[0].data;
+      assert.deepEqual(Object.keys(data).sort(), ["text/html", "text/markdown", "text/plain"]);
+      const html = [data["text/html"]].flat().join("");
+      assert.match(html, /<td class="right">2\.00% \[0\.92, 4\.29\]<\/td>/);
+      assert.match(html, /<td class="right">&lt; 0\.001<\/td>/);
+      assert.match(
+        [data["text/markdown"]].flat().join(""),
+        /\| mlp \| 2\.00% \[0\.92, 4\.29\] \| < 0\.001 \|/,
+      );
+      await nbconvert(["--to", "markdown", "table.ipynb"], dir);
+      const markdown = await Deno.readTextFile(`${dir}/table.md`);
+      assert.match(markdown, /2\.00% \[0\.92, 4\.29\]/, "the table survives the markdown export");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -107,8 +107,53 @@ export function degradationSpec(
     width: 360,
     height: 220,
     encoding: { x, color },
-    layer: bandLineLayers("rate", "lower", "upper", "misclassification rate (%)", tooltip),
-  }, "bands: 95% Wilson score intervals");
+    layer: [
+      ...bandLineLayers("rate", "lower", "upper", "misclassification rate (%)", tooltip),
+      levelRule(models),
+    ],
+  }, "bands: 95% Wilson score intervals; hover shows every model at that level");
+}
+
+/** Vega-Lite reads `.` and `[]` in field names as paths; model names are plain keys. */
+function fieldName(name: string): string {
+  return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * A vertical rule at the level under the pointer whose tooltip lists every model's error and
+ * interval at that level (Vega-Lite's nearest point selection over the pivoted rows).
+ */
+function levelRule(models: readonly string[]): Record<string, unknown> {
+  return {
+    transform: [
+      {
+        calculate: "format(datum.rate, '.2%') + ' [' + format(100 * datum.lower, '.2f') + ', ' + " +
+          "format(100 * datum.upper, '.2f') + ']'",
+        as: "label",
+      },
+      // One label per (level, model): "max" keeps the string (the default "sum" would not).
+      { pivot: "model", value: "label", groupby: ["level"], op: "max" },
+    ],
+    params: [{
+      name: "hover",
+      select: {
+        type: "point",
+        fields: ["level"],
+        nearest: true,
+        on: "pointerover",
+        clear: "pointerout",
+      },
+    }],
+    mark: { type: "rule", color: "#666" },
+    encoding: {
+      color: { value: "#666" },
+      opacity: { condition: { param: "hover", empty: false, value: 0.5 }, value: 0 },
+      tooltip: [
+        { field: "level", type: "quantitative", title: "level" },
+        ...models.map((m) => ({ field: fieldName(m), type: "nominal", title: `${m} [95% CI]` })),
+      ],
+    },
+  };
 }
 
 /**

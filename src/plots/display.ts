@@ -28,9 +28,25 @@ export interface ChartBundle {
 }
 
 /** An object Deno's Jupyter kernel displays through `Symbol.for("Jupyter.display")`. */
-export interface Displayable {
-  bundle: ChartBundle;
-  [key: symbol]: () => ChartBundle;
+export interface Displayable<Bundle = ChartBundle> {
+  bundle: Bundle;
+  [key: symbol]: () => Bundle;
+}
+
+/**
+ * Wraps a MIME bundle so it shows when it is a cell's last expression (or is passed to
+ * `Deno.jupyter.display`); `bundle` stays readable for tests and exports.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { displayable } from "./display.ts";
+ * const shown = displayable({ "text/plain": "hi" });
+ * strictEqual(shown[Symbol.for("Jupyter.display")](), shown.bundle);
+ * ```
+ */
+export function displayable<Bundle>(bundle: Bundle): Displayable<Bundle> {
+  return { bundle, [Symbol.for("Jupyter.display")]: () => bundle };
 }
 
 /**
@@ -53,7 +69,7 @@ export async function displayChart(spec: VegaLiteSpec): Promise<Displayable> {
     "image/png": Buffer.from(png).toString("base64"),
     "text/plain": specTitle(spec),
   };
-  return { bundle, [Symbol.for("Jupyter.display")]: () => bundle };
+  return displayable(bundle);
 }
 
 /**

@@ -20,7 +20,14 @@ import { countClasses } from "../data/ops.ts";
 import { stratifiedSample } from "../data/split.ts";
 import type { DigitDataset } from "../data/types.ts";
 import { Random } from "../util/random.ts";
+import type {
+  Condition,
+  ConditionResult,
+  EvaluationResult,
+  MisclassifiedExample,
+} from "../evaluate/types.ts";
 import { digitAt } from "./digit_image.ts";
+import type { CorruptionErrorExample } from "./linked.ts";
 import type { GridCell } from "./image_grid.ts";
 import { chart, type VegaLiteSpec } from "./spec.ts";
 
@@ -127,6 +134,71 @@ export function corruptionExamples(
       ),
     }))
   );
+}
+
+/**
+ * Each model's errors under each corruption and severity on `testSet`, as the digits the models
+ * saw: up to `perSeverity` of its most confident mistakes per (model, corruption, severity),
+ * re-rendered from the clean `images` with the evaluation's `seed` (corruptions draw per item
+ * id, so an item corrupts as it did in the evaluation), each with every model's prediction
+ * (from `evaluation.predictions`; without them, from the stored mistakes, `null` where those
+ * are capped and omit the item).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { corruptionErrorExamples } from "./galleries.ts";
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation, images } = syntheticEvaluation(["mlp", "cnn"], [0.2, 0.1], 100);
+ * const examples = corruptionErrorExamples(evaluation, "synthetic-test", images, 0, 2);
+ * const one = examples.find((e) => e.model === "mlp" && e.corruption === "fog" && e.severity === 3)!;
+ * strictEqual(one.predictions.mlp !== one.trueLabel, true);
+ * strictEqual(typeof one.predictions.cnn, "number");
+ * ```
+ */
+export function corruptionErrorExamples(
+  evaluation: Pick<EvaluationResult, "conditions" | "predictions">,
+  testSet: string,
+  images: Uint8Array | Float32Array,
+  seed: number,
+  perSeverity = 4,
+): CorruptionErrorExample[] {
+  const key = (c: Condition & { model: string }) => `${c.model}|${c.kind}|${c.factor}|${c.level}`;
+  const predicted = new Map(
+    evaluation.predictions.filter((p) => p.testSet === testSet).map((p) => [key(p), p.predicted]),
+  );
+  // The clean condition is the heatmap's first row; its errors need no re-rendering.
+  const shown = evaluation.conditions.filter((c) =>
+    c.testSet === testSet && (c.kind === "corruption" || c.kind === "clean")
+  );
+  const examples: CorruptionErrorExample[] = [];
+  for (const result of shown) {
+    const peers = shown.filter((c) =>
+      c.kind === result.kind && c.factor === result.factor && c.level === result.level
+    );
+    const predictionOf = (peer: ConditionResult, m: MisclassifiedExample): number | null => {
+      const all = predicted.get(key(peer));
+      if (all) return all[m.index];
+      const wrong = peer.misclassified.find((x) => x.index === m.index);
+      const complete = peer.misclassified.length === peer.misclassifiedCount;
+      return wrong ? wrong.predicted : complete ? m.trueLabel : null;
+    };
+    for (const m of result.misclassified.slice(0, perSeverity)) {
+      const clean = Float32Array.from(digitAt(images, m.index), (v) => v / 255);
+      const pixels = result.kind === "clean"
+        ? clean
+        : corrupt(clean, 1, result.factor, result.level, seed, { ids: [m.id] });
+      examples.push({
+        corruption: result.kind === "clean" ? "clean" : result.factor,
+        severity: result.kind === "clean" ? 0 : result.level,
+        model: result.model,
+        trueLabel: m.trueLabel,
+        predictions: Object.fromEntries(peers.map((p) => [p.model, predictionOf(p, m)])),
+        pixels: digitAt(pixels, 0),
+      });
+    }
+  }
+  return examples;
 }
 
 /**

@@ -25,5 +25,6 @@ export * from "./reliability.ts";
 export * from "./comparison.ts";
 export * from "./overlap.ts";
 export * from "./study.ts";
+export * from "./linked.ts";
 export * from "./galleries.ts";
 export * from "./live.ts";

@@ -19,6 +19,20 @@ export interface PerClassErrorRow {
 }
 
 /**
+ * Misclassified items of one class: its support less the recalled ones.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { classErrors } from "./per_class.ts";
+ * strictEqual(classErrors({ support: 20, recall: 0.85 }), 3);
+ * ```
+ */
+export function classErrors(c: { support: number; recall: number }): number {
+  return c.support - Math.round(c.recall * c.support);
+}
+
+/**
  * Tidy rows behind {@link perClassErrorSpec}.
  *
  * @example
@@ -38,7 +52,7 @@ export function perClassErrorRows(results: ConditionResult[]): PerClassErrorRow[
       lower: round(c.misclassificationCi!.lower, 5),
       upper: round(c.misclassificationCi!.upper, 5),
       n: c.support,
-      wrong: c.support - Math.round(c.recall * c.support),
+      wrong: classErrors(c),
     }))
   );
 }

@@ -6,7 +6,8 @@
  */
 import type { ComparisonResult } from "../evaluate/types.ts";
 import { type Block, table } from "./document.ts";
-import { count, percent, pValue, rateWithInterval } from "./format.ts";
+import { tableBlock } from "./table.ts";
+import { count, percent, pValue } from "./format.ts";
 
 /**
  * Ranking with compact letters for one test set and condition.
@@ -22,14 +23,17 @@ import { count, percent, pValue, rateWithInterval } from "./format.ts";
 export function rankingTable(comparison: ComparisonResult, testSet: string): Block | null {
   const ranking = comparison.rankings.find((r) => r.kind === "clean" && r.testSet === testSet);
   if (!ranking) return null;
-  return table(
-    ["rank", "model", "misclassification [95% CI]", "group"],
-    ranking.rows.map((r) => [
-      String(r.rank),
-      r.model,
-      rateWithInterval(r.misclassification, r.misclassificationCi),
-      r.letters,
-    ]),
+  return tableBlock(
+    ranking.rows.map((r) => ({
+      ...r,
+      error: { value: r.misclassification, ...r.misclassificationCi },
+    })),
+    [
+      { key: "rank" },
+      { key: "model" },
+      { key: "error", title: "misclassification [95% CI]", format: "interval" },
+      { key: "letters", title: "group", format: "text" },
+    ],
   );
 }
 

@@ -84,7 +84,17 @@ function markdownCell(text: string): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 
-function columnAlign(block: Extract<Block, { kind: "table" }>): ("left" | "right")[] {
+/**
+ * Each column's alignment: `block.align`, else right when every cell looks like a number.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { columnAlign, table } from "./document.ts";
+ * deepStrictEqual(columnAlign(table(["a", "n"], [["x", "1.5%"]]) as never), ["left", "right"]);
+ * ```
+ */
+export function columnAlign(block: Extract<Block, { kind: "table" }>): ("left" | "right")[] {
   return block.header.map((_, c) =>
     block.align?.[c] ??
       (block.rows.length > 0 && block.rows.every((r) => !r[c] || /^([-+−<]\s?)?[\d.,]+/.test(r[c]))

@@ -19,6 +19,12 @@ import { errorRateComparisonSpec, pairwisePValueSpec } from "../plots/comparison
 import { errorOverlapSpec } from "../plots/overlap.ts";
 import { type GridCell, imageGridSpec } from "../plots/image_grid.ts";
 import { digitAt } from "../plots/digit_image.ts";
+import {
+  confusionExplorerSpec,
+  corruptionExplorerSpec,
+  perClassExplorerSpec,
+} from "../plots/linked.ts";
+import { corruptionErrorExamples } from "../plots/galleries.ts";
 import { type Block, figure } from "./document.ts";
 import { type ReportInput, slug } from "./input.ts";
 
@@ -255,12 +261,14 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
         spec: pairwisePValueSpec(family, input.comparison!.method),
       });
     }
+    const images = input.images?.[testSet];
     figures.push({
       name: `per-class-${s}`,
       role: "per-class",
       testSet,
-      caption: `Misclassification rate per true class on ${testSet}, 95% Wilson intervals.`,
-      spec: perClassErrorSpec(clean, models),
+      caption: `Misclassification rate per true class on ${testSet}, 95% Wilson intervals.` +
+        (images ? " Click a bar to see that model's misclassified digits of that class." : ""),
+      spec: images ? perClassExplorerSpec(clean, images, models) : perClassErrorSpec(clean, models),
     });
     figures.push({
       name: `reliability-${s}`,
@@ -303,12 +311,22 @@ export function comparisonFigures(input: ReportInput): ReportFigure[] {
       r.testSet === testSet && r.corruptions.length > 0
     );
     if (summaries.length === 0) continue;
+    const images = input.images?.[testSet];
+    const classNames = ev.testSets.find((t) => t.name === testSet)?.classNames ?? [];
     figures.push({
       name: `corruptions-${slug(testSet)}`,
       role: "corruptions",
       testSet,
-      caption: `Mean misclassification over severities for each corruption and model (${testSet}).`,
-      spec: corruptionModelHeatmapSpec(summaries),
+      caption:
+        `Mean misclassification over severities for each corruption and model (${testSet}).` +
+        (images ? " Click a cell to see that model's errors at each severity." : ""),
+      spec: images
+        ? corruptionExplorerSpec(
+          summaries,
+          corruptionErrorExamples(ev, testSet, images, ev.metadata.seed),
+          classNames,
+        )
+        : corruptionModelHeatmapSpec(summaries),
     });
   }
   const samples = samplesFigure(input, primaryTestSet(input));
@@ -376,12 +394,14 @@ export function modelFigures(input: ReportInput, model: string): ReportFigure[] 
     });
   }
   if (clean) {
+    const images = input.images?.[testSet];
     figures.push({
       name: `${s}-confusion`,
       role: "confusion",
       testSet,
-      caption: `Confusion matrix of ${model} on ${testSet} (counts).`,
-      spec: confusionSpec(clean),
+      caption: `Confusion matrix of ${model} on ${testSet} (counts).` +
+        (images ? " Click a cell to see its misclassified digits." : ""),
+      spec: images ? confusionExplorerSpec(clean, images) : confusionSpec(clean),
     });
     figures.push({
       name: `${s}-confusion-normalized`,

@@ -7,6 +7,7 @@
  */
 import type { VegaLiteSpec } from "../plots/spec.ts";
 import { type Block, toHtml } from "./document.ts";
+import { TABLE_SORT_SCRIPT } from "./table.ts";
 
 const LIBRARIES = [
   "vega/build/vega.min.js",
@@ -38,6 +39,20 @@ export async function readVegaLibraries(
   }));
 }
 
+/**
+ * The most bytes a quick-profile report.html may have (it opens in a second or two): the linked
+ * charts keep it there by showing at most 12 digits per confusion cell or class bar and 4 per
+ * corruption, severity and model. `tests/report_size_test.ts` measures it.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { REPORT_HTML_BUDGET } from "./html.ts";
+ * strictEqual(REPORT_HTML_BUDGET, 15 * 1024 * 1024);
+ * ```
+ */
+export const REPORT_HTML_BUDGET = 15 * 1024 * 1024;
+
 /** Keeps inlined JavaScript from closing its `<script>` element early. */
 function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, "<\\/$1");
@@ -58,6 +73,8 @@ table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; }
 th { background: #f5f5f5; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+th[aria-sort="ascending"]::after { content: " ▲"; }
+th[aria-sort="descending"]::after { content: " ▼"; }
 figure { margin: 1.5em 0; }
 figcaption { color: #555; font-size: 0.9em; }
 pre { background: #f5f5f5; padding: .8em; overflow-x: auto; }
@@ -65,10 +82,17 @@ pre { background: #f5f5f5; padding: .8em; overflow-x: auto; }
 `;
 
 const BOOT = `
+${TABLE_SORT_SCRIPT}
+document.querySelectorAll("table").forEach(digitkitSortable);
 const specs = JSON.parse(document.getElementById("chart-specs").textContent);
+// The vega views by chart name, for scripting the page (and its browser test).
+window.chartViews = {};
 window.chartsRendered = Promise.all([...document.querySelectorAll("[data-chart]")].map((el) =>
   vegaEmbed(el, specs[el.dataset.chart], { renderer: "svg", actions: false })
-    .then(() => el.setAttribute("data-rendered", "true"))
+    .then((result) => {
+      window.chartViews[el.dataset.chart] = result.view;
+      el.setAttribute("data-rendered", "true");
+    })
     .catch((error) => {
       el.setAttribute("data-rendered", "error");
       el.textContent = "chart failed: " + error.message;

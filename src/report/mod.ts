@@ -23,4 +23,5 @@ export { writeFilesAtomic } from "./write.ts";
 export { syntheticEvaluation } from "./synthetic.ts";
 export { type Block, toHtml, toMarkdown } from "./document.ts";
 export * from "./study_report.ts";
+export * from "./table.ts";
 export * from "./links.ts";

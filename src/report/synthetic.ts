@@ -49,6 +49,7 @@ function conditionResult(
   labels: Uint8Array,
   sim: Simulated,
   condition: { kind: "clean" | "sweep" | "corruption"; factor: string; level: number },
+  maxExamples: number,
 ): ConditionResult {
   const counts = confusionCounts(labels, sim.predicted, 10);
   const correct = labels.map((l, i) => (l === sim.predicted[i] ? 1 : 0));
@@ -62,7 +63,7 @@ function conditionResult(
     confusion: confusionMatrix(counts),
     calibration: calibration(sim.confidence, correct),
     misclassifiedCount: wrongIndex.length,
-    misclassified: wrongIndex.slice(0, 12).map((i) => ({
+    misclassified: wrongIndex.slice(0, maxExamples).map((i) => ({
       index: i,
       id: i,
       trueLabel: labels[i],
@@ -93,6 +94,14 @@ function strokeImages(labels: Uint8Array): Uint8Array {
   return images;
 }
 
+/** Options of {@link syntheticEvaluation}. */
+export interface SyntheticOptions {
+  /** Corruptions evaluated at severities 1–5 (default: shot noise, motion blur, fog). */
+  corruptions?: readonly string[];
+  /** Mistakes stored per condition, most first (default 12; the evaluator's default is 100). */
+  maxExamples?: number;
+}
+
 /**
  * A seeded evaluation of `models` (error rates `errors[i]`) on `n` synthetic items: clean,
  * a Gaussian-noise and a Gaussian-blur sweep, three corruptions × 5 severities, and the paired
@@ -110,7 +119,10 @@ export function syntheticEvaluation(
   errors: number[],
   n = 300,
   seed = 1,
+  options: SyntheticOptions = {},
 ): SyntheticRun {
+  const corruptions = options.corruptions ?? CORRUPTIONS;
+  const maxExamples = options.maxExamples ?? 12;
   const random = new Random(seed);
   const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
   const conditions: ConditionResult[] = [];
@@ -123,7 +135,9 @@ export function syntheticEvaluation(
     e: number,
   ) => {
     const sim = simulate(labels, Math.min(0.9, e), random);
-    conditions.push(conditionResult(models[m], labels, sim, { kind, factor, level }));
+    conditions.push(
+      conditionResult(models[m], labels, sim, { kind, factor, level }, maxExamples),
+    );
     predictions.push({
       model: models[m],
       testSet: TEST_SET,
@@ -146,9 +160,9 @@ export function syntheticEvaluation(
       units[factor] = unit;
       levels.forEach((level, i) => add(m, "sweep", factor, level, errors[m] * (1 + 3 * i)));
     }
-    CORRUPTIONS.forEach((corruption, k) =>
+    corruptions.forEach((corruption, k) =>
       [1, 2, 3, 4, 5].forEach((s) =>
-        add(m, "corruption", corruption, s, errors[m] * (1 + s * (k + 1) * 0.6))
+        add(m, "corruption", corruption, s, errors[m] * (1 + s * ((k % 3) + 1) * 0.6))
       )
     );
   });

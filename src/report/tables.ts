@@ -13,6 +13,7 @@ import type {
 import { corruptionTable as corruptionCatalog } from "../augment/corruptions.ts";
 import { factorName } from "../plots/degradation.ts";
 import { type Block, table } from "./document.ts";
+import { tableBlock } from "./table.ts";
 import { count, percent, rateWithInterval } from "./format.ts";
 
 /**
@@ -174,17 +175,14 @@ export function corruptionTable(summary: RobustnessSummary): Block {
  * ```
  */
 export function robustnessTable(summaries: RobustnessSummary[], n: number): Block {
-  return table(
-    ["model", "clean error", "mean corruption error", "mCE", "relative mCE", "n per condition"],
-    summaries.map((s) => [
-      s.model,
-      percent(s.cleanError),
-      percent(s.meanCorruptionError),
-      s.mCE === null ? "—" : s.mCE.toFixed(3),
-      s.relativeMCE === null ? "—" : s.relativeMCE.toFixed(3),
-      count(n),
-    ]),
-  );
+  return tableBlock(summaries.map((s) => ({ ...s, n })), [
+    { key: "model" },
+    { key: "cleanError", title: "clean error", format: "percent" },
+    { key: "meanCorruptionError", title: "mean corruption error", format: "percent" },
+    { key: "mCE", format: "number", digits: 3 },
+    { key: "relativeMCE", title: "relative mCE", format: "number", digits: 3 },
+    { key: "n", title: "n per condition", format: "count" },
+  ]);
 }
 
 /**
