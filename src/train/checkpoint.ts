@@ -89,8 +89,9 @@ export interface LoadedCheckpoint {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { epochFolder } from "./checkpoint.ts";
- * console.log(epochFolder(7)); // "epoch-0007"
+ * strictEqual(epochFolder(7), "epoch-0007");
  * ```
  */
 export function epochFolder(epoch: number): string {
@@ -152,8 +153,9 @@ export async function saveEpochCheckpoint(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { readLatest } from "./checkpoint.ts";
- * console.log(await readLatest(await Deno.makeTempDir())); // null
+ * strictEqual(await readLatest(await Deno.makeTempDir()), null);
  * ```
  */
 export async function readLatest(runDir: string): Promise<LatestPointer | null> {

@@ -134,10 +134,11 @@ export async function keepWeights(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { pipelineAugmenter } from "./run_setup.ts";
  * import { Random } from "../util/random.ts";
  * const augment = pipelineAugmenter([{ op: "gaussianNoise", sigma: 0.1 }])!;
- * console.log(augment(new Float32Array(784), 1, new Random(1)).length); // 784
+ * strictEqual(augment(new Float32Array(784), 1, new Random(1)).length, 784);
  * ```
  */
 export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
@@ -151,9 +152,10 @@ export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { fingerprint } from "./run_setup.ts";
  * import { barDigits } from "../testing.ts";
- * console.log(fingerprint({ train: barDigits(10, 1) }).length); // 64
+ * strictEqual(fingerprint({ train: barDigits(10, 1) }).length, 64);
  * ```
  */
 export function fingerprint(data: TrainData): string {
