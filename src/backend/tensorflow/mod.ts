@@ -64,8 +64,9 @@ let loaded: TensorflowBackend | undefined;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { tensorflowBindingPath } from "./mod.ts";
- * console.log(tensorflowBindingPath().endsWith("tfjs_binding.node")); // true
+ * ok(tensorflowBindingPath().endsWith("tfjs_binding.node"));
  * ```
  */
 export function tensorflowBindingPath(): string {
@@ -87,8 +88,10 @@ export function tensorflowBindingPath(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { tensorflowMissingReason } from "./mod.ts";
- * console.log(tensorflowMissingReason() ?? "addon built");
+ * const reason = tensorflowMissingReason(); // undefined once `deno task setup` built the addon
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function tensorflowMissingReason(): string | undefined {
@@ -176,8 +179,9 @@ export async function loadTensorflowBackend(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { currentThreadSettings } from "./mod.ts";
- * console.log(currentThreadSettings().intraOp >= 1); // true
+ * ok(currentThreadSettings().intraOp >= 1);
  * ```
  */
 export function currentThreadSettings(): TensorflowThreads {
@@ -200,8 +204,10 @@ export function currentThreadSettings(): TensorflowThreads {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { loadedTensorflowBackend } from "./mod.ts";
- * console.log(loadedTensorflowBackend()?.libtensorflow ?? "not loaded");
+ * const loaded = loadedTensorflowBackend(); // undefined until the tensorflow backend is selected
+ * ok(loaded === undefined || loaded.libtensorflow.length > 0);
  * ```
  */
 export function loadedTensorflowBackend(): TensorflowBackend | undefined {

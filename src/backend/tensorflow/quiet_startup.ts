@@ -20,10 +20,11 @@ const BANNER = [
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { withoutStartupBanner } from "./quiet_startup.ts";
  * const text = "WARNING: All log messages before absl::InitializeLog() is called are written " +
  *   "to STDERR\nreal problem\n";
- * console.log(JSON.stringify(withoutStartupBanner(text))); // "real problem\n"
+ * strictEqual(withoutStartupBanner(text), "real problem\n");
  * ```
  */
 export function withoutStartupBanner(text: string): string {

@@ -20,8 +20,9 @@ export const matMulPathLog: { last: "transposed-first" | "direct" | null } = { l
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { swapLastTwoAxes } from "./batch_mat_mul.ts";
- * console.log(swapLastTwoAxes(3)); // [0, 2, 1]
+ * deepStrictEqual(swapLastTwoAxes(3), [0, 2, 1]);
  * ```
  */
 export function swapLastTwoAxes(rank: number): number[] {

@@ -81,9 +81,10 @@ function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { explicitSamePadding } from "./conv2d_simd.ts";
  * const attrs = explicitSamePadding([1, 6, 8, 1], [2, 1, 1, 4], { strides: [2, 3], pad: "same" });
- * console.log(attrs.pad); // [ [ 0, 0 ], [ 0, 0 ], [ 0, 0 ], [ 0, 0 ] ]
+ * deepStrictEqual(attrs.pad, [ [ 0, 0 ], [ 0, 0 ], [ 0, 0 ], [ 0, 0 ] ]);
  * ```
  */
 export function explicitSamePadding(

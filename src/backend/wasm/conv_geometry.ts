@@ -39,10 +39,11 @@ function padding(info: tf.backend_util.Conv2DInfo) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { convGeometry } from "./conv_geometry.ts";
  * const info = tf.backend_util.computeConv2DInfo([1, 5, 5, 1], [3, 3, 1, 8], 1, 1, "same");
- * console.log(convGeometry(info).height); // 7
+ * strictEqual(convGeometry(info).height, 7);
  * ```
  */
 export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {

@@ -108,9 +108,10 @@ export function outputFromHeap(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { conv2DInfoFromAttrs } from "./kernel_call.ts";
  * const info = conv2DInfoFromAttrs([1, 5, 5, 1], [3, 3, 1, 2], { strides: 1, pad: "valid" });
- * console.assert(info.outHeight === 3);
+ * strictEqual(info.outHeight, 3);
  * ```
  */
 export function conv2DInfoFromAttrs(

@@ -26,12 +26,13 @@ export const maxPoolGradPathLog: { last: "simd" | "loop" | null } = { last: null
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { scatterToWindowMaxima } from "./max_pool_grad.ts";
  * const info = tf.backend_util.computePool2DInfo([1, 2, 2, 1], 2, 2, 1, "valid");
  * const dx = new Float32Array(4);
  * scatterToWindowMaxima(new Float32Array([1, 5, 3, 5]), new Float32Array([7]), dx, info);
- * console.assert(dx[1] === 7 && dx[3] === 0);
+ * ok(dx[1] === 7 && dx[3] === 0);
  * ```
  */
 export function scatterToWindowMaxima(

@@ -16,8 +16,9 @@ import { conv2DInfoFromAttrs } from "./kernel_call.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { testThreads } from "./testing.ts";
- * console.assert(testThreads() >= 1);
+ * ok(testThreads() >= 1);
  * ```
  */
 export function testThreads(): number {
@@ -36,9 +37,10 @@ export interface HostTensor {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomTensor } from "./testing.ts";
- * console.assert(randomTensor(new Random(1), [2, 3]).values.length === 6);
+ * strictEqual(randomTensor(new Random(1), [2, 3]).values.length, 6);
  * ```
  */
 export function randomTensor(random: Random, shape: number[]): HostTensor {
@@ -79,8 +81,9 @@ export async function runKernelOn(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { relativeError } from "./testing.ts";
- * console.assert(relativeError(new Float32Array([1, 2]), new Float32Array([1, 2])) === 0);
+ * strictEqual(relativeError(new Float32Array([1, 2]), new Float32Array([1, 2])), 0);
  * ```
  */
 export function relativeError(actual: Float32Array, expected: Float32Array): number {
@@ -117,10 +120,11 @@ export async function compareWithCpu(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomInt } from "./testing.ts";
  * const n = randomInt(new Random(3), 1, 4);
- * console.assert(n >= 1 && n <= 4);
+ * ok(n >= 1 && n <= 4);
  * ```
  */
 export function randomInt(random: Random, lo: number, hi: number): number {
@@ -147,10 +151,11 @@ export interface ConvGeometry {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomConvGeometry } from "./testing.ts";
  * const g = randomConvGeometry(new Random(1), "NHWC");
- * console.assert(g.xShape.length === 4 && g.outShape.length === 4);
+ * ok(g.xShape.length === 4 && g.outShape.length === 4);
  * ```
  */
 export function randomConvGeometry(
@@ -177,9 +182,10 @@ export function randomConvGeometry(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomPad } from "./testing.ts";
- * console.log(randomPad(new Random(2)));
+ * strictEqual(randomPad(new Random(2)), "valid");
  * ```
  */
 export function randomPad(random: Random): ConvPad {

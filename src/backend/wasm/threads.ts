@@ -31,8 +31,9 @@ const MAIN_SCRIPT = "tfjs-backend-wasm-threaded-simd.js";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { threadedWorkerScript } from "./threads.ts";
- * console.assert(threadedWorkerScript().startsWith('"use strict"'));
+ * ok(threadedWorkerScript().startsWith('"use strict"'));
  * ```
  */
 export function threadedWorkerScript(): string {

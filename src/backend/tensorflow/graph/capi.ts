@@ -97,8 +97,9 @@ let library: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { libtensorflowPath } from "./capi.ts";
- * console.log(libtensorflowPath().endsWith("libtensorflow.so")); // true
+ * ok(libtensorflowPath().endsWith("libtensorflow.so"));
  * ```
  */
 export function libtensorflowPath(): string {
@@ -134,8 +135,10 @@ export function tensorflowCApi(): TensorflowCApi {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { graphApiMissingReason } from "./capi.ts";
- * console.log(graphApiMissingReason() ?? "graph API ready");
+ * const reason = graphApiMissingReason(); // undefined once the native addon is built
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function graphApiMissingReason(): string | undefined {
@@ -157,8 +160,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { cString } from "./capi.ts";
- * console.log(cString("ab")); // Uint8Array(3) [ 97, 98, 0 ]
+ * deepStrictEqual(cString("ab"), new Uint8Array([97, 98, 0]));
  * ```
  */
 export function cString(text: string): Uint8Array<ArrayBuffer> {
@@ -180,8 +184,9 @@ export interface Output {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { outputsBuffer } from "./capi.ts";
- * console.log(outputsBuffer([]).byteLength); // 0
+ * strictEqual(outputsBuffer([]).byteLength, 0);
  * ```
  */
 export function outputsBuffer(outputs: readonly Output[]): Uint8Array<ArrayBuffer> {
@@ -199,8 +204,9 @@ export function outputsBuffer(outputs: readonly Output[]): Uint8Array<ArrayBuffe
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { readOutputs } from "./capi.ts";
- * console.log(readOutputs(new Uint8Array(0), 0)); // []
+ * deepStrictEqual(readOutputs(new Uint8Array(0), 0), []);
  * ```
  */
 export function readOutputs(bytes: Uint8Array, count: number): Output[] {

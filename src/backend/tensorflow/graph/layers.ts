@@ -15,9 +15,10 @@ const F32: Attr = { type: DataType.float };
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { unsupportedLayer } from "./layers.ts";
  * const lstm = { className: "LSTM", config: {}, weights: [], outputShape: [-1, 8], state: [] };
- * console.log(unsupportedLayer(lstm)); // "layer LSTM"
+ * strictEqual(unsupportedLayer(lstm), "layer LSTM");
  * ```
  */
 export function unsupportedLayer(layer: GraphLayer): string | undefined {

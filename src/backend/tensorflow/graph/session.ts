@@ -51,8 +51,10 @@ export interface SessionOptions {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { bfloat16MissingReason } from "./session.ts";
- * console.log(bfloat16MissingReason() ?? "bfloat16 instructions present");
+ * const reason = bfloat16MissingReason(); // undefined when the CPU has the instructions
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function bfloat16MissingReason(): string | undefined {
@@ -75,8 +77,9 @@ export function bfloat16MissingReason(): string | undefined {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { configProto } from "./session.ts";
- * console.log(configProto({ intraOp: 2, interOp: 1 })); // Uint8Array(4) [ 16, 2, 40, 1 ]
+ * deepStrictEqual(configProto({ intraOp: 2, interOp: 1 }), new Uint8Array([16, 2, 40, 1]));
  * ```
  */
 export function configProto(options: SessionOptions): Uint8Array {
