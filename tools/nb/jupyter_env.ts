@@ -31,8 +31,9 @@ export const APT_PACKAGES: readonly string[] = [
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { jupyterEnv } from "./jupyter_env.ts";
- * console.log(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter")); // true
+ * ok(jupyterEnv().JUPYTER_PATH.split(":")[0].endsWith("tools/jupyter"));
  * ```
  */
 export function jupyterEnv(): Record<string, string> {
@@ -50,8 +51,13 @@ export function jupyterEnv(): Record<string, string> {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { requireJupyter } from "./jupyter_env.ts";
- * await requireJupyter(); // resolves when python3-nbformat and jupyter-client are installed
+ * try {
+ *   await requireJupyter(); // resolves when Python can import nbformat and jupyter_client
+ * } catch (e) {
+ *   match((e as Error).message, /cannot import nbformat\/jupyter_client: install/);
+ * }
  * ```
  */
 export async function requireJupyter(): Promise<void> {
