@@ -33,8 +33,9 @@ const PEER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "torch_peer.py
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { torchCandidates } from "./peer.ts";
- * console.log(torchCandidates("/repo").length > 0); // true
+ * ok(torchCandidates("/repo").length > 0);
  * ```
  */
 export function torchCandidates(repo: string): string[] {
@@ -52,9 +53,10 @@ export function torchCandidates(repo: string): string[] {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { findTorch } from "./peer.ts";
  * const found = await findTorch(["/nonexistent/python"]);
- * console.log(found.torch === null); // true
+ * ok(found.torch === null);
  * ```
  */
 export async function findTorch(
@@ -118,10 +120,17 @@ export interface PeerRun extends Workload {
  * Runs the peer script once and parses its JSON.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Not run by `deno test --doc`: it needs PyTorch and trains for minutes.
+ * import { ok } from "node:assert";
  * import { findTorch, runPeer, torchCandidates } from "./peer.ts";
  * const { torch } = await findTorch(torchCandidates(Deno.cwd()));
- * if (torch) console.log(typeof runPeer);
+ * const result = await runPeer(torch!, {
+ *   imagesFile: "images.u8", labelsFile: "labels.u8", count: 1024, threads: 2,
+ *   trainModels: ["mlp"], bf16Models: [], trainImages: 1024, batch: 64,
+ *   inferModel: "mlp", inferImages: 1024, inferBatch: 256,
+ * });
+ * ok(result.train.mlp > 0); // images per second
  * ```
  */
 export async function runPeer(torch: TorchPython, run: PeerRun): Promise<PeerResult> {

@@ -25,8 +25,9 @@ function spread(ratios: number[]): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { benchTable } from "./table.ts";
- * console.log(typeof benchTable); // "function"
+ * strictEqual(typeof benchTable, "function");
  * ```
  */
 export function benchTable(report: BenchReport): string {
