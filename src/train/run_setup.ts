@@ -35,8 +35,21 @@ export interface Start {
  * checking it was made by the same model, recipe and data.
  *
  * @example
- * ```ts ignore
- * const start = await startOrResume(spec, recipe, 42, checksum, { runDir: "runs/x", resume: true });
+ * ```ts
+ * import { deepStrictEqual, rejects, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getModelSpec } from "../models/mod.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * import { startOrResume } from "./run_setup.ts";
+ * await tf.setBackend("cpu");
+ * const spec = getModelSpec("logistic-regression"), recipe = getRecipe("baseline-adam");
+ * const runDir = await Deno.makeTempDir(); // empty: a fresh model, and nothing to resume
+ * const start = await startOrResume(spec, recipe, 42, "", { runDir });
+ * strictEqual(start.resumed, false);
+ * deepStrictEqual(start.history, []);
+ * await rejects(startOrResume(spec, recipe, 42, "", { runDir, resume: true }), /nothing to resume/);
+ * start.model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function startOrResume(
@@ -99,8 +112,19 @@ export async function startOrResume(
  * kept 1-based epoch and disposes `best`.
  *
  * @example
- * ```ts ignore
- * const kept = await keepWeights(model, history, best, true, "runs/x");
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { buildModel, getModelSpec } from "../models/mod.ts";
+ * import { keepWeights } from "./run_setup.ts";
+ * await tf.setBackend("cpu");
+ * const model = buildModel(getModelSpec("logistic-regression"));
+ * const epoch = (n: number, valLoss: number) => ({ epoch: n, loss: 1, accuracy: 0.5, valLoss,
+ *   valAccuracy: 0.5, learningRate: 1e-3, seconds: 1, imagesPerSecond: 100 });
+ * const history = [epoch(1, 0.4), epoch(2, 0.6)]; // epoch 1 has the lowest validation loss
+ * const best = { epoch: 1, weights: model.getWeights().map((w) => w.clone()) };
+ * strictEqual(await keepWeights(model, history, best, true), 1);
+ * model.dispose();
  * ```
  */
 export async function keepWeights(
