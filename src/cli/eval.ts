@@ -85,10 +85,17 @@ function list(value: string | undefined): string[] {
  * Runs `kit eval` on already-split flags (the dispatcher strips `--json`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
  * import { run } from "./eval.ts";
- * const { json } = await run(["--model", "runs/a", "--suite", "quick"]);
- * console.log(json);
+ * import { run as train } from "./train.ts";
+ * const tmp = await Deno.makeTempDir();
+ * await train(["--model", "logistic-regression", "--epochs", "1", "--limit", "64", "--out", `${tmp}/a`]);
+ * const { json } = await run(["--model", `${tmp}/a`, "--suite", "quick", "--limit", "50",
+ *   "--out", `${tmp}/eval`]);
+ * ok(json !== undefined);
+ * ok((await Deno.stat(`${tmp}/eval/results.json`)).isFile);
+ * await Deno.remove(tmp, { recursive: true });
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {
