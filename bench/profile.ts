@@ -104,10 +104,13 @@ export async function profileTrainingStep(
  * every op, so the wall time is a traced step's.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../src/backend/mod.ts";
  * import { profileGraphStep } from "./profile.ts";
- * const p = await profileGraphStep("keras-mnist-convnet", 128);
- * console.log(p.rows[0].kernel); // e.g. "_MklNativeConv2DBackpropInput"
+ * await initBackend("tensorflow"); // the graph engine; needs `deno task setup`
+ * const p = await profileGraphStep("mlp", 16, 2, 1);
+ * ok(p.rows.length > 0 && p.rows[0].kernel.length > 0); // costliest first, e.g. "_MklMatMul"
  * ```
  */
 export async function profileGraphStep(
