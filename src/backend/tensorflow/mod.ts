@@ -113,10 +113,12 @@ export function tensorflowMissingReason(): string | undefined {
  * `TF_CPP_MIN_LOG_LEVEL=2` unless already set, to keep libtensorflow's start-up banner quiet.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { match, strictEqual } from "node:assert";
  * import { loadTensorflowBackend } from "./mod.ts";
- * const backend = await loadTensorflowBackend({ intraOpThreads: 2 });
- * console.log(backend.libtensorflow, backend.threads);
+ * const backend = await loadTensorflowBackend({ intraOpThreads: 2 }); // needs `deno task setup`
+ * match(backend.libtensorflow, /^\d+\.\d+\.\d+/);
+ * strictEqual(backend.threads.intraOp, 2);
  * ```
  */
 export async function loadTensorflowBackend(

@@ -47,8 +47,11 @@ const WRITE_FLAGS = 0o1 | 0o100 | 0o1000;
  * or without FFI permission, runs `load` unchanged.
  *
  * @example
- * ```ts ignore
- * const tfNode = await withQuietStartup(() => import("@tensorflow/tfjs-node"));
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { withQuietStartup } from "./quiet_startup.ts";
+ * const answer = await withQuietStartup(() => Promise.resolve(42)); // e.g. import("@tensorflow/tfjs-node")
+ * strictEqual(answer, 42);
  * ```
  */
 export async function withQuietStartup<T>(load: () => Promise<T>): Promise<T> {

@@ -111,10 +111,14 @@ export function libtensorflowPath(): string {
  * Opens libtensorflow (once per process) and returns its C functions.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
  * import { tensorflowCApi } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const c = tensorflowCApi();
  * const status = c.TF_NewStatus();
+ * strictEqual(c.TF_GetCode(status), 0); // TF_OK
  * c.TF_DeleteStatus(status);
  * ```
  */
@@ -224,10 +228,15 @@ export function readOutputs(bytes: Uint8Array, count: number): Output[] {
  * Calls `body` with a fresh `TF_Status` and throws the status message if it reports an error.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
  * import { tensorflowCApi, withStatus } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const c = tensorflowCApi();
- * withStatus("new session options", (status) => c.TF_NewSessionOptions());
+ * const options = withStatus("new session options", () => c.TF_NewSessionOptions());
+ * ok(options !== null);
+ * c.TF_DeleteSessionOptions(options);
  * ```
  */
 export function withStatus<T>(what: string, body: (status: Deno.PointerObject) => T): T {
@@ -247,9 +256,14 @@ export function withStatus<T>(what: string, body: (status: Deno.PointerObject) =
  * lives until the call has finished.
  *
  * @example
- * ```ts ignore
- * import { tensorflowCApi, withStatusAsync } from "./capi.ts";
- * await withStatusAsync("run", (status) => Promise.resolve());
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { withStatusAsync } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
+ * let ran = false;
+ * await withStatusAsync("run", () => Promise.resolve(void (ran = true)));
+ * ok(ran);
  * ```
  */
 export async function withStatusAsync(
