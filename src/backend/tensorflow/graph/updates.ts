@@ -109,6 +109,8 @@ export interface UpdateTarget {
  *
  * @example
  * ```ts ignore
+ * // A fragment of TrainingGraph's construction (its resource variables and step scalars);
+ * // TrainingGraph's own example runs it.
  * import { makeUpdater } from "./updates.ts";
  * const update = makeUpdater(graph, optimizer, scalars);
  * const operations = update(target, [forward]);
