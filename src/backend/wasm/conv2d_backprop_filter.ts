@@ -136,9 +136,17 @@ export function conv2DBackpropFilterByLoop(
  * The Conv2DBackpropFilter kernel: XNNPACK convolution for channels-last data, loop otherwise.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm",
- *   kernelFunc: conv2DBackpropFilter });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm",
+ * //     kernelFunc: conv2DBackpropFilter });
+ * const r = new Random(1);
+ * const inputs = { x: randomTensor(r, [2, 8, 9, 3]), dy: randomTensor(r, [2, 3, 4, 2]) };
+ * const attrs = { strides: [2, 2], pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 2] };
+ * ok(await compareWithCpu("Conv2DBackpropFilter", inputs, attrs) <= 1e-5);
  * ```
  */
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {

@@ -55,10 +55,18 @@ export function zeroStuff(
  * Builds the kernel function; `fallback` is the kernel it replaces (used for uncovered cases).
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm",
- *   kernelFunc: makeConv2DBackpropInput(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm",
+ * //     kernelFunc: makeConv2DBackpropInput(original) });
+ * const r = new Random(1);
+ * const inputs = { dy: randomTensor(r, [1, 3, 3, 2]), filter: randomTensor(r, [3, 3, 1, 2]) };
+ * const attrs = { strides: 2, pad: "valid", dataFormat: "NHWC", inputShape: [1, 7, 7, 1] };
+ * ok(await compareWithCpu("Conv2DBackpropInput", inputs, attrs) <= 1e-5);
  * ```
  */
 export function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {

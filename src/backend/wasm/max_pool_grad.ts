@@ -80,8 +80,15 @@ export function scatterToWindowMaxima(
  * The MaxPoolGrad kernel function.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: maxPoolGrad });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: maxPoolGrad });
+ * const r = new Random(1);
+ * const inputs = { dy: randomTensor(r, [1, 3, 3, 2]), input: randomTensor(r, [1, 6, 6, 2]) };
+ * ok(await compareWithCpu("MaxPoolGrad", inputs, { filterSize: 2, strides: 2, pad: "valid" }) <= 1e-5);
  * ```
  */
 export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {

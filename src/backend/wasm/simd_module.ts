@@ -180,8 +180,14 @@ export function compiledKernel(
  * The backend's memory, for tests of the helper thread.
  *
  * @example
- * ```ts ignore
- * const memory = backendMemory(tf.backend());
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { backendMemory } from "./simd_module.ts";
+ * await initBackend("wasm");
+ * ok(backendMemory(tf.backend()) instanceof WebAssembly.Memory);
+ * strictEqual(backendMemory({}), undefined); // not a wasm backend
  * ```
  */
 export function backendMemory(backend: unknown): WebAssembly.Memory | undefined {

@@ -64,9 +64,16 @@ export function sumLeadingRows(values: Float32Array, rows: number, columns: numb
  * Builds the kernel function; `fallback` is the kernel it replaces.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Sum", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Sum", backendName: "wasm", kernelFunc: makeSum(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Sum", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Sum", backendName: "wasm", kernelFunc: makeSum(original) });
+ * const r = new Random(1);
+ * const x = randomTensor(r, [8, 3, 3, 4]);
+ * ok(await compareWithCpu("Sum", { x }, { axis: [0, 1, 2], keepDims: false }) <= 1e-5);
  * ```
  */
 export function makeSum(fallback: KernelFunc): KernelFunc {

@@ -53,8 +53,11 @@ export function randomTensor(random: Random, shape: number[]): HostTensor {
  * Runs `kernelName` on `backend` and returns the output values.
  *
  * @example
- * ```ts ignore
- * const out = await runKernelOn("cpu", "Relu", { x: randomTensor(random, [4]) }, {});
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { runKernelOn } from "./testing.ts";
+ * const x = { shape: [3], values: new Float32Array([-1, 0, 2]), dtype: "float32" as const };
+ * deepStrictEqual(await runKernelOn("cpu", "Relu", { x }, {}), new Float32Array([0, 0, 2]));
  * ```
  */
 export async function runKernelOn(
@@ -101,8 +104,15 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
  * Runs a kernel on cpu and wasm and returns the relative error of wasm against cpu.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * const random = new Random(1);
+ * const inputs = { x: randomTensor(random, [1, 5, 5, 2]), dy: randomTensor(random, [1, 3, 3, 4]) };
+ * const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] };
  * const err = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+ * ok(err <= 1e-5);
  * ```
  */
 export async function compareWithCpu(
