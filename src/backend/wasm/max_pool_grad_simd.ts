@@ -108,6 +108,8 @@ function poolGradFunction(g: PoolGeometry): FunctionSpec {
  *
  * @example
  * ```ts ignore
+ * // A step inside the MaxPoolGrad kernel: x, dy and dx must be views of the wasm heap; the
+ * // MaxPoolGrad example in max_pool_grad.ts runs it.
  * if (!simdMaxPoolGradMissing(info)) done = maxPoolGradBySimd(x, dy, dx, info, backend);
  * ```
  */

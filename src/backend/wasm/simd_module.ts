@@ -142,6 +142,8 @@ const compiled = new WeakMap<object, Map<string, CompiledKernel>>();
  *
  * @example
  * ```ts ignore
+ * // A step inside the SIMD kernels (needs a WebAssembly builder and heap pointers); the
+ * // MaxPoolGrad and Sum examples run it.
  * compiledKernel(backend, `pool ${JSON.stringify(geometry)}`, build)?.run(x, dy, dx, images);
  * ```
  */
