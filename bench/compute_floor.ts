@@ -12,11 +12,12 @@ import * as tf from "@tensorflow/tfjs";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { forwardMacsPerImage } from "./compute_floor.ts";
  * await tf.setBackend("cpu");
  * const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10 })] });
- * console.log(forwardMacsPerImage(m)); // 7840
+ * strictEqual(forwardMacsPerImage(m), 7840);
  * ```
  */
 export function forwardMacsPerImage(model: tf.LayersModel): number {
@@ -45,8 +46,9 @@ function weightName(layer: tf.layers.Layer, weight: tf.Tensor): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { trainingFlopsPerImage } from "./compute_floor.ts";
- * console.log(trainingFlopsPerImage(2_440_960) / 1e6); // ≈ 14.6 MFLOP (keras-mnist-convnet)
+ * strictEqual((trainingFlopsPerImage(2_440_960) / 1e6).toFixed(1), "14.6"); // MFLOP (keras-mnist-convnet)
  * ```
  */
 export function trainingFlopsPerImage(forwardMacs: number): number {
@@ -59,10 +61,11 @@ export function trainingFlopsPerImage(forwardMacs: number): number {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { measureSgemmGflops } from "./compute_floor.ts";
  * await tf.setBackend("cpu");
- * console.log(measureSgemmGflops(64, 3) > 0); // true
+ * ok(measureSgemmGflops(64, 3) > 0);
  * ```
  */
 export function measureSgemmGflops(n = 1024, repeats = 10): number {

@@ -134,8 +134,9 @@ function figure(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { runBench } from "./harness.ts";
- * console.log(typeof runBench); // "function"
+ * strictEqual(typeof runBench, "function");
  * ```
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {

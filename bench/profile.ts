@@ -40,11 +40,12 @@ export interface StepProfile {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { profileTrainingStep } from "./profile.ts";
  * await tf.setBackend("cpu");
  * const p = await profileTrainingStep("logistic-regression", 4, 0);
- * console.log(p.rows[0].kernel, p.rows.length > 0); // e.g. "MatMul" true
+ * ok(p.rows.length > 0 && p.rows[0].kernel.length > 0); // the costliest kernel first, e.g. "MatMul"
  * ```
  */
 export async function profileTrainingStep(
@@ -103,10 +104,13 @@ export async function profileTrainingStep(
  * every op, so the wall time is a traced step's.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../src/backend/mod.ts";
  * import { profileGraphStep } from "./profile.ts";
- * const p = await profileGraphStep("keras-mnist-convnet", 128);
- * console.log(p.rows[0].kernel); // e.g. "_MklNativeConv2DBackpropInput"
+ * await initBackend("tensorflow"); // the graph engine; needs `deno task setup`
+ * const p = await profileGraphStep("mlp", 16, 2, 1);
+ * ok(p.rows.length > 0 && p.rows[0].kernel.length > 0); // costliest first, e.g. "_MklMatMul"
  * ```
  */
 export async function profileGraphStep(
@@ -159,12 +163,14 @@ export async function profileGraphStep(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { furthestFromFloor } from "./profile.ts";
- * console.log(furthestFromFloor([
+ * const furthest = furthestFromFloor([
  *   { id: "train a [wasm]", backend: "wasm", floorFraction: 0.08 },
  *   { id: "train b [tensorflow]", backend: "tensorflow", floorFraction: 0.4 },
  *   { id: "infer a [wasm]", backend: "wasm" },
- * ])); // { model: "a", backend: "wasm" }
+ * ]);
+ * deepStrictEqual(furthest, { model: "a", backend: "wasm" });
  * ```
  */
 export function furthestFromFloor(
@@ -195,10 +201,11 @@ function profiledModel(modelName: string, batch: number) {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { profileTable } from "./profile.ts";
  * const p = { model: "m", batch: 2, backend: "cpu", wallMs: 3, kernelMs: 2,
  *   rows: [{ kernel: "MatMul", ms: 2, calls: 3 }] };
- * console.log(profileTable(p).includes("| MatMul | 2.00 | 3 | 100% |")); // true
+ * ok(profileTable(p).includes("| MatMul | 2.00 | 3 | 100% |"));
  * ```
  */
 export function profileTable(profile: StepProfile, top = 12): string {

@@ -61,8 +61,12 @@ export function parseLayouts(text: string): StudyLayout[] {
  *
  * @example
  * ```ts ignore
+ * // Not run by `deno test --doc`: the benchmark study trains 10 CNNs per layout (hours).
+ * import { ok } from "node:assert";
+ * import { parseLayouts, runStudyBench } from "./study_bench.ts";
  * const result = await runStudyBench("studies/bench-keras-mdsist.yaml",
  *   parseLayouts("1x2,2x1"), "reports/bench/study");
+ * ok(["1x2", "2x1"].includes(result.fastest));
  * ```
  */
 export async function runStudyBench(

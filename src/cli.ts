@@ -78,6 +78,7 @@ function reportError(command: string, json: boolean, error: unknown): void {
  *
  * @example
  * ```ts ignore
+ * // Not run by `deno test --doc`: the handler it installs exits the process.
  * import { reportEscapedErrors } from "./cli.ts";
  * reportEscapedErrors("data", false);
  * setTimeout(() => { throw new Error("late"); }); // "kit data: internal error: Error: late (…)", exit 1

@@ -23,10 +23,11 @@ export interface ExtractedModule {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { extractModule } from "./check_notebooks.ts";
  * const nb = { cells: [{ cell_type: "code" as const, source: "const a = 1;", metadata: {} }],
  *   metadata: {}, nbformat: 4, nbformat_minor: 5 };
- * console.log(extractModule(nb).code.includes("const a = 1;")); // true
+ * ok(extractModule(nb).code.includes("const a = 1;"));
  * ```
  */
 export function extractModule(nb: Notebook): ExtractedModule {

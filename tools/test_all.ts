@@ -26,9 +26,12 @@ export interface TestCounts {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { parseDenoTestSummary } from "./test_all.ts";
- * console.log(parseDenoTestSummary("FAILED | 2 passed (3 steps) | 1 failed (4s)"));
- * // { passed: 2, failed: 1 }
+ * deepStrictEqual(parseDenoTestSummary("FAILED | 2 passed (3 steps) | 1 failed (4s)"), {
+ *   passed: 2,
+ *   failed: 1,
+ * });
  * ```
  */
 export function parseDenoTestSummary(output: string): TestCounts | null {

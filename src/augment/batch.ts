@@ -42,11 +42,12 @@ export type ImageTransform = (
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { mapImages } from "./batch.ts";
  * const out = mapImages(new Float32Array(784).fill(0.5), 1, 0, 0, (src, dst) => {
  *   for (let i = 0; i < 784; i++) dst[i] = src[i] * 3;
  * });
- * console.log(out[0]); // 1
+ * strictEqual(out[0], 1);
  * ```
  */
 export function mapImages(

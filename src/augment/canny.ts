@@ -21,12 +21,13 @@ const stack = new Int32Array(PIXELS);
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { cannyEdges } from "./canny.ts";
  * const img = new Float32Array(784);
  * for (let y = 8; y < 20; y++) for (let x = 8; x < 20; x++) img[y * 28 + x] = 1;
  * const edges = new Float32Array(784);
  * cannyEdges(img, edges, new Float32Array(784));
- * console.log(edges[14 * 28 + 14], edges.some((v) => v === 1)); // 0 true
+ * strictEqual(edges[14 * 28 + 14], 0); ok(edges.some((v) => v === 1));
  * ```
  */
 export function cannyEdges(

@@ -20,11 +20,12 @@ const N = IMAGE_SIZE;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { glassBlur } from "./corruption_effects.ts";
  * const src = new Float32Array(784).fill(0.3), dst = new Float32Array(784);
  * glassBlur(src, dst, new Float32Array(784), new Random(1), 0.7, 1, 2);
- * console.log(dst[400].toFixed(2)); // "0.30"
+ * strictEqual(dst[400].toFixed(2), "0.30");
  * ```
  */
 export function glassBlur(
@@ -61,12 +62,13 @@ export function glassBlur(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { fog } from "./corruption_effects.ts";
  * const src = new Float32Array(784); src[400] = 1;
  * const dst = new Float32Array(784);
  * fog(src, dst, new Random(1), 1.5, 2);
- * console.log(dst.filter((v) => v > 0).length > 100); // true
+ * ok(dst.filter((v) => v > 0).length > 100);
  * ```
  */
 export function fog(
@@ -107,12 +109,13 @@ export const MUD = 63 / 255;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { spatter } from "./corruption_effects.ts";
  * const src = new Float32Array(784), dst = new Float32Array(784);
  * spatter(src, dst, new Float32Array(784), new Float32Array(784), new Random(2),
  *   { loc: 0.65, scale: 0.3, sigma: 1, threshold: 0.65, maskSigma: 1.5 });
- * console.log(dst.some((v) => v > 0)); // true
+ * ok(dst.some((v) => v > 0));
  * ```
  */
 export function spatter(
@@ -143,10 +146,11 @@ export function spatter(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { stripe } from "./corruption_effects.ts";
  * const src = new Float32Array(784), dst = new Float32Array(784);
  * stripe(src, dst, 7);
- * console.log(dst[0], dst[7], dst[21]); // 1 0 1
+ * strictEqual(dst[0], 1); strictEqual(dst[7], 0); strictEqual(dst[21], 1);
  * ```
  */
 export function stripe(src: Float32Array, dst: Float32Array, width: number): void {

@@ -263,10 +263,11 @@ export const CORRUPTION_NAMES: readonly string[] = SPECS.map((s) => s.name);
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { corrupt } from "./corruptions.ts";
  * const clean = new Float32Array(2 * 784).fill(0.2);
  * const noisy = corrupt(clean, 2, "impulse_noise", 3, 42);
- * console.log(noisy.length, noisy.some((v) => v === 1)); // 1568 true
+ * strictEqual(noisy.length, 1568); ok(noisy.some((v) => v === 1));
  * ```
  */
 export function corrupt(
@@ -312,9 +313,10 @@ export interface CorruptionRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { corruptionTable } from "./corruptions.ts";
  * const row = corruptionTable().find((r) => r.name === "translate")!;
- * console.log(row.severity3); // "pixels 3"
+ * strictEqual(row.severity3, "pixels 3");
  * ```
  */
 export function corruptionTable(): CorruptionRow[] {

@@ -16,9 +16,10 @@ const N = IMAGE_SIZE;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { gaussianKernel } from "./filters.ts";
  * const k = gaussianKernel(1);
- * console.log(k.length, k.reduce((a, b) => a + b).toFixed(3)); // 7 "1.000"
+ * strictEqual(k.length, 7); strictEqual(k.reduce((a, b) => a + b).toFixed(3), "1.000");
  * ```
  */
 export function gaussianKernel(sigma: number): Float32Array {
@@ -52,11 +53,12 @@ function cachedGaussian(sigma: number): Float32Array {
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { gaussianBlur } from "./filters.ts";
  * const img = new Float32Array(784); img[14 * 28 + 14] = 1;
  * const out = new Float32Array(784);
  * gaussianBlur(img, out, new Float32Array(784), 1);
- * console.log(out[14 * 28 + 14] < 1, out.reduce((a, b) => a + b).toFixed(2)); // true "1.00"
+ * ok(out[14 * 28 + 14] < 1); strictEqual(out.reduce((a, b) => a + b).toFixed(2), "1.00");
  * ```
  */
 export function gaussianBlur(
@@ -119,9 +121,10 @@ function fillPadded(src: Float32Array, start: number, stride: number, r: number)
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { diskKernel } from "./filters.ts";
  * const k = diskKernel(1.5);
- * console.log(k.size, k.weights.reduce((a, b) => a + b).toFixed(3)); // 5 "1.000"
+ * strictEqual(k.size, 5); strictEqual(k.weights.reduce((a, b) => a + b).toFixed(3), "1.000");
  * ```
  */
 export function diskKernel(radius: number): { size: number; weights: Float32Array } {
@@ -153,11 +156,12 @@ export function diskKernel(radius: number): { size: number; weights: Float32Arra
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { convolve2d, diskKernel } from "./filters.ts";
  * const src = new Float32Array(784).fill(1), dst = new Float32Array(784);
  * const k = diskKernel(2);
  * convolve2d(src, dst, k.weights, k.size);
- * console.log(dst[0].toFixed(3)); // "1.000"
+ * strictEqual(dst[0].toFixed(3), "1.000");
  * ```
  */
 export function convolve2d(
@@ -224,11 +228,12 @@ export function convolve2d(
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { motionBlur } from "./filters.ts";
  * const src = new Float32Array(784), dst = new Float32Array(784);
  * src[14 * 28 + 14] = 1;
  * motionBlur(src, dst, 3, 2, 0);
- * console.log(dst[14 * 28 + 13] > 0, dst[14 * 28 + 15]); // true 0
+ * ok(dst[14 * 28 + 13] > 0); strictEqual(dst[14 * 28 + 15], 0);
  * ```
  */
 export function motionBlur(
@@ -297,10 +302,11 @@ function padImage(src: Float32Array, r: number): Float32Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { downUpSample } from "./filters.ts";
  * const src = new Float32Array(784).fill(0.25), dst = new Float32Array(784);
  * downUpSample(src, dst, new Float32Array(784), 7);
- * console.log(dst[100]); // 0.25
+ * strictEqual(dst[100], 0.25);
  * ```
  */
 export function downUpSample(

@@ -4,13 +4,14 @@
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { applyPipeline, augmentPreset, corrupt, applySweep } from "./mod.ts";
  * import { Random } from "../util/random.ts";
  * const batch = new Float32Array(4 * 784).fill(0.1);
  * applyPipeline(batch, 4, augmentPreset("adaptive-pool"), new Random(1));
  * const fogged = corrupt(batch, 4, "fog", 3, 42);
  * const noisy = applySweep(batch, 4, "gaussian_noise", 0.3, 42);
- * console.log(fogged.length === noisy.length); // true
+ * ok(fogged.length === noisy.length);
  * ```
  *
  * @module

@@ -14,11 +14,12 @@ import type { Random } from "../util/random.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { addGaussianNoise } from "./noise.ts";
  * const img = new Float32Array(784).fill(0.5);
  * addGaussianNoise(img, 0.1, new Random(1));
- * console.log(img.some((v) => v !== 0.5)); // true
+ * ok(img.some((v) => v !== 0.5));
  * ```
  */
 export function addGaussianNoise(img: Float32Array, sigma: number, rng: Random): void {
@@ -39,8 +40,9 @@ let normals: Float32Array | undefined;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { normalTable } from "./noise.ts";
- * console.log(normalTable()[32768].toFixed(4)); // "0.0000"
+ * strictEqual(normalTable()[32768].toFixed(4), "0.0000");
  * ```
  */
 export function normalTable(): Float32Array {
@@ -56,8 +58,9 @@ export function normalTable(): Float32Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { inverseNormalCdf } from "./noise.ts";
- * console.log(inverseNormalCdf(0.975).toFixed(2)); // "1.96"
+ * strictEqual(inverseNormalCdf(0.975).toFixed(2), "1.96");
  * ```
  */
 export function inverseNormalCdf(p: number): number {
@@ -101,11 +104,12 @@ export function inverseNormalCdf(p: number): number {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { addSaltPepper } from "./noise.ts";
  * const img = new Float32Array(784).fill(0.5);
  * addSaltPepper(img, 1, new Random(1));
- * console.log(img.every((v) => v === 0 || v === 1)); // true
+ * ok(img.every((v) => v === 0 || v === 1));
  * ```
  */
 export function addSaltPepper(img: Float32Array, amount: number, rng: Random): void {
@@ -126,11 +130,13 @@ export function addSaltPepper(img: Float32Array, amount: number, rng: Random): v
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { addShotNoise } from "./noise.ts";
  * const img = new Float32Array(784).fill(0.5);
  * addShotNoise(img, 3, new Random(1));
- * console.log(img.every((v) => v * 3 === Math.round(v * 3) || v === 1)); // true
+ * // Float32 storage: compare with the nearest multiple of 1/3 within float precision.
+ * ok(img.every((v) => Math.abs(v * 3 - Math.round(v * 3)) < 1e-6));
  * ```
  */
 export function addShotNoise(img: Float32Array, photons: number, rng: Random): void {
@@ -147,12 +153,13 @@ export function addShotNoise(img: Float32Array, photons: number, rng: Random): v
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { poisson } from "./noise.ts";
  * const rng = new Random(3);
  * let sum = 0;
  * for (let i = 0; i < 10000; i++) sum += poisson(4, rng);
- * console.log(Math.abs(sum / 10000 - 4) < 0.1); // true
+ * ok(Math.abs(sum / 10000 - 4) < 0.1);
  * ```
  */
 export function poisson(lambda: number, rng: Random): number {
@@ -171,8 +178,9 @@ export function poisson(lambda: number, rng: Random): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { clip01 } from "./noise.ts";
- * console.log(clip01(1.5), clip01(-1)); // 1 0
+ * strictEqual(clip01(1.5), 1); strictEqual(clip01(-1), 0);
  * ```
  */
 export function clip01(v: number): number {

@@ -106,8 +106,9 @@ export interface Scratch {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { createScratch } from "./ops.ts";
- * console.log(createScratch().tmp.length); // 784
+ * strictEqual(createScratch().tmp.length, 784);
  * ```
  */
 export function createScratch(): Scratch {
@@ -124,11 +125,12 @@ export function createScratch(): Scratch {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { applyOp, createScratch } from "./ops.ts";
  * const src = new Float32Array(784).fill(0.5), dst = new Float32Array(784);
  * const moved = applyOp({ op: "gaussianNoise", sigma: 0.1 }, src, dst, createScratch(), new Random(1));
- * console.log(moved); // false (noise is added in place)
+ * strictEqual(moved, false); // noise is added in place
  * ```
  */
 export function applyOp(
@@ -193,11 +195,12 @@ function drawAffine(op: AffineOp, rng: Random) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { createScratch, elastic } from "./ops.ts";
  * const src = new Float32Array(784).fill(1), dst = new Float32Array(784);
  * elastic(src, dst, createScratch(), 8, 4, new Random(1));
- * console.log(dst[14 * 28 + 14]); // 1
+ * strictEqual(dst[14 * 28 + 14], 1);
  * ```
  */
 export function elastic(

@@ -97,9 +97,11 @@ export const AUGMENT_OPS: readonly string[] = Object.keys(RULES);
  *
  * @example
  * ```ts
+ * import { strictEqual, throws } from "node:assert";
  * import { validatePipeline } from "./pipeline.ts";
  * const p = validatePipeline([{ op: "affine", rotate: 10 }]);
- * try { validatePipeline([{ op: "warp" }]); } catch (e) { console.log((e as Error).message); }
+ * strictEqual(p[0].op, "affine");
+ * throws(() => validatePipeline([{ op: "warp" }]), /augmentation step 1: unknown op "warp"/);
  * ```
  */
 export function validatePipeline(pipeline: unknown): Pipeline {
@@ -152,11 +154,12 @@ export interface ApplyOptions {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { applyPipeline } from "./pipeline.ts";
  * const batch = new Float32Array(2 * 784).fill(0.2);
  * applyPipeline(batch, 2, [{ op: "gaussianNoise", sigma: 0.1 }], new Random(1));
- * console.log(batch.every((v) => v >= 0 && v <= 1)); // true
+ * ok(batch.every((v) => v >= 0 && v <= 1));
  * ```
  */
 export function applyPipeline(
@@ -206,9 +209,12 @@ export interface PipelineRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { describePipeline } from "./pipeline.ts";
- * console.log(describePipeline([{ op: "affine", rotate: 10, translate: 0.1 }]).text);
- * // 1. affine: rotate ±10°, translate ±10% (±2.8 px)
+ * strictEqual(
+ *   describePipeline([{ op: "affine", rotate: 10, translate: 0.1 }]).text,
+ *   "1. affine: rotate ±10°, translate ±10% (±2.8 px)",
+ * );
  * ```
  */
 export function describePipeline(pipeline: Pipeline): { rows: PipelineRow[]; text: string } {

@@ -36,8 +36,9 @@ export const AUGMENT_PRESETS: Readonly<Record<string, Pipeline>> = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { augmentPreset } from "./presets.ts";
- * console.log(augmentPreset("adaptive-pool")[0].op); // "affine"
+ * strictEqual(augmentPreset("adaptive-pool")[0].op, "affine");
  * ```
  */
 export function augmentPreset(name: string): Pipeline {

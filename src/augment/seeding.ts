@@ -13,9 +13,10 @@ import { Random } from "../util/random.ts";
  *
  * @example
  * ```ts
+ * import { notStrictEqual, strictEqual } from "node:assert";
  * import { itemSeed } from "./seeding.ts";
- * console.assert(itemSeed(1, 2, 3) === itemSeed(1, 2, 3));
- * console.assert(itemSeed(1, 2, 3) !== itemSeed(1, 2, 4));
+ * strictEqual(itemSeed(1, 2, 3), itemSeed(1, 2, 3));
+ * notStrictEqual(itemSeed(1, 2, 3), itemSeed(1, 2, 4));
  * ```
  */
 export function itemSeed(seed: number, salt: number, id: number): number {
@@ -29,8 +30,9 @@ export function itemSeed(seed: number, salt: number, id: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { itemRandom } from "./seeding.ts";
- * console.assert(itemRandom(7, 0, 5).next() === itemRandom(7, 0, 5).next());
+ * strictEqual(itemRandom(7, 0, 5).next(), itemRandom(7, 0, 5).next());
  * ```
  */
 export function itemRandom(seed: number, salt: number, id: number): Random {
@@ -42,8 +44,9 @@ export function itemRandom(seed: number, salt: number, id: number): Random {
  *
  * @example
  * ```ts
+ * import { notStrictEqual } from "node:assert";
  * import { hashName } from "./seeding.ts";
- * console.assert(hashName("rotate") !== hashName("shear"));
+ * notStrictEqual(hashName("rotate"), hashName("shear"));
  * ```
  */
 export function hashName(name: string): number {

@@ -17,10 +17,11 @@ const HALF_WIDTH = 2.3;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { addLine } from "./strokes.ts";
  * const img = new Float32Array(784);
  * addLine(img, 0, 10, 27, 10, 1);
- * console.log(img[10 * 28 + 5], img[20 * 28 + 5]); // 1 0
+ * strictEqual(img[10 * 28 + 5], 1); strictEqual(img[20 * 28 + 5], 0);
  * ```
  */
 export function addLine(
@@ -56,11 +57,12 @@ export function addLine(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { addDottedLine } from "./strokes.ts";
  * const img = new Float32Array(784);
  * addDottedLine(img, new Random(1), 1);
- * console.log(img.some((v) => v > 0)); // true
+ * ok(img.some((v) => v > 0));
  * ```
  */
 export function addDottedLine(img: Float32Array, rng: Random, intensity: number): void {
@@ -74,11 +76,12 @@ export function addDottedLine(img: Float32Array, rng: Random, intensity: number)
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../util/random.ts";
  * import { addZigzag } from "./strokes.ts";
  * const img = new Float32Array(784);
  * addZigzag(img, new Random(1), 1);
- * console.log(img.some((v) => v > 0)); // true
+ * ok(img.some((v) => v > 0));
  * ```
  */
 export function addZigzag(img: Float32Array, rng: Random, intensity: number): void {

@@ -146,10 +146,11 @@ export const DEFAULT_SWEEPS: Readonly<Record<string, readonly number[]>> = Objec
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { applySweep } from "./sweeps.ts";
  * const img = new Float32Array(784); img[14 * 28 + 14] = 1;
  * const blurred = applySweep(img, 1, "gaussian_blur", 1, 0);
- * console.log(blurred[14 * 28 + 14] < 0.2); // true
+ * ok(blurred[14 * 28 + 14] < 0.2);
  * ```
  */
 export function applySweep(

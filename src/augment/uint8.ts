@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { fromUint8 } from "./uint8.ts";
- * console.log(fromUint8(new Uint8Array([0, 255]))); // Float32Array(2) [ 0, 1 ]
+ * deepStrictEqual(fromUint8(new Uint8Array([0, 255])), new Float32Array([0, 1]));
  * ```
  */
 export function fromUint8(
@@ -27,8 +28,9 @@ export function fromUint8(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { toUint8 } from "./uint8.ts";
- * console.log(toUint8(new Float32Array([0, 0.5, 1.2]))); // Uint8Array(3) [ 0, 128, 255 ]
+ * deepStrictEqual(toUint8(new Float32Array([0, 0.5, 1.2])), new Uint8Array([0, 128, 255]));
  * ```
  */
 export function toUint8(

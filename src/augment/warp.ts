@@ -45,9 +45,10 @@ export interface AffineParams {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { inverseAffine } from "./warp.ts";
  * const m = inverseAffine({ scale: 2 });
- * console.log(m.a, m.d); // 0.5 0.5
+ * strictEqual(m.a, 0.5); strictEqual(m.d, 0.5);
  * ```
  */
 export function inverseAffine(p: AffineParams): InverseAffine {
@@ -71,11 +72,12 @@ export function inverseAffine(p: AffineParams): InverseAffine {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { inverseAffine, warpAffine } from "./warp.ts";
  * const src = new Float32Array(784), dst = new Float32Array(784);
  * src[14 * 28 + 14] = 1;
  * warpAffine(src, dst, inverseAffine({ shiftX: 1 }));
- * console.log(dst[14 * 28 + 15]); // 1
+ * strictEqual(dst[14 * 28 + 15], 1);
  * ```
  */
 export function warpAffine(src: Float32Array, dst: Float32Array, m: InverseAffine): void {
@@ -97,10 +99,11 @@ export function warpAffine(src: Float32Array, dst: Float32Array, m: InverseAffin
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { warpDisplacement } from "./warp.ts";
  * const src = new Float32Array(784).fill(0.5), dst = new Float32Array(784);
  * warpDisplacement(src, dst, new Float32Array(784), new Float32Array(784));
- * console.log(dst[400]); // 0.5
+ * strictEqual(dst[400], 0.5);
  * ```
  */
 export function warpDisplacement(
@@ -120,9 +123,10 @@ export function warpDisplacement(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { sampleBilinear } from "./warp.ts";
  * const img = new Float32Array(784); img[0] = 1;
- * console.log(sampleBilinear(img, 0.5, 0)); // 0.5
+ * strictEqual(sampleBilinear(img, 0.5, 0), 0.5);
  * ```
  */
 export function sampleBilinear(img: Float32Array, sx: number, sy: number): number {

@@ -4,10 +4,12 @@
  * ran, with versions and threads, for CLI JSON, reports and notebooks.
  *
  * @example
- * ```ts ignore
- * import { initBackend } from "./src/backend/mod.ts";
- * const info = await initBackend("auto");
- * console.log(info.name, info.versions.libtensorflow, info.threads);
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
+ * import { initBackend } from "./mod.ts";
+ * const info = await initBackend("auto"); // tensorflow once `deno task setup` built it
+ * strictEqual(info.name, info.available[0]); // the fastest usable backend
+ * ok(info.threads >= 1);
  * ```
  *
  * @module
@@ -151,10 +153,12 @@ function statusOf(name: BackendName): BackendStatus {
  * Thread options apply when a backend first loads in this process.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import { initBackend } from "./mod.ts";
- * const info = await initBackend("tensorflow", { threads: 2 });
- * console.log(info.name, info.threads); // tensorflow 2
+ * const info = await initBackend("tensorflow", { threads: 2 }); // needs `deno task setup`
+ * strictEqual(info.name, "tensorflow");
+ * strictEqual(info.threads, 2);
  * ```
  */
 export async function initBackend(
@@ -184,10 +188,11 @@ export async function initBackend(
  * The active backend as a {@link BackendInfo}; call after {@link initBackend}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import { backendInfo, initBackend } from "./mod.ts";
- * await initBackend();
- * console.log(backendInfo().name);
+ * await initBackend("wasm");
+ * strictEqual(backendInfo().name, "wasm");
  * ```
  */
 export function backendInfo(): BackendInfo {
@@ -223,10 +228,12 @@ export function backendInfo(): BackendInfo {
  * `kit backend` prints.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
  * import { describeBackends } from "./mod.ts";
  * const d = await describeBackends();
- * console.log(d.auto, d.backends.map((b) => `${b.name}: ${b.state}`));
+ * deepStrictEqual(d.backends.map((b) => b.name), ["tensorflow", "wasm", "cpu"]); // fastest first
+ * strictEqual(d.selected.name, d.auto);
  * ```
  */
 export async function describeBackends(

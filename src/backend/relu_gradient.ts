@@ -14,8 +14,15 @@ import * as tf from "@tensorflow/tfjs";
  * keeping the gradient registered before for every other backend and dtype.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "./mod.ts";
+ * import { useReluGradientKernel } from "./relu_gradient.ts";
+ * await initBackend("wasm"); // registers DigitkitWasmReluGrad and calls this
  * useReluGradientKernel("wasm", "DigitkitWasmReluGrad");
+ * const dx = tf.grad((x: tf.Tensor) => tf.relu(x).sum())(tf.tensor1d([-1, 2]));
+ * deepStrictEqual(Array.from(dx.dataSync()), [0, 1]);
  * ```
  */
 export function useReluGradientKernel(backendName: string, kernelName: string): void {

@@ -19,9 +19,10 @@ export type BackendChoice = BackendName | "auto";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { parseBackendChoice } from "./select.ts";
- * console.log(parseBackendChoice(undefined)); // "auto"
- * console.log(parseBackendChoice("wasm")); // "wasm"
+ * strictEqual(parseBackendChoice(undefined), "auto");
+ * strictEqual(parseBackendChoice("wasm"), "wasm");
  * ```
  */
 export function parseBackendChoice(value: string | undefined): BackendChoice {
@@ -39,9 +40,10 @@ export function parseBackendChoice(value: string | undefined): BackendChoice {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { chooseBackend } from "./select.ts";
- * console.log(chooseBackend("auto", ["wasm", "cpu"])); // "wasm"
- * console.log(chooseBackend("cpu", ["tensorflow", "cpu"])); // "cpu"
+ * strictEqual(chooseBackend("auto", ["wasm", "cpu"]), "wasm");
+ * strictEqual(chooseBackend("cpu", ["tensorflow", "cpu"]), "cpu");
  * ```
  */
 export function chooseBackend(

@@ -39,9 +39,11 @@ export interface Throughput {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { randomTrainingBatch } from "./throughput.ts";
  * const [x, y] = randomTrainingBatch(4, 0);
- * console.log(x.shape, y.shape); // [4, 28, 28, 1] [4, 10]
+ * deepStrictEqual(x.shape, [4, 28, 28, 1]);
+ * deepStrictEqual(y.shape, [4, 10]);
  * ```
  */
 export function randomTrainingBatch(batchSize: number, seed = 0): [tf.Tensor4D, tf.Tensor2D] {
@@ -71,6 +73,7 @@ export interface TrainingStepTimer {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { trainingStepTimer } from "./throughput.ts";
  * await tf.setBackend("cpu");
@@ -79,7 +82,7 @@ export interface TrainingStepTimer {
  *   tf.layers.dense({ units: 10, activation: "softmax" }),
  * ] });
  * const timer = trainingStepTimer(model, 8);
- * console.log((await timer.step()) > 0); // true
+ * ok((await timer.step()) > 0);
  * timer.dispose();
  * ```
  */
@@ -111,8 +114,9 @@ export function trainingStepTimer(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { medianImagesPerSecond } from "./throughput.ts";
- * console.log(medianImagesPerSecond([0.1, 0.2, 0.5], 128)); // 640
+ * strictEqual(medianImagesPerSecond([0.1, 0.2, 0.5], 128), 640);
  * ```
  */
 export function medianImagesPerSecond(
@@ -133,6 +137,7 @@ export function medianImagesPerSecond(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { measureTrainingThroughput } from "./throughput.ts";
  * await tf.setBackend("cpu");
@@ -141,7 +146,7 @@ export function medianImagesPerSecond(
  *   tf.layers.dense({ units: 10, activation: "softmax" }),
  * ] });
  * const result = await measureTrainingThroughput(model, { batchSize: 8, steps: 1, warmupSteps: 1 });
- * console.log(result.imagesPerSecond > 0); // true
+ * ok(result.imagesPerSecond > 0);
  * ```
  */
 export async function measureTrainingThroughput(

@@ -28,10 +28,13 @@ honours TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS from the environment.`;
  * Runs `kit backend` over its flags (without `--json`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { run } from "./backend.ts";
- * const { json } = await run(["--backend", "auto"]);
- * console.log(json);
+ * const { json } = await run(["--backend", "cpu"]);
+ * const report = json as { selected: string; available: string[] };
+ * strictEqual(report.selected, "cpu");
+ * ok(report.available.includes("cpu"));
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {

@@ -14,8 +14,9 @@ export type { Command, CommandModule, CommandResult } from "./command_types.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { COMMANDS } from "./commands.ts";
- * console.log(Object.keys(COMMANDS));
+ * ok(["data", "models", "train", "eval", "report"].every((name) => name in COMMANDS));
  * ```
  */
 export const COMMANDS: Record<string, Command> = {

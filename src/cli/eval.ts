@@ -39,8 +39,9 @@ import { claimOutput } from "../util/output_claim.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { help } from "./eval.ts";
- * console.log(help.split("\n")[0]);
+ * strictEqual(help.split("\n")[0], "usage: deno task kit eval --model DIR[,DIR…] [flags] [--json]");
  * ```
  */
 export const help = `usage: deno task kit eval --model DIR[,DIR…] [flags] [--json]
@@ -84,10 +85,17 @@ function list(value: string | undefined): string[] {
  * Runs `kit eval` on already-split flags (the dispatcher strips `--json`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
  * import { run } from "./eval.ts";
- * const { json } = await run(["--model", "runs/a", "--suite", "quick"]);
- * console.log(json);
+ * import { run as train } from "./train.ts";
+ * const tmp = await Deno.makeTempDir();
+ * await train(["--model", "logistic-regression", "--epochs", "1", "--limit", "64", "--out", `${tmp}/a`]);
+ * const { json } = await run(["--model", `${tmp}/a`, "--suite", "quick", "--limit", "50",
+ *   "--out", `${tmp}/eval`]);
+ * ok(json !== undefined);
+ * ok((await Deno.stat(`${tmp}/eval/results.json`)).isFile);
+ * await Deno.remove(tmp, { recursive: true });
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {
@@ -179,13 +187,16 @@ export interface EvalSummary {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { summarize } from "./eval.ts";
  * import { compare } from "../evaluate/compare.ts";
  * import { evaluate } from "../evaluate/runner.ts";
  * import { codedClassifier, codedDigits } from "../testing.ts";
  * const r = await evaluate([codedClassifier("a")], [codedDigits(20)], { progress: null });
  * const files = { results: "r.json", comparison: "c.json", predictions: "p.csv" };
- * console.log(summarize(r, compare(r), files).models[0].clean); // { coded: { accuracy: 1, … } }
+ * const { accuracy, misclassification } = summarize(r, compare(r), files).models[0].clean.coded;
+ * strictEqual(accuracy, 1);
+ * strictEqual(misclassification, 0);
  * ```
  */
 export function summarize(

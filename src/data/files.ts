@@ -304,8 +304,9 @@ export async function readMaybeGzip(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { isFile } from "./files.ts";
- * console.log(await isFile("deno.json")); // true
+ * ok(await isFile("deno.json"));
  * ```
  */
 export async function isFile(path: string): Promise<boolean> {

@@ -165,8 +165,9 @@ export function parseIdx(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { encodeIdx } from "./idx.ts";
- * console.log(encodeIdx(new Uint8Array([1]), [1]).length); // 9
+ * strictEqual(encodeIdx(new Uint8Array([1]), [1]).length, 9);
  * ```
  */
 export function encodeIdx(data: Uint8Array, dims: number[]): Uint8Array {

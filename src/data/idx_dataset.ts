@@ -33,11 +33,12 @@ export interface IdxDatasetOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { transposeImagesInPlace } from "./idx_dataset.ts";
  * const img = new Uint8Array(784);
  * img[1] = 9; // row 0, column 1
  * transposeImagesInPlace(img, 1);
- * console.log(img[28]); // 9: now row 1, column 0
+ * strictEqual(img[28], 9); // now row 1, column 0
  * ```
  */
 export function transposeImagesInPlace(images: Uint8Array, count: number): Uint8Array {
@@ -61,10 +62,11 @@ export function transposeImagesInPlace(images: Uint8Array, count: number): Uint8
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { mapLabelsInPlace } from "./idx_dataset.ts";
  * const labels = new Uint8Array([1, 26]);
  * mapLabelsInPlace(labels, [1, 2, 26], "letters.idx", 8);
- * console.log(labels); // Uint8Array [0, 2]
+ * deepStrictEqual(labels, new Uint8Array([0, 2]));
  * ```
  */
 export function mapLabelsInPlace(
@@ -107,11 +109,12 @@ function baseName(path: string): string {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { encodeIdx, parseIdx } from "./idx.ts";
  * import { idxFilesToDataset } from "./idx_dataset.ts";
  * const images = { ...parseIdx(encodeIdx(new Uint8Array(784), [1, 28, 28]), "i"), file: "i", checksum: "" };
  * const labels = { ...parseIdx(encodeIdx(new Uint8Array([4]), [1]), "l"), file: "l", checksum: "" };
- * console.log(idxFilesToDataset(images, labels, { imagesPath: "i" }).labels); // Uint8Array [4]
+ * deepStrictEqual(idxFilesToDataset(images, labels, { imagesPath: "i" }).labels, new Uint8Array([4]));
  * ```
  */
 export function idxFilesToDataset(
@@ -161,13 +164,14 @@ export function idxFilesToDataset(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadIdxDataset } from "./idx_dataset.ts";
  * const dir = "../shared/data/emnist-digits-sample";
  * const ds = await loadIdxDataset({
  *   imagesPath: `${dir}/emnist-digits-sample600-upright-images-idx3-ubyte.gz`,
  *   labelsPath: `${dir}/emnist-digits-sample600-labels-idx1-ubyte.gz`,
  * });
- * console.log(ds.count); // 600
+ * strictEqual(ds.count, 600);
  * ```
  */
 export async function loadIdxDataset(options: IdxDatasetOptions): Promise<DigitDataset> {
@@ -185,11 +189,12 @@ export async function loadIdxDataset(options: IdxDatasetOptions): Promise<DigitD
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadIdxLabels } from "./idx_dataset.ts";
  * const set = await loadIdxLabels(
  *   "../shared/data/emnist-digits-sample/emnist-digits-test-labels-idx1-ubyte.gz",
  * );
- * console.log(set.count); // 40000
+ * strictEqual(set.count, 40000);
  * ```
  */
 export async function loadIdxLabels(

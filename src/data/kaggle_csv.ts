@@ -23,8 +23,9 @@ const COMMA = 44, NEWLINE = 10, CR = 13, ZERO = 48, NINE = 57;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { kaggleHeader } from "./kaggle_csv.ts";
- * console.log(kaggleHeader(true).slice(0, 3)); // ["label", "pixel0", "pixel1"]
+ * deepStrictEqual(kaggleHeader(true).slice(0, 3), ["label", "pixel0", "pixel1"]);
  * ```
  */
 export function kaggleHeader(labeled: boolean): string[] {
@@ -129,10 +130,11 @@ function trimTrailingBreaks(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { kaggleHeader, parseKaggleCsv } from "./kaggle_csv.ts";
  * const row = ["3", ...Array(784).fill("0")].join(",");
  * const csv = new TextEncoder().encode(kaggleHeader(true).join(",") + "\n" + row + "\n");
- * console.log(parseKaggleCsv(csv, "train.csv").labels); // Uint8Array [3]
+ * deepStrictEqual(parseKaggleCsv(csv, "train.csv").labels, new Uint8Array([3]));
  * ```
  */
 export function parseKaggleCsv(
@@ -230,10 +232,11 @@ function diagnoseRow(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { kaggleHeader, loadKaggleCsv } from "./kaggle_csv.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, `${kaggleHeader(false)}\n${Array(784).fill(0)}\n`);
- * console.log((await loadKaggleCsv(path)).count); // 1
+ * strictEqual((await loadKaggleCsv(path)).count, 1);
  * ```
  */
 export async function loadKaggleCsv(path: string): Promise<DigitDataset> {

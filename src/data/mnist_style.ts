@@ -104,11 +104,12 @@ function inkOf(image: GrayImage): Float32Array {
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { toMnistStyle } from "./mnist_style.ts";
  * const data = new Float32Array(100 * 50).fill(255); // white paper
  * for (let y = 10; y < 90; y++) for (let x = 20; x < 30; x++) data[y * 50 + x] = 0; // a dark "1"
  * const img = toMnistStyle({ width: 50, height: 100, data });
- * console.log(img[14 * 28 + 14] > 200, img[0]); // true 0
+ * ok(img[14 * 28 + 14] > 200); strictEqual(img[0], 0);
  * ```
  */
 export function toMnistStyle(image: GrayImage): Uint8Array {

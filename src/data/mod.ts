@@ -4,10 +4,11 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { applySplitPreset, loadMnistSplits, toFloat32 } from "./mod.ts";
  * const sets = applySplitPreset("kaggle-60-20-20", await loadMnistSplits());
  * const x = toFloat32(sets.validation);
- * console.log(x.length / 784 === sets.validation.count);
+ * strictEqual(x.length / 784, sets.validation.count);
  * ```
  *
  * @module

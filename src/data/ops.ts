@@ -22,11 +22,13 @@ function isContiguous(indices: ArrayLike<number>): boolean {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { subset } from "./ops.ts";
  * import { DIGIT_CLASSES, PIXELS } from "./types.ts";
  * const ds = { name: "d", images: new Uint8Array(3 * PIXELS), labels: new Uint8Array([0, 1, 2]),
  *   count: 3, classNames: [...DIGIT_CLASSES], source: "", checksum: "" };
- * console.log(subset(ds, [2, 0]).labels, subset(ds, [2, 0]).ids); // [2, 0] [2, 0]
+ * deepStrictEqual(subset(ds, [2, 0]).labels, new Uint8Array([2, 0]));
+ * deepStrictEqual(subset(ds, [2, 0]).ids, new Uint32Array([2, 0]));
  * ```
  */
 export function subset(
@@ -68,11 +70,12 @@ export function subset(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { concatDatasets, subset } from "./ops.ts";
  * import { DIGIT_CLASSES, PIXELS } from "./types.ts";
  * const a = { name: "a", images: new Uint8Array(PIXELS), labels: new Uint8Array([1]), count: 1,
  *   classNames: [...DIGIT_CLASSES], source: "a", checksum: "x" };
- * console.log(concatDatasets([a, a]).count); // 2
+ * strictEqual(concatDatasets([a, a]).count, 2);
  * ```
  */
 export function concatDatasets(
@@ -116,11 +119,12 @@ export function concatDatasets(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { toFloat32 } from "./ops.ts";
  * import { DIGIT_CLASSES, PIXELS } from "./types.ts";
  * const ds = { name: "d", images: new Uint8Array(PIXELS).fill(255), labels: new Uint8Array([0]),
  *   count: 1, classNames: [...DIGIT_CLASSES], source: "", checksum: "" };
- * console.log(toFloat32(ds)[0]); // 1
+ * strictEqual(toFloat32(ds)[0], 1);
  * ```
  */
 export function toFloat32(ds: DigitDataset, indices?: ArrayLike<number>): Float32Array {
@@ -155,9 +159,11 @@ export interface ClassCounts {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
  * import { countClasses } from "./ops.ts";
  * const c = countClasses({ labels: new Uint8Array([1, 1, 255]), count: 3, classNames: ["0", "1"] } as never);
- * console.log(c.perClass, c.unlabeled); // [0, 2] 1
+ * deepStrictEqual(c.perClass, [0, 2]);
+ * strictEqual(c.unlabeled, 1);
  * ```
  */
 export function countClasses(set: LabelSet): ClassCounts {

@@ -12,8 +12,9 @@ import { fileURLToPath } from "node:url";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { repoRoot } from "./paths.ts";
- * console.log(repoRoot().length > 0);
+ * ok(repoRoot().length > 0);
  * ```
  */
 export function repoRoot(): string {
@@ -27,8 +28,9 @@ export function repoRoot(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { mnistDataDir } from "./paths.ts";
- * console.log(mnistDataDir().endsWith("data"));
+ * ok(mnistDataDir().endsWith("data"));
  * ```
  */
 export function mnistDataDir(): string {
@@ -46,8 +48,9 @@ export function mnistDataDir(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { emnistSampleDir } from "./paths.ts";
- * console.log(emnistSampleDir().endsWith("emnist-digits-sample"));
+ * ok(emnistSampleDir().endsWith("emnist-digits-sample"));
  * ```
  */
 export function emnistSampleDir(): string {

@@ -46,10 +46,11 @@ function samples(png: ReturnType<typeof decode>): Float32Array {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { encode } from "fast-png";
  * import { decodePngGray } from "./png.ts";
  * const png = encode({ width: 1, height: 1, data: new Uint8Array([10]), channels: 1, depth: 8 });
- * console.log(decodePngGray(png, "x.png").data[0]); // 10
+ * strictEqual(decodePngGray(png, "x.png").data[0], 10);
  * ```
  */
 export function decodePngGray(
@@ -121,11 +122,12 @@ export function decodePngGray(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { encode } from "fast-png";
  * import { loadPngImage } from "./png.ts";
  * const path = await Deno.makeTempFile({ suffix: ".png" });
  * await Deno.writeFile(path, encode({ width: 8, height: 8, data: new Uint8Array(64), channels: 1 }));
- * console.log((await loadPngImage(path)).count); // 1
+ * strictEqual((await loadPngImage(path)).count, 1);
  * ```
  */
 export async function loadPngImage(path: string): Promise<PngDataset> {
@@ -151,13 +153,15 @@ const isPng = (name: string) => /\.png$/i.test(name);
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { encode } from "fast-png";
  * import { loadPngFolder } from "./png.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.mkdir(`${dir}/7`);
  * const png = encode({ width: 8, height: 8, data: new Uint8Array(64).fill(255), channels: 1 });
  * await Deno.writeFile(`${dir}/7/a.png`, png);
- * console.log((await loadPngFolder(dir)).labels); // Uint8Array [7]
+ * deepStrictEqual((await loadPngFolder(dir)).labels, new Uint8Array([7]));
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadPngFolder(dir: string): Promise<PngDataset> {

@@ -45,9 +45,10 @@ function checkFractions(fractions: number[]): void {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { stratifiedSplitIndices } from "./split.ts";
  * const [a, b] = stratifiedSplitIndices(new Uint8Array([0, 0, 1, 1]), [0.5, 0.5], 42);
- * console.log(a.length, b.length); // 2 2
+ * strictEqual(a.length, 2); strictEqual(b.length, 2);
  * ```
  */
 export function stratifiedSplitIndices(
@@ -81,10 +82,11 @@ export function stratifiedSplitIndices(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { stratifiedSplit } from "./split.ts";
  * import { loadMnist } from "./mnist.ts";
  * const [train, val] = stratifiedSplit(await loadMnist("test"), [0.8, 0.2], 42);
- * console.log(train.count, val.count); // 8000 2000
+ * strictEqual(train.count, 8000); strictEqual(val.count, 2000);
  * ```
  */
 export function stratifiedSplit(
@@ -103,9 +105,10 @@ export function stratifiedSplit(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { stratifiedSample } from "./split.ts";
  * import { loadMnist } from "./mnist.ts";
- * console.log(stratifiedSample(await loadMnist("test"), 100, 1).count); // 100
+ * strictEqual(stratifiedSample(await loadMnist("test"), 100, 1).count, 100);
  * ```
  */
 export function stratifiedSample(ds: DigitDataset, n: number, seed: number): DigitDataset {
@@ -129,10 +132,11 @@ export function stratifiedSample(ds: DigitDataset, n: number, seed: number): Dig
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { tailSplit } from "./split.ts";
  * import { loadMnist } from "./mnist.ts";
  * const [head, tail] = tailSplit(await loadMnist("train"), 0.1);
- * console.log(head.count, tail.count); // 54000 6000
+ * strictEqual(head.count, 54000); strictEqual(tail.count, 6000);
  * ```
  */
 export function tailSplit(
@@ -177,10 +181,11 @@ export interface SplitSets {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { applySplitPreset } from "./split.ts";
  * import { loadMnistSplits } from "./mnist.ts";
  * const sets = applySplitPreset("keras-last-10", await loadMnistSplits());
- * console.log(sets.train.count, sets.validation.count, sets.test.count); // 54000 6000 10000
+ * strictEqual(sets.train.count, 54000); strictEqual(sets.validation.count, 6000); strictEqual(sets.test.count, 10000);
  * ```
  */
 export function applySplitPreset(

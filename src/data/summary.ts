@@ -25,10 +25,11 @@ export interface DatasetSummary {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { summarizeDataset } from "./summary.ts";
  * const s = summarizeDataset({ name: "l", labels: new Uint8Array([1, 1]), count: 2, classNames: ["0", "1"],
  *   source: "", checksum: "" });
- * console.log(s.classCounts); // { "0": 0, "1": 2 }
+ * deepStrictEqual(s.classCounts, { "0": 0, "1": 2 });
  * ```
  */
 export function summarizeDataset(set: LabelSet | DigitDataset): DatasetSummary {
@@ -51,10 +52,11 @@ export function summarizeDataset(set: LabelSet | DigitDataset): DatasetSummary {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { formatDatasetSummaries, summarizeDataset } from "./summary.ts";
  * const s = summarizeDataset({ name: "l", labels: new Uint8Array([0]), count: 1, classNames: ["0"],
  *   source: "", checksum: "abc" });
- * console.log(formatDatasetSummaries([s]));
+ * strictEqual(formatDatasetSummaries([s]), "l: 1 items (labels only), sha256 abc…\n  source: \n  0:1");
  * ```
  */
 export function formatDatasetSummaries(summaries: DatasetSummary[]): string {

@@ -18,12 +18,13 @@ export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { type DigitDataset, PIXELS } from "./types.ts";
  * const ds: DigitDataset = {
  *   name: "tiny", images: new Uint8Array(PIXELS), labels: new Uint8Array([3]), count: 1,
  *   classNames: ["0","1","2","3","4","5","6","7","8","9"], source: "memory", checksum: "",
  * };
- * console.log(ds.count);
+ * strictEqual(ds.labels.length, ds.count);
  * ```
  */
 export interface DigitDataset {
@@ -77,11 +78,12 @@ export interface Provenance {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import type { LabelSet } from "./types.ts";
  * const set: LabelSet = {
  *   name: "l", labels: new Uint8Array([0]), count: 1, classNames: ["0"], source: "", checksum: "",
  * };
- * console.log(set.count);
+ * strictEqual(set.labels.length, set.count);
  * ```
  */
 export type LabelSet = Omit<DigitDataset, "images" | "ids" | "provenance">;

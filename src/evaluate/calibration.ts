@@ -11,8 +11,9 @@ import type { Calibration, ReliabilityBin } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { CALIBRATION_BINS } from "./calibration.ts";
- * console.log(CALIBRATION_BINS); // 15
+ * strictEqual(CALIBRATION_BINS, 15);
  * ```
  */
 export const CALIBRATION_BINS = 15;
@@ -24,9 +25,10 @@ export const CALIBRATION_BINS = 15;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { calibration } from "./calibration.ts";
  * const c = calibration(new Float32Array([0.9, 0.9, 0.6]), new Uint8Array([1, 0, 1]), 10);
- * console.log(c.ece.toFixed(3)); // 0.400 = (2/3)·|0.5 − 0.9| + (1/3)·|1 − 0.6|
+ * strictEqual(c.ece.toFixed(3), "0.400"); // = (2/3)·|0.5 − 0.9| + (1/3)·|1 − 0.6|
  * ```
  */
 export function calibration(

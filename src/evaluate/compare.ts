@@ -130,13 +130,14 @@ const conditionKey = (testSet: string, c: Condition) =>
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { compare } from "./compare.ts";
  * import { evaluate } from "./runner.ts";
  * import { codedClassifier, codedDigits } from "../testing.ts";
  * const result = await evaluate([codedClassifier("a"), codedClassifier("b", { 3: 5 })],
  *   [codedDigits(40)], { progress: null });
  * const comparison = compare(result, { method: "midp", alpha: 0.05 });
- * console.log(comparison.pairwise[0].tests[0].pMid); // 0.0625
+ * strictEqual(comparison.pairwise[0].tests[0].pMid, 0.0625);
  * ```
  */
 export function compare(

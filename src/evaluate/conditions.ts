@@ -15,8 +15,9 @@ import type { Condition } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { augmentCatalog } from "./conditions.ts";
- * console.log(augmentCatalog().corruptions.length); // 15
+ * strictEqual(augmentCatalog().corruptions.length, 15);
  * ```
  */
 export function augmentCatalog(): ConditionCatalog {
@@ -32,8 +33,9 @@ export function augmentCatalog(): ConditionCatalog {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { augmentSuite } from "./conditions.ts";
- * console.log(augmentSuite("quick").conditions.length);
+ * strictEqual(augmentSuite("quick").conditions.length, 19);
  * ```
  */
 export function augmentSuite(name: string): Suite {
@@ -46,11 +48,12 @@ export function augmentSuite(name: string): Suite {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { augmentRenderer } from "./conditions.ts";
  * const render = augmentRenderer();
  * const out = await render(new Float32Array(784), 1,
  *   { kind: "sweep", factor: "gaussian_noise", level: 0.5 }, 0, new Uint32Array([7]));
- * console.log(out.some((v) => v > 0)); // true
+ * ok(out.some((v) => v > 0));
  * ```
  */
 export function augmentRenderer(): RenderCondition {

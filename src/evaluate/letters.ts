@@ -12,9 +12,10 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { compactLetters } from "./letters.ts";
  * // 0 differs from 2 only: 0 "a", 1 "ab", 2 "b".
- * console.log(compactLetters(3, (i, j) => i === 0 && j === 2));
+ * deepStrictEqual(compactLetters(3, (i, j) => i === 0 && j === 2), ["a", "ab", "b"]);
  * ```
  */
 export function compactLetters(

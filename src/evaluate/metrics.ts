@@ -28,9 +28,10 @@ export interface Decisions {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { decide } from "./metrics.ts";
  * const d = decide(new Float32Array([0.2, 0.8, 0.6, 0.4]), 2, 2);
- * console.log([...d.predicted]); // [1, 0]
+ * deepStrictEqual([...d.predicted], [1, 0]);
  * ```
  */
 export function decide(
@@ -63,8 +64,9 @@ export function decide(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { LOSS_EPSILON } from "./metrics.ts";
- * console.log(-Math.log(LOSS_EPSILON)); // the largest loss one item can add: 16.1…
+ * strictEqual((-Math.log(LOSS_EPSILON)).toFixed(1), "16.1"); // the largest loss one item can add
  * ```
  */
 export const LOSS_EPSILON = 1e-7;
@@ -74,8 +76,9 @@ export const LOSS_EPSILON = 1e-7;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { crossEntropy } from "./metrics.ts";
- * console.log(crossEntropy(new Float32Array([0.5, 0.5]), new Uint8Array([0]), 2)); // 0.693…
+ * strictEqual(crossEntropy(new Float32Array([0.5, 0.5]), new Uint8Array([0]), 2), Math.LN2);
  * ```
  */
 export function crossEntropy(
@@ -97,9 +100,10 @@ export function crossEntropy(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { overallMetrics } from "./metrics.ts";
  * const m = overallMetrics(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 0]), 0.5);
- * console.log(m.accuracy); // 0.666…
+ * strictEqual(m.accuracy, 2 / 3);
  * ```
  */
 export function overallMetrics(
@@ -129,9 +133,12 @@ export function overallMetrics(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { confusionCounts } from "./metrics.ts";
- * console.log(confusionCounts(new Uint8Array([0, 1, 1]), new Uint8Array([0, 0, 1]), 2));
- * // [[1, 0], [1, 1]]
+ * deepStrictEqual(confusionCounts(new Uint8Array([0, 1, 1]), new Uint8Array([0, 0, 1]), 2), [
+ *   [1, 0],
+ *   [1, 1],
+ * ]);
  * ```
  */
 export function confusionCounts(
@@ -168,9 +175,11 @@ function ratio(numerator: number, denominator: number): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { classificationReport } from "./metrics.ts";
  * const r = classificationReport([[2, 0], [1, 1]], ["a", "b"]);
- * console.log(r.classes[0].precision, r.macro.f1); // 0.666… 0.733…
+ * strictEqual(r.classes[0].precision, 2 / 3);
+ * strictEqual(r.macro.f1.toFixed(3), "0.733");
  * ```
  */
 export function classificationReport(
@@ -223,9 +232,10 @@ export function classificationReport(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { confusionMatrix } from "./metrics.ts";
  * const m = confusionMatrix([[3, 1], [2, 4]], 1);
- * console.log(m.topPairs[0]); // { trueLabel: 1, predicted: 0, count: 2, rate: 0.333… }
+ * deepStrictEqual(m.topPairs[0], { trueLabel: 1, predicted: 0, count: 2, rate: 1 / 3 });
  * ```
  */
 export function confusionMatrix(counts: number[][], top = 10): ConfusionMatrix {

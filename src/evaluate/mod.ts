@@ -5,11 +5,16 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { compare, evaluate } from "./mod.ts";
  * import { codedClassifier, codedDigits } from "../testing.ts";
  * const result = await evaluate([codedClassifier("a"), codedClassifier("b", { 3: 5 })],
  *   [codedDigits(40)], { progress: null });
- * console.log(compare(result).rankings[0].rows.map((r) => `${r.model} ${r.letters}`));
+ * // One confusion (3 → 5) in 40 digits: not a significant difference, so both share letter "a".
+ * deepStrictEqual(compare(result).rankings[0].rows.map((r) => `${r.model} ${r.letters}`), [
+ *   "a a",
+ *   "b a",
+ * ]);
  * ```
  *
  * @module

@@ -11,8 +11,9 @@ import type { ItemPredictions } from "./runner.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { PREDICTION_COLUMNS } from "./predictions_csv.ts";
- * console.log(PREDICTION_COLUMNS.indexOf("confidence")); // 8
+ * strictEqual(PREDICTION_COLUMNS.indexOf("confidence"), 8);
  * ```
  */
 export const PREDICTION_COLUMNS = [
@@ -55,12 +56,14 @@ export function predictionsHeader(leading: readonly string[] = []): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { predictionsRows } from "./predictions_csv.ts";
- * console.log(predictionsRows({
+ * const rows = predictionsRows({
  *   model: "m", testSet: "t", kind: "clean", factor: "clean", level: 0,
  *   ids: new Uint32Array([7]), labels: new Uint8Array([3]), predicted: new Uint8Array([5]),
  *   confidence: new Float32Array([0.5]),
- * })); // m,t,clean,clean,0,7,3,5,0.5
+ * });
+ * strictEqual(rows, "m,t,clean,clean,0,7,3,5,0.5\n");
  * ```
  */
 export function predictionsRows(p: ItemPredictions, leading: readonly string[] = []): string {

@@ -38,8 +38,9 @@ function perClassErrors(c: ConditionResult): (number | null)[] {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { sweepCurves } from "./robustness.ts";
- * console.log(sweepCurves([], {})); // []
+ * deepStrictEqual(sweepCurves([], {}), []);
  * ```
  */
 export function sweepCurves(
@@ -87,8 +88,9 @@ function strictMean(values: readonly (number | null)[]): number | null {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { robustnessSummaries } from "./robustness.ts";
- * console.log(robustnessSummaries([], null)); // []
+ * deepStrictEqual(robustnessSummaries([], null), []);
  * ```
  */
 export function robustnessSummaries(
@@ -155,8 +157,9 @@ export function robustnessSummaries(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { classByCorruption } from "./robustness.ts";
- * console.log(classByCorruption([], [])); // []
+ * deepStrictEqual(classByCorruption([], []), []);
  * ```
  */
 export function classByCorruption(
@@ -193,8 +196,9 @@ export function classByCorruption(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { confusionShifts } from "./robustness.ts";
- * console.log(confusionShifts([], 5)); // []
+ * deepStrictEqual(confusionShifts([], 5), []);
  * ```
  */
 export function confusionShifts(

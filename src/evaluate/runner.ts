@@ -219,6 +219,7 @@ async function predictInto(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { evaluate } from "./runner.ts";
  * import { DIGIT_CLASSES, PIXELS } from "../data/types.ts";
  * const guessThree = { name: "three", classCount: 10, predict: (_: Float32Array, n: number) =>
@@ -226,7 +227,7 @@ async function predictInto(
  * const set = { name: "t", images: new Uint8Array(2 * PIXELS), labels: new Uint8Array([3, 4]),
  *   count: 2, classNames: [...DIGIT_CLASSES], source: "memory", checksum: "" };
  * const result = await evaluate([guessThree], [set], { progress: null });
- * console.log(result.conditions[0].overall.accuracy); // 0.5
+ * strictEqual(result.conditions[0].overall.accuracy, 0.5);
  * ```
  */
 export async function evaluate(

@@ -13,9 +13,10 @@ import type { MinimaxEntry, MinimaxSelection, OverlapCounts } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { minimax } from "./selection.ts";
  * const s = minimax({ a: { mnist: 0.01, emnist: 0.2 }, b: { mnist: 0.02, emnist: 0.1 } });
- * console.log(s.selected); // "b"
+ * strictEqual(s.selected, "b");
  * ```
  */
 export function minimax(
@@ -53,10 +54,11 @@ export function minimax(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { errorOverlap } from "./selection.ts";
  * const labels = new Uint8Array([0, 1, 2]);
  * const o = errorOverlap([[0, 1, 0], [0, 0, 2], [1, 1, 2]], labels, 3);
- * console.log(o.ensembleError, o.oracleError); // 0 0
+ * strictEqual(o.ensembleError, 0); strictEqual(o.oracleError, 0);
  * ```
  */
 export function errorOverlap(

@@ -12,8 +12,9 @@ import type { Interval } from "./types.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Z95 } from "./stats.ts";
- * console.log(Z95.toFixed(2)); // "1.96"
+ * strictEqual(Z95.toFixed(2), "1.96");
  * ```
  */
 export const Z95 = 1.959963984540054;
@@ -25,8 +26,11 @@ export const Z95 = 1.959963984540054;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { wilsonInterval } from "./stats.ts";
- * console.log(wilsonInterval(8, 10)); // { lower: 0.4901…, upper: 0.9433… }
+ * const ci = wilsonInterval(8, 10)!;
+ * strictEqual(ci.lower.toFixed(4), "0.4902");
+ * strictEqual(ci.upper.toFixed(4), "0.9433");
  * ```
  */
 export function wilsonInterval(successes: number, n: number, z = Z95): Interval | null {
@@ -44,8 +48,9 @@ export function wilsonInterval(successes: number, n: number, z = Z95): Interval 
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { logGamma } from "./stats.ts";
- * console.log(Math.exp(logGamma(5))); // 24.000000000000004 (= 4!)
+ * strictEqual(Math.exp(logGamma(5)).toFixed(9), "24.000000000"); // = 4!
  * ```
  */
 export function logGamma(x: number): number {
@@ -113,9 +118,10 @@ export interface McNemarResult {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { mcnemar } from "./stats.ts";
  * const r = mcnemar(2, 10);
- * console.log(r.pExact.toFixed(4), r.pMid.toFixed(4)); // 0.0386 0.0225
+ * strictEqual(r.pExact.toFixed(4), "0.0386"); strictEqual(r.pMid.toFixed(4), "0.0225");
  * ```
  */
 export function mcnemar(b: number, c: number): McNemarResult {
@@ -136,8 +142,9 @@ export function mcnemar(b: number, c: number): McNemarResult {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { holm } from "./stats.ts";
- * console.log(holm([0.01, 0.04, 0.03])); // [0.03, 0.06, 0.06]
+ * deepStrictEqual(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06]);
  * ```
  */
 export function holm(pValues: readonly number[]): number[] {
@@ -173,9 +180,10 @@ export interface PairedErrorTable {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { pairedDifferenceInterval } from "./stats.ts";
  * const ci = pairedDifferenceInterval({ bothCorrect: 80, onlyAWrong: 10, onlyBWrong: 4, bothWrong: 6 });
- * console.log(ci); // contains 0.06 = (16 − 10) / 100
+ * ok(ci !== null && ci.lower < 0.06 && 0.06 < ci.upper); // 0.06 = (16 − 10) / 100
  * ```
  */
 export function pairedDifferenceInterval(table: PairedErrorTable, z = Z95): Interval | null {

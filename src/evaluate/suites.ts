@@ -27,8 +27,9 @@ export interface ConditionCatalog {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { SUITE_NAMES } from "./suites.ts";
- * console.log(SUITE_NAMES.join("|")); // quick|default|full
+ * strictEqual(SUITE_NAMES.join("|"), "quick|default|full");
  * ```
  */
 export const SUITE_NAMES = ["quick", "default", "full"] as const;
@@ -72,12 +73,13 @@ function densified(levels: readonly number[]): number[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { resolveSuite } from "./suites.ts";
  * const suite = resolveSuite("quick", {
  *   sweeps: [{ factor: "gaussian_noise", unit: "σ", levels: [0, 0.25, 0.5, 1] }],
  *   corruptions: ["shot_noise"], severities: [1, 2, 3, 4, 5],
  * });
- * console.log(suite.conditions.length); // 1 clean + 3 levels + 3 severities = 7
+ * strictEqual(suite.conditions.length, 7); // 1 clean + 3 levels + 3 severities
  * ```
  */
 export function resolveSuite(name: string, catalog: ConditionCatalog): Suite {

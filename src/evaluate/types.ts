@@ -335,12 +335,14 @@ export interface EvaluationMetadata {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import type { EvaluationResult } from "./types.ts";
  * function cleanErrors(r: EvaluationResult) {
  *   return r.conditions.filter((c) => c.kind === "clean")
  *     .map((c) => [c.model, c.testSet, c.overall.misclassification]);
  * }
- * console.log(typeof cleanErrors);
+ * const clean = { kind: "clean", model: "m", testSet: "t", overall: { misclassification: 0.02 } };
+ * deepStrictEqual(cleanErrors({ conditions: [clean] } as unknown as EvaluationResult), [["m", "t", 0.02]]);
  * ```
  */
 export interface EvaluationResult {

@@ -11,8 +11,9 @@ import type { LayerSpec, ModelSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { LOGISTIC_REGRESSION } from "./baselines.ts";
- * console.log(LOGISTIC_REGRESSION.expectedParams); // 7850
+ * strictEqual(LOGISTIC_REGRESSION.expectedParams, 7850);
  * ```
  */
 export const LOGISTIC_REGRESSION: ModelSpec = {
@@ -34,8 +35,9 @@ export const LOGISTIC_REGRESSION: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { MLP } from "./baselines.ts";
- * console.log(MLP.expectedParams); // 235146
+ * strictEqual(MLP.expectedParams, 235146);
  * ```
  */
 export const MLP: ModelSpec = {
@@ -62,8 +64,9 @@ export const MLP: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { LENET5 } from "./baselines.ts";
- * console.log(LENET5.expectedParams); // 61706
+ * strictEqual(LENET5.expectedParams, 61706);
  * ```
  */
 export const LENET5: ModelSpec = {
@@ -108,8 +111,9 @@ function convBn(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { STRONG_CNN } from "./baselines.ts";
- * console.log(STRONG_CNN.layers.length);
+ * strictEqual(STRONG_CNN.layers.length, 26);
  * ```
  */
 export const STRONG_CNN: ModelSpec = {

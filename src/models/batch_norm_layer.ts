@@ -38,12 +38,14 @@ const Stock = tf.serialization.SerializationMap.getMap().classNameMap
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { FusedBatchNormalization } from "./batch_norm_layer.ts";
  * await tf.setBackend("cpu");
  * const layer = new FusedBatchNormalization({ name: "bn" });
  * const y = layer.apply(tf.ones([2, 3, 3, 4]), { training: true }) as tf.Tensor;
- * console.log(y.shape, layer.getClassName()); // [2, 3, 3, 4] "BatchNormalization"
+ * deepStrictEqual(y.shape, [2, 3, 3, 4]);
+ * strictEqual(layer.getClassName(), "BatchNormalization");
  * ```
  */
 export class FusedBatchNormalization extends Stock {

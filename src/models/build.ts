@@ -37,6 +37,7 @@ export interface BuildOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { buildModel } from "./build.ts";
  * await tf.setBackend("cpu");
@@ -45,7 +46,7 @@ export interface BuildOptions {
  *   defaultRecipe: "baseline-adam",
  *   layers: [{ kind: "flatten" }, { kind: "dense", units: 10, activation: "softmax" }],
  * }, { seed: 1 });
- * console.log(model.countParams()); // 7850
+ * strictEqual(model.countParams(), 7850);
  * model.dispose();
  * ```
  */
@@ -73,11 +74,14 @@ export function buildModel(spec: ModelSpec, options: BuildOptions = {}): tf.Laye
  *
  * @example
  * ```ts
+ * import { throws } from "node:assert";
  * import { validateSpec } from "./build.ts";
- * try {
- *   validateSpec({ name: "x", description: "", source: "", preprocessing: "unit",
- *     init: "glorot-uniform", defaultRecipe: "", layers: [] });
- * } catch (e) { console.log((e as Error).message); }
+ * throws(
+ *   () =>
+ *     validateSpec({ name: "x", description: "", source: "", preprocessing: "unit",
+ *       init: "glorot-uniform", defaultRecipe: "", layers: [] }),
+ *   /model spec 'x': expected at least one layer/,
+ * );
  * ```
  */
 export function validateSpec(spec: ModelSpec): void {

@@ -11,8 +11,9 @@ import type { ModelSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { KERAS_MNIST_CONVNET } from "./cards.ts";
- * console.log(KERAS_MNIST_CONVNET.expectedParams); // 34826
+ * strictEqual(KERAS_MNIST_CONVNET.expectedParams, 34826);
  * ```
  */
 export const KERAS_MNIST_CONVNET: ModelSpec = {
@@ -41,8 +42,9 @@ export const KERAS_MNIST_CONVNET: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { ADAPTIVE_POOL_CNN } from "./cards.ts";
- * console.log(ADAPTIVE_POOL_CNN.expectedParams); // 56394
+ * strictEqual(ADAPTIVE_POOL_CNN.expectedParams, 56394);
  * ```
  */
 export const ADAPTIVE_POOL_CNN: ModelSpec = {
@@ -67,8 +69,9 @@ export const ADAPTIVE_POOL_CNN: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { MDSIST_CNN } from "./cards.ts";
- * console.log(MDSIST_CNN.expectedParams); // 206922
+ * strictEqual(MDSIST_CNN.expectedParams, 206922);
  * ```
  */
 export const MDSIST_CNN: ModelSpec = {
@@ -98,8 +101,9 @@ export const MDSIST_CNN: ModelSpec = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { KAGGLE_DIGIT_RECOGNIZER } from "./cards.ts";
- * console.log(KAGGLE_DIGIT_RECOGNIZER.expectedParams); // 15964138
+ * strictEqual(KAGGLE_DIGIT_RECOGNIZER.expectedParams, 15964138);
  * ```
  */
 export const KAGGLE_DIGIT_RECOGNIZER: ModelSpec = {
@@ -150,9 +154,10 @@ export interface BeyondMnistOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { beyondMnistSpec } from "./cards.ts";
  * const wide = beyondMnistSpec({ filters: [32, 64, 128], name: "beyond-mnist-wide" });
- * console.log(wide.layers.length);
+ * strictEqual(wide.layers.length, 10);
  * ```
  */
 export function beyondMnistSpec(options: BeyondMnistOptions = {}): ModelSpec {

@@ -10,13 +10,14 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import type { Classifier } from "./classifier.ts";
  * const uniform: Classifier = {
  *   name: "uniform",
  *   classCount: 10,
  *   predict: (images, count) => Promise.resolve(new Float32Array(count * 10).fill(0.1)),
  * };
- * console.log((await uniform.predict(new Float32Array(784), 1)).length); // 10
+ * strictEqual((await uniform.predict(new Float32Array(784), 1)).length, 10);
  * ```
  */
 export interface Classifier {

@@ -3,11 +3,12 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { buildModel, getModelSpec } from "./mod.ts";
  * await tf.setBackend("cpu");
  * const model = buildModel(getModelSpec("mdsist-cnn"), { seed: 42 });
- * console.log(model.countParams()); // 206922
+ * strictEqual(model.countParams(), 206922);
  * model.dispose();
  * ```
  *

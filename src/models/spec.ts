@@ -100,13 +100,14 @@ export type LayerSpec =
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import type { ModelSpec } from "./spec.ts";
  * const logistic: ModelSpec = {
  *   name: "my-logistic", description: "softmax regression", source: "baseline",
  *   preprocessing: "unit", init: "glorot-uniform", defaultRecipe: "baseline-adam",
  *   layers: [{ kind: "flatten" }, { kind: "dense", units: 10, activation: "softmax" }],
  * };
- * console.log(logistic.layers.length); // 2
+ * strictEqual(logistic.layers.length, 2);
  * ```
  */
 export interface ModelSpec {
@@ -136,8 +137,9 @@ export interface ModelSpec {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { layerName } from "./spec.ts";
- * console.log(layerName({ kind: "flatten" }, 3)); // "flatten3"
+ * strictEqual(layerName({ kind: "flatten" }, 3), "flatten3");
  * ```
  */
 export function layerName(layer: LayerSpec, index: number): string {

@@ -33,11 +33,12 @@ export interface ModelSummary {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { summarizeModel } from "./summary.ts";
  * import { getModelSpec } from "./zoo.ts";
  * await tf.setBackend("cpu");
- * console.log(summarizeModel(getModelSpec("keras-mnist-convnet")).totalParams); // 34826
+ * strictEqual(summarizeModel(getModelSpec("keras-mnist-convnet")).totalParams, 34826);
  * ```
  */
 export function summarizeModel(spec: ModelSpec): ModelSummary {
@@ -75,11 +76,14 @@ export function summarizeModel(spec: ModelSpec): ModelSummary {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { formatLayerTable, summarizeModel } from "./summary.ts";
  * import { getModelSpec } from "./zoo.ts";
  * await tf.setBackend("cpu");
- * console.log(formatLayerTable(summarizeModel(getModelSpec("mlp"))));
+ * const table = formatLayerTable(summarizeModel(getModelSpec("mlp")));
+ * match(table, /^fc1 +dense 256 relu +256 +200,960$/m);
+ * match(table, /total 235,146 parameters \(235,146 trainable\)$/);
  * ```
  */
 export function formatLayerTable(summary: ModelSummary): string {
@@ -108,8 +112,9 @@ export function formatLayerTable(summary: ModelSummary): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { describeLayer } from "./summary.ts";
- * console.log(describeLayer({ kind: "conv", filters: 32, kernel: 5, padding: 1 })); // conv 32@5×5 pad 1
+ * strictEqual(describeLayer({ kind: "conv", filters: 32, kernel: 5, padding: 1 }), "conv 32@5×5 pad 1");
  * ```
  */
 export function describeLayer(layer: LayerSpec): string {

@@ -34,13 +34,14 @@ export interface ModelClassifier extends Classifier {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { buildModel } from "./build.ts";
  * import { getModelSpec } from "./zoo.ts";
  * import { modelClassifier } from "./tf_classifier.ts";
  * await tf.setBackend("cpu");
  * const clf = modelClassifier(buildModel(getModelSpec("logistic-regression")), "lr");
- * console.log((await clf.predict(new Float32Array(2 * 784), 2)).length, clf.engine); // 20 "eager"
+ * strictEqual((await clf.predict(new Float32Array(2 * 784), 2)).length, 20); strictEqual(clf.engine, "eager");
  * ```
  */
 export function modelClassifier(

@@ -19,8 +19,9 @@ import type { ModelSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { MODEL_ZOO } from "./zoo.ts";
- * console.log(Object.keys(MODEL_ZOO));
+ * ok(["logistic-regression", "mlp", "lenet-5", "strong-cnn"].every((name) => name in MODEL_ZOO));
  * ```
  */
 export const MODEL_ZOO: Readonly<Record<string, ModelSpec>> = Object.freeze(
@@ -45,9 +46,12 @@ export const MODEL_ZOO: Readonly<Record<string, ModelSpec>> = Object.freeze(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { getModelSpec } from "./zoo.ts";
  * const spec = getModelSpec("keras-mnist-convnet");
- * spec.layers[5] = { kind: "dropout", name: "dropout", rate: 0.3 }; // the zoo is unchanged
+ * spec.layers[5] = { kind: "dropout", name: "dropout", rate: 0.3 };
+ * strictEqual(getModelSpec("keras-mnist-convnet").layers[5].kind, "dropout");
+ * strictEqual((getModelSpec("keras-mnist-convnet").layers[5] as { rate: number }).rate, 0.5); // the zoo is unchanged
  * ```
  */
 export function getModelSpec(name: string): ModelSpec {

@@ -253,11 +253,15 @@ async function trainOne(
  * Trains, evaluates, compares and writes `reports/<runName>/`; returns where and a summary.
  *
  * @example
- * ```ts ignore
- * import { runReportJob } from "./report_job.ts";
+ * ```ts
  * import { ok } from "node:assert";
- * const { dir, files } = await runReportJob({ runName: "quick-demo", profile: "quick" });
+ * import { runReportJob } from "./report_job.ts";
+ * // One tiny model here; the quick profile trains the seed architectures (minutes).
+ * const root = await Deno.makeTempDir();
+ * const { dir, files } = await runReportJob({ runName: "quick-demo", profile: "quick",
+ *   models: ["logistic-regression"], trainLimit: 200, evalLimit: 50, suite: "quick", root });
  * ok(dir.endsWith("quick-demo") && files.includes("report.md"));
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function runReportJob(options: ReportJobOptions): Promise<ReportJobResult> {

@@ -14,11 +14,12 @@ import { chart, rateTooltip, round, type VegaLiteSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { errorRateComparisonSpec } from "./comparison.ts";
  * const spec = errorRateComparisonSpec({ kind: "clean", factor: "clean", level: 0,
  *   testSet: "mnist-test", method: "midp", alpha: 0.05, rows: [{ rank: 1, model: "cnn",
  *   misclassification: 0.01, misclassificationCi: { lower: 0.008, upper: 0.012 }, letters: "a" }] });
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function errorRateComparisonSpec(
@@ -95,10 +96,11 @@ export function errorRateComparisonSpec(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { pairwisePValueSpec } from "./comparison.ts";
  * const spec = pairwisePValueSpec({ testSet: "t", factor: "clean", level: null, classLabel: null,
  *   tests: [] }, "midp");
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function pairwisePValueSpec(family: PairwiseFamily, method: McNemarMethod): VegaLiteSpec {
@@ -162,8 +164,9 @@ export function pairwisePValueSpec(family: PairwiseFamily, method: McNemarMethod
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { modelMatrixEncoding } from "./comparison.ts";
- * console.log(modelMatrixEncoding(["a", "b"], "model A", "model B").y.title); // "model A"
+ * strictEqual(modelMatrixEncoding(["a", "b"], "model A", "model B").y.title, "model A");
  * ```
  */
 export function modelMatrixEncoding(

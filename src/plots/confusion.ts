@@ -12,8 +12,13 @@ import { chart, round, type VegaLiteSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { confusionSpec } from "./confusion.ts";
- * console.log(typeof confusionSpec);
+ * import { syntheticEvaluation } from "../report/synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * const spec = confusionSpec(evaluation.conditions[0]);
+ * strictEqual((spec.title as { text: string }).text, "Confusion matrix: a on synthetic-test");
+ * strictEqual((spec.data as { values: unknown[] }).values.length, 10 * 10);
  * ```
  */
 export function confusionSpec(result: ConditionResult, normalized = false): VegaLiteSpec {

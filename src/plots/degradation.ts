@@ -25,8 +25,9 @@ const FACTOR_NAMES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { factorName } from "./degradation.ts";
- * console.log(factorName("gaussian_blur")); // "Gaussian blur"
+ * strictEqual(factorName("gaussian_blur"), "Gaussian blur");
  * ```
  */
 export function factorName(factor: string): string {
@@ -47,10 +48,11 @@ export interface DegradationRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { degradationRows } from "./degradation.ts";
  * import { syntheticEvaluation } from "../report/synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
- * console.log(degradationRows(evaluation.sweeps.slice(0, 1))[0].level); // 0
+ * strictEqual(degradationRows(evaluation.sweeps.slice(0, 1))[0].level, 0);
  * ```
  */
 export function degradationRows(curves: SweepCurve[]): DegradationRow[] {
@@ -71,6 +73,7 @@ export function degradationRows(curves: SweepCurve[]): DegradationRow[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { degradationSpec } from "./degradation.ts";
  * const spec = degradationSpec([{
  *   model: "mlp", testSet: "mnist-test", factor: "gaussian_blur", unit: "σ (pixels)",
@@ -78,7 +81,7 @@ export function degradationRows(curves: SweepCurve[]): DegradationRow[] {
  *   misclassificationCi: [{ lower: 0.01, upper: 0.03 }, { lower: 0.08, upper: 0.12 }],
  *   perClass: [],
  * }]);
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function degradationSpec(

@@ -13,9 +13,10 @@ import { IMAGE_SIZE, PIXELS } from "../data/types.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { digitDataUrl } from "./digit_image.ts";
  * const url = digitDataUrl(new Uint8Array(784).fill(255));
- * console.log(url.startsWith("data:image/png;base64,"));
+ * ok(url.startsWith("data:image/png;base64,"));
  * ```
  */
 export function digitDataUrl(pixels: Uint8Array, scale = 3): string {
@@ -37,8 +38,9 @@ export function digitDataUrl(pixels: Uint8Array, scale = 3): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { digitAt } from "./digit_image.ts";
- * console.log(digitAt(new Float32Array(784 * 2).fill(1), 1)[0]); // 255
+ * strictEqual(digitAt(new Float32Array(784 * 2).fill(1), 1)[0], 255);
  * ```
  */
 export function digitAt(images: Uint8Array | Float32Array, index: number): Uint8Array {

@@ -13,8 +13,9 @@ import { specTitle, type VegaLiteSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { VEGA_LITE_MIME } from "./display.ts";
- * console.log(VEGA_LITE_MIME);
+ * strictEqual(VEGA_LITE_MIME, "application/vnd.vegalite.v5+json");
  * ```
  */
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
@@ -55,10 +56,11 @@ export function displayable<Bundle>(bundle: Bundle): Displayable<Bundle> {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { displayChart } from "./display.ts";
  * import { chart } from "./spec.ts";
  * const shown = await displayChart(chart("x", { data: { values: [{ x: 1 }] }, mark: "point" }));
- * console.log(Object.keys(shown.bundle));
+ * deepStrictEqual(Object.keys(shown.bundle), ["application/vnd.vegalite.v5+json", "image/svg+xml", "image/png", "text/plain"]);
  * ```
  */
 export async function displayChart(spec: VegaLiteSpec): Promise<Displayable> {
@@ -78,10 +80,11 @@ export async function displayChart(spec: VegaLiteSpec): Promise<Displayable> {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { showChart } from "./display.ts";
  * import { chart } from "./spec.ts";
  * const shown = showChart(chart("x", { data: { values: [{ x: 1 }] }, mark: "point" }));
- * console.log(typeof shown[Symbol.for("Jupyter.display")]); // "function"
+ * strictEqual(typeof shown[Symbol.for("Jupyter.display")], "function");
  * ```
  */
 export function showChart(spec: VegaLiteSpec): { [key: symbol]: () => Promise<ChartBundle> } {

@@ -78,8 +78,9 @@ function heatmap(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { corruptionModelHeatmapSpec } from "./heatmaps.ts";
- * console.log(corruptionModelHeatmapSpec([]).$schema);
+ * strictEqual(corruptionModelHeatmapSpec([]).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function corruptionModelHeatmapSpec(summaries: RobustnessSummary[]): VegaLiteSpec {
@@ -108,10 +109,11 @@ export function corruptionModelHeatmapSpec(summaries: RobustnessSummary[]): Vega
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { classCorruptionHeatmapSpec } from "./heatmaps.ts";
  * const spec = classCorruptionHeatmapSpec({ model: "mlp", testSet: "t", classNames: ["0"],
  *   corruptions: ["fog"], errors: [[0.5]], cleanErrors: [0.1] });
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function classCorruptionHeatmapSpec(matrix: ClassCorruptionMatrix): VegaLiteSpec {
@@ -137,11 +139,12 @@ export function classCorruptionHeatmapSpec(matrix: ClassCorruptionMatrix): VegaL
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { sweepClassHeatmapSpec } from "./heatmaps.ts";
  * const spec = sweepClassHeatmapSpec({ model: "mlp", testSet: "t", factor: "gaussian_blur",
  *   unit: "σ (pixels)", levels: [0, 1], misclassification: [0.1, 0.2],
  *   misclassificationCi: [], perClass: [[0.1, 0.3]] }, ["0"]);
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function sweepClassHeatmapSpec(curve: SweepCurve, classNames: string[]): VegaLiteSpec {

@@ -38,11 +38,12 @@ export interface ImageGridOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { imageGridSpec } from "./image_grid.ts";
  * const spec = imageGridSpec([{ pixels: new Uint8Array(784), row: "0", column: "1" }], {
  *   title: "Samples", rowTitle: "class", columnTitle: "sample",
  * });
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function imageGridSpec(cells: GridCell[], options: ImageGridOptions): VegaLiteSpec {

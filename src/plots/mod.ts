@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { displayChart, reliabilitySpec } from "./mod.ts";
  * const shown = await displayChart(reliabilitySpec([]));
- * console.log(Object.keys(shown.bundle).length); // 4
+ * strictEqual(Object.keys(shown.bundle).length, 4);
  * ```
  *
  * @module

@@ -27,11 +27,12 @@ export interface OverlapCell {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { overlapCells } from "./overlap.ts";
  * const cells = overlapCells({ testSet: "t", kind: "clean", factor: "clean", level: 0,
  *   models: ["a", "b"], n: 10, wrongBy: [7, 2, 1], jaccard: [[1, 1 / 3], [1 / 3, 1]],
  *   shared: [[2, 1], [1, 2]], ensembleError: 0.2, oracleError: 0.1, bestSingleError: 0.2 });
- * console.log(cells.length, cells[1].shared); // 4 1
+ * strictEqual(cells.length, 4); strictEqual(cells[1].shared, 1);
  * ```
  */
 export function overlapCells(overlap: ErrorOverlap): OverlapCell[] {
@@ -54,11 +55,12 @@ export function overlapCells(overlap: ErrorOverlap): OverlapCell[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { errorOverlapSpec } from "./overlap.ts";
  * const spec = errorOverlapSpec({ testSet: "t", kind: "clean", factor: "clean", level: 0,
  *   models: ["a"], n: 4, wrongBy: [3, 1], jaccard: [[1]], shared: [[1]], ensembleError: 0.25,
  *   oracleError: 0.25, bestSingleError: 0.25 });
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function errorOverlapSpec(overlap: ErrorOverlap): VegaLiteSpec {

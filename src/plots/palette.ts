@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { MODEL_PALETTE } from "./palette.ts";
- * console.log(MODEL_PALETTE.length);
+ * strictEqual(MODEL_PALETTE.length, 12);
  * ```
  */
 export const MODEL_PALETTE: readonly string[] = [
@@ -40,9 +41,10 @@ export interface ColorScale {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { modelColorScale } from "./palette.ts";
  * const scale = modelColorScale(["mlp", "cnn"]);
- * console.log(scale.range[1]); // "#f58518"
+ * strictEqual(scale.range[1], "#f58518");
  * ```
  */
 export function modelColorScale(models: readonly string[]): ColorScale {
@@ -55,8 +57,9 @@ export function modelColorScale(models: readonly string[]): ColorScale {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { modelColor } from "./palette.ts";
- * console.log(modelColor(["mlp", "cnn"], "cnn")); // "#f58518"
+ * strictEqual(modelColor(["mlp", "cnn"], "cnn"), "#f58518");
  * ```
  */
 export function modelColor(models: readonly string[], model: string): string {

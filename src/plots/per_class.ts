@@ -37,10 +37,11 @@ export function classErrors(c: { support: number; recall: number }): number {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { perClassErrorRows } from "./per_class.ts";
  * import { syntheticEvaluation } from "../report/synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
- * console.log(perClassErrorRows(evaluation.conditions.slice(0, 1)).length); // 10
+ * strictEqual(perClassErrorRows(evaluation.conditions.slice(0, 1)).length, 10);
  * ```
  */
 export function perClassErrorRows(results: ConditionResult[]): PerClassErrorRow[] {
@@ -63,8 +64,9 @@ export function perClassErrorRows(results: ConditionResult[]): PerClassErrorRow[
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { perClassErrorSpec } from "./per_class.ts";
- * console.log(perClassErrorSpec([], ["mlp"]).$schema);
+ * strictEqual(perClassErrorSpec([], ["mlp"]).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function perClassErrorSpec(

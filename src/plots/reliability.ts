@@ -23,10 +23,11 @@ export interface ReliabilityRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { reliabilityRows } from "./reliability.ts";
  * import { syntheticEvaluation } from "../report/synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
- * console.log(reliabilityRows(evaluation.conditions.slice(0, 1))[0].model); // "a"
+ * strictEqual(reliabilityRows(evaluation.conditions.slice(0, 1))[0].model, "a");
  * ```
  */
 export function reliabilityRows(results: ConditionResult[]): ReliabilityRow[] {
@@ -47,8 +48,9 @@ export function reliabilityRows(results: ConditionResult[]): ReliabilityRow[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { reliabilitySpec } from "./reliability.ts";
- * console.log(reliabilitySpec([]).$schema);
+ * strictEqual(reliabilitySpec([]).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function reliabilitySpec(

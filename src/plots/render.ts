@@ -14,8 +14,9 @@ import type { VegaLiteSpec } from "./spec.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { DEJAVU_SANS } from "./render.ts";
- * console.log(DEJAVU_SANS);
+ * ok(DEJAVU_SANS.endsWith("DejaVuSans.ttf"));
  * ```
  */
 export const DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -25,12 +26,13 @@ export const DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { renderSvg } from "./render.ts";
  * import { chart } from "./spec.ts";
  * const svg = await renderSvg(chart("One point", {
  *   data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } },
  * }));
- * console.log(svg.startsWith("<svg"));
+ * ok(svg.startsWith("<svg"));
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
@@ -67,9 +69,10 @@ function fontOptions() {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { svgToPng } from "./render.ts";
  * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 1);
- * console.log(png[1] === 0x50); // "P" of the PNG signature
+ * strictEqual(png[1], 0x50); // "P" of the PNG signature
  * ```
  */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
@@ -93,10 +96,11 @@ export interface RenderedChart {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { renderChart } from "./render.ts";
  * import { chart } from "./spec.ts";
  * const { png } = await renderChart(chart("x", { data: { values: [{ x: 1 }] }, mark: "point" }));
- * console.log(png.length > 0);
+ * ok(png.length > 0);
  * ```
  */
 export async function renderChart(spec: VegaLiteSpec, scale = 2): Promise<RenderedChart> {

@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { VEGA_LITE_SCHEMA } from "./spec.ts";
- * console.log(VEGA_LITE_SCHEMA);
+ * strictEqual(VEGA_LITE_SCHEMA, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -24,8 +25,9 @@ export type VegaLiteSpec = { $schema: string; title?: unknown; [key: string]: un
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { CHART_CONFIG } from "./spec.ts";
- * console.log(CHART_CONFIG.font);
+ * strictEqual(CHART_CONFIG.font, "DejaVu Sans, sans-serif");
  * ```
  */
 export const CHART_CONFIG = {
@@ -42,9 +44,10 @@ export const CHART_CONFIG = {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { chart } from "./spec.ts";
  * const spec = chart("Demo", { mark: "point", data: { values: [{ x: 1 }] } });
- * console.log(spec.$schema);
+ * strictEqual(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
  * ```
  */
 export function chart(
@@ -65,8 +68,9 @@ export function chart(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { chart, specTitle } from "./spec.ts";
- * console.log(specTitle(chart("Loss", { mark: "line" }, "per epoch"))); // "Loss"
+ * strictEqual(specTitle(chart("Loss", { mark: "line" }, "per epoch")), "Loss");
  * ```
  */
 export function specTitle(spec: VegaLiteSpec): string {
@@ -81,8 +85,9 @@ export function specTitle(spec: VegaLiteSpec): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { round } from "./spec.ts";
- * console.log(round(0.123456, 3)); // 0.123
+ * strictEqual(round(0.123456, 3), 0.123);
  * ```
  */
 export function round(value: number, digits = 4): number {

@@ -35,9 +35,10 @@ export interface TrainingCurveRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { trainingCurveRows } from "./training.ts";
  * const rows = trainingCurveRows([{ model: "m", epochs: [{ epoch: 1, loss: 0.4 }] }]);
- * console.log(rows[0].metric); // "loss"
+ * strictEqual(rows[0].metric, "loss");
  * ```
  */
 export function trainingCurveRows(histories: TrainingHistory[]): TrainingCurveRow[] {
@@ -64,12 +65,13 @@ export function trainingCurveRows(histories: TrainingHistory[]): TrainingCurveRo
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { trainingCurvesSpec } from "./training.ts";
  * const spec = trainingCurvesSpec([{ model: "mlp", epochs: [
  *   { epoch: 1, loss: 0.5, accuracy: 0.85, valLoss: 0.4, valAccuracy: 0.88 },
  *   { epoch: 2, loss: 0.3, accuracy: 0.91, valLoss: 0.3, valAccuracy: 0.9 },
  * ] }]);
- * console.log(spec.hconcat !== undefined);
+ * ok(spec.hconcat !== undefined);
  * ```
  */
 export function trainingCurvesSpec(

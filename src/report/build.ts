@@ -43,7 +43,7 @@ function jsonReplacer(_key: string, value: unknown) {
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import { ok } from "node:assert";
  * import { addFigureFiles } from "./build.ts";
  * import { chart } from "../plots/spec.ts";
  * const files = new Map();
@@ -72,12 +72,13 @@ export async function addFigureFiles(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { buildReport } from "./build.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 100);
  * const built = await buildReport({ runName: "demo", evaluation, comparison, reproducibility: {
  *   command: "demo", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } });
- * console.log([...built.files.keys()].includes("report.md"));
+ * ok([...built.files.keys()].includes("report.md"));
  * ```
  */
 export async function buildReport(input: ReportInput): Promise<BuiltReport> {
@@ -139,13 +140,14 @@ export interface WriteReportOptions {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { writeReport } from "./build.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 100);
  * const { dir } = await writeReport({ runName: "demo", evaluation, comparison, reproducibility: {
  *   command: "demo", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } },
  *   { root: await Deno.makeTempDir() });
- * console.log(dir);
+ * ok((await Deno.stat(`${dir}/report.md`)).isFile);
  * ```
  */
 export async function writeReport(

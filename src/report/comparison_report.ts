@@ -60,12 +60,13 @@ function summary(input: ReportInput): Block[] {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { comparisonBlocks } from "./comparison_report.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 100);
  * const blocks = comparisonBlocks({ runName: "demo", evaluation, comparison, reproducibility: {
  *   command: "", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } }, [], {});
- * console.log(blocks[0]);
+ * deepStrictEqual(blocks[0], {kind: "heading", level: 1, text: "Architecture comparison: demo"});
  * ```
  */
 export function comparisonBlocks(

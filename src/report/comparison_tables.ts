@@ -14,10 +14,11 @@ import { count, percent, pValue } from "./format.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { rankingTable } from "./comparison_tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(rankingTable(comparison, "synthetic-test")?.kind);
+ * strictEqual(rankingTable(comparison, "synthetic-test")?.kind, "table");
  * ```
  */
 export function rankingTable(comparison: ComparisonResult, testSet: string): Block | null {
@@ -42,10 +43,11 @@ export function rankingTable(comparison: ComparisonResult, testSet: string): Blo
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { pairwiseTable } from "./comparison_tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(pairwiseTable(comparison, "synthetic-test")?.kind);
+ * strictEqual(pairwiseTable(comparison, "synthetic-test")?.kind, "table");
  * ```
  */
 export function pairwiseTable(comparison: ComparisonResult, testSet: string): Block | null {
@@ -87,10 +89,11 @@ export function pairwiseTable(comparison: ComparisonResult, testSet: string): Bl
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { minimaxTable } from "./comparison_tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(minimaxTable(comparison).kind);
+ * strictEqual(minimaxTable(comparison).kind, "table");
  * ```
  */
 export function minimaxTable(comparison: ComparisonResult): Block {
@@ -112,10 +115,11 @@ export function minimaxTable(comparison: ComparisonResult): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { overlapBlocks } from "./comparison_tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(overlapBlocks(comparison, "synthetic-test").length);
+ * strictEqual(overlapBlocks(comparison, "synthetic-test").length, 3);
  * ```
  */
 export function overlapBlocks(comparison: ComparisonResult, testSet: string): Block[] {

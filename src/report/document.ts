@@ -19,8 +19,9 @@ export type Block =
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { h } from "./document.ts";
- * console.log(h(2, "Title").kind);
+ * strictEqual(h(2, "Title").kind, "heading");
  * ```
  */
 export const h = (level: 1 | 2 | 3 | 4, text: string): Block => ({ kind: "heading", level, text });
@@ -29,8 +30,9 @@ export const h = (level: 1 | 2 | 3 | 4, text: string): Block => ({ kind: "headin
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { p } from "./document.ts";
- * console.log(p("Text.").kind);
+ * strictEqual(p("Text.").kind, "paragraph");
  * ```
  */
 export const p = (text: string): Block => ({ kind: "paragraph", text });
@@ -39,8 +41,9 @@ export const p = (text: string): Block => ({ kind: "paragraph", text });
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { list } from "./document.ts";
- * console.log(list(["a"]).kind);
+ * strictEqual(list(["a"]).kind, "list");
  * ```
  */
 export const list = (items: string[]): Block => ({ kind: "list", items });
@@ -49,8 +52,9 @@ export const list = (items: string[]): Block => ({ kind: "list", items });
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { table } from "./document.ts";
- * console.log(table(["x"], [["1"]]).kind);
+ * strictEqual(table(["x"], [["1"]]).kind, "table");
  * ```
  */
 export const table = (header: string[], rows: string[][], align?: ("left" | "right")[]): Block => ({
@@ -64,8 +68,9 @@ export const table = (header: string[], rows: string[][], align?: ("left" | "rig
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { figure } from "./document.ts";
- * console.log(figure("loss", "Loss").kind);
+ * strictEqual(figure("loss", "Loss").kind, "figure");
  * ```
  */
 export const figure = (name: string, caption: string): Block => ({ kind: "figure", name, caption });
@@ -74,8 +79,9 @@ export const figure = (name: string, caption: string): Block => ({ kind: "figure
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { code } from "./document.ts";
- * console.log(code("deno task report", "sh").kind);
+ * strictEqual(code("deno task report", "sh").kind, "code");
  * ```
  */
 export const code = (text: string, language = ""): Block => ({ kind: "code", text, language });
@@ -108,8 +114,9 @@ export function columnAlign(block: Extract<Block, { kind: "table" }>): ("left" |
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { h, p, toMarkdown } from "./document.ts";
- * console.log(toMarkdown([h(1, "Title"), p("Hello.")])); // "# Title\n\nHello.\n"
+ * strictEqual(toMarkdown([h(1, "Title"), p("Hello.")]), "# Title\n\nHello.\n");
  * ```
  */
 export function toMarkdown(blocks: Block[]): string {
@@ -145,8 +152,9 @@ export function toMarkdown(blocks: Block[]): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { inlineHtml } from "./document.ts";
- * console.log(inlineHtml("a < b, **c**")); // "a &lt; b, <strong>c</strong>"
+ * strictEqual(inlineHtml("a < b, **c**"), "a &lt; b, <strong>c</strong>");
  * ```
  */
 export function inlineHtml(text: string): string {
@@ -162,8 +170,9 @@ export function inlineHtml(text: string): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { figure, toHtml } from "./document.ts";
- * console.log(toHtml([figure("loss", "Loss")]).includes('data-chart="loss"'));
+ * ok(toHtml([figure("loss", "Loss")]).includes('data-chart="loss"'));
  * ```
  */
 export function toHtml(blocks: Block[]): string {

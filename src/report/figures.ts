@@ -101,12 +101,13 @@ export function placeFigures(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { reportModels } from "./figures.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
  * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
  *   versions: {}, gitCommit: "", wallSeconds: {} } };
- * console.log(reportModels(input));
+ * deepStrictEqual(reportModels(input), ["a", "b"]);
  * ```
  */
 export function reportModels(input: ReportInput): string[] {
@@ -118,12 +119,13 @@ export function reportModels(input: ReportInput): string[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { cleanResults } from "./figures.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
  * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
  *   versions: {}, gitCommit: "", wallSeconds: {} } };
- * console.log(cleanResults(input, "synthetic-test").length);
+ * strictEqual(cleanResults(input, "synthetic-test").length, 2);
  * ```
  */
 export function cleanResults(input: ReportInput, testSet: string): ConditionResult[] {
@@ -135,12 +137,13 @@ export function cleanResults(input: ReportInput, testSet: string): ConditionResu
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { primaryTestSet } from "./figures.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
  * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
  *   versions: {}, gitCommit: "", wallSeconds: {} } };
- * console.log(primaryTestSet(input));
+ * strictEqual(primaryTestSet(input), "synthetic-test");
  * ```
  */
 export function primaryTestSet(input: ReportInput): string {
@@ -208,12 +211,16 @@ function corruptionGallery(input: ReportInput): ReportFigure | null {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { comparisonFigures } from "./figures.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 100);
  * const figures = comparisonFigures({ runName: "demo", evaluation, comparison,
  *   reproducibility: { command: "", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } });
- * console.log(figures.map((f) => f.name));
+ * deepStrictEqual(figures.map((f) => f.name).slice(0, 2), [
+ *   "ranking-synthetic-test",
+ *   "pvalues-synthetic-test",
+ * ]);
  * ```
  */
 export function comparisonFigures(input: ReportInput): ReportFigure[] {
@@ -374,8 +381,16 @@ function misclassifiedFigure(input: ReportInput, result: ConditionResult): Repor
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { modelFigures } from "./figures.ts";
- * console.log(typeof modelFigures);
+ * import { syntheticEvaluation } from "./synthetic.ts";
+ * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
+ * const input = { runName: "x", evaluation, reproducibility: { command: "", seeds: {}, backend: "",
+ *   versions: {}, gitCommit: "", wallSeconds: {} } };
+ * deepStrictEqual(modelFigures(input, "a").map((f) => f.name).slice(0, 2), [
+ *   "a-confusion",
+ *   "a-confusion-normalized",
+ * ]);
  * ```
  */
 export function modelFigures(input: ReportInput, model: string): ReportFigure[] {

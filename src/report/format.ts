@@ -15,8 +15,9 @@ export { percent };
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { rateWithInterval } from "./format.ts";
- * console.log(rateWithInterval(0.0123, { lower: 0.0098, upper: 0.0151 })); // "1.23% [0.98, 1.51]"
+ * strictEqual(rateWithInterval(0.0123, { lower: 0.0098, upper: 0.0151 }), "1.23% [0.98, 1.51]");
  * ```
  */
 export function rateWithInterval(
@@ -35,8 +36,9 @@ export function rateWithInterval(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { pValue } from "./format.ts";
- * console.log(pValue(0.0004)); // "< 0.001"
+ * strictEqual(pValue(0.0004), "< 0.001");
  * ```
  */
 export function pValue(p: number): string {
@@ -48,8 +50,9 @@ export function pValue(p: number): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { duration } from "./format.ts";
- * console.log(duration(185)); // "3 min 05 s"
+ * strictEqual(duration(185), "3 min 05 s");
  * ```
  */
 export function duration(seconds: number | null | undefined): string {
@@ -65,8 +68,9 @@ export function duration(seconds: number | null | undefined): string {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { count } from "./format.ts";
- * console.log(count(34826)); // "34,826"
+ * strictEqual(count(34826), "34,826");
  * ```
  */
 export function count(value: number): string {

@@ -21,9 +21,10 @@ const LIBRARIES = [
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { readVegaLibraries } from "./html.ts";
  * const scripts = await readVegaLibraries();
- * console.log(scripts.length); // 3
+ * strictEqual(scripts.length, 3);
  * ```
  */
 export async function readVegaLibraries(
@@ -114,9 +115,10 @@ export interface HtmlSection {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { reportHtml } from "./html.ts";
  * const html = reportHtml("Demo", [{ id: "a", title: "A", blocks: [] }], {}, []);
- * console.log(html.startsWith("<!DOCTYPE html>"));
+ * ok(html.startsWith("<!DOCTYPE html>"));
  * ```
  */
 export function reportHtml(

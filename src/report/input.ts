@@ -97,8 +97,9 @@ export interface ReportInput {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { slug } from "./input.ts";
- * console.log(slug("LeNet-5 (card)")); // "lenet-5-card"
+ * strictEqual(slug("LeNet-5 (card)"), "lenet-5-card");
  * ```
  */
 export function slug(text: string): string {

@@ -54,8 +54,9 @@ export interface CardMetadata {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { DEFAULT_METADATA } from "./metadata.ts";
- * console.log(DEFAULT_METADATA.caveats.length);
+ * strictEqual(DEFAULT_METADATA.caveats.length, 3);
  * ```
  */
 export const DEFAULT_METADATA: CardMetadata = {
@@ -148,9 +149,11 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import { mergeMetadata } from "./metadata.ts";
  * const m = mergeMetadata({ license: "CC-BY-4.0" }, "card.yaml");
- * console.log(m.license, m.caveats.length > 0); // CC-BY-4.0 true
+ * strictEqual(m.license, "CC-BY-4.0");
+ * ok(m.caveats.length > 0);
  * ```
  */
 export function mergeMetadata(input: unknown, source: string): CardMetadata {
@@ -203,9 +206,10 @@ export function mergeMetadata(input: unknown, source: string): CardMetadata {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { loadMetadata } from "./metadata.ts";
  * const m = await loadMetadata(undefined);
- * console.log(m.intendedUses.length > 0);
+ * ok(m.intendedUses.length > 0);
  * ```
  */
 export async function loadMetadata(path: string | undefined): Promise<CardMetadata> {

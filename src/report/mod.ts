@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { syntheticEvaluation, writeReport } from "./mod.ts";
  * const { evaluation, comparison } = syntheticEvaluation(["mlp", "cnn"], [0.08, 0.02], 200);
  * const { dir } = await writeReport({ runName: "demo", evaluation, comparison, reproducibility: {
  *   command: "notebook", seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } },
  *   { root: await Deno.makeTempDir() });
- * console.log(dir);
+ * ok((await Deno.stat(`${dir}/report.md`)).isFile);
  * ```
  *
  * @module

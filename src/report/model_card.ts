@@ -157,12 +157,13 @@ function quantitativeBlocks(input: ReportInput, model: string, figures: ReportFi
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { modelCardBlocks } from "./model_card.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a"], [0.1], 50);
  * const blocks = modelCardBlocks({ runName: "demo", evaluation, reproducibility: { command: "",
  *   seeds: {}, backend: "cpu", versions: {}, gitCommit: "", wallSeconds: {} } }, "a", []);
- * console.log(blocks[0]);
+ * deepStrictEqual(blocks[0], {kind: "heading", level: 1, text: "Model card: a"});
  * ```
  */
 export function modelCardBlocks(

@@ -14,12 +14,13 @@ import type { ModelTraining, Reproducibility } from "./input.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { reproducibilityBlocks } from "./reproducibility.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a"], [0.1], 20);
  * const blocks = reproducibilityBlocks({ command: "deno task report", seeds: { training: 1 },
  *   backend: "cpu", versions: {}, gitCommit: "abc", wallSeconds: { total: 3 } }, evaluation);
- * console.log(blocks.length > 0);
+ * ok(blocks.length > 0);
  * ```
  */
 export function reproducibilityBlocks(

@@ -611,8 +611,25 @@ export function studyMetricsCsv(
  * `report.html`, `figures/*.svg|png`, `specs/*.vl.json`, `metrics.csv`, `statistics.json`.
  *
  * @example
- * ```ts ignore
- * const files = await buildStudyReport(input);
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { studyStatistics } from "../evaluate/study_stats.ts";
+ * import { parseStudy } from "../pipeline/study/plan.ts";
+ * import { readStudyRuns } from "../pipeline/study/report.ts";
+ * import { runStudyPlan } from "../pipeline/study/study.ts";
+ * import { buildStudyReport } from "./study_report.ts";
+ * const plan = parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t");
+ * const out = await Deno.makeTempDir();
+ * await runStudyPlan(plan, { out });
+ * const files = await buildStudyReport({
+ *   name: plan.name, description: "", seeds: plan.seeds, training: {}, evaluation: plan.evaluation,
+ *   models: [{ name: "logistic-regression", architecture: "logistic-regression",
+ *     recipe: plan.models[0].recipe, epochs: 1 }],
+ *   stats: studyStatistics(await readStudyRuns(out), plan.bootstrap),
+ * });
+ * ok(["report.md", "report.html", "metrics.csv", "statistics.json"].every((f) => files.has(f)));
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function buildStudyReport(input: StudyReportInput): Promise<ReportFiles> {

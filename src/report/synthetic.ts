@@ -109,9 +109,10 @@ export interface SyntheticOptions {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["mlp", "cnn"], [0.08, 0.03], 200);
- * console.log(evaluation.conditions.length > 0);
+ * ok(evaluation.conditions.length > 0);
  * ```
  */
 export function syntheticEvaluation(

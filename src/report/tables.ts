@@ -21,8 +21,9 @@ import { count, percent, rateWithInterval } from "./format.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { overallTable } from "./tables.ts";
- * console.log(overallTable([]).kind); // "table"
+ * strictEqual(overallTable([]).kind, "table");
  * ```
  */
 export function overallTable(
@@ -56,10 +57,11 @@ export function overallTable(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { perClassTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(perClassTable(evaluation.conditions[0]).kind);
+ * strictEqual(perClassTable(evaluation.conditions[0]).kind, "table");
  * ```
  */
 export function perClassTable(result: ConditionResult): Block {
@@ -94,10 +96,11 @@ export function perClassTable(result: ConditionResult): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { confusionPairsTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(confusionPairsTable(evaluation.conditions[0]).kind);
+ * strictEqual(confusionPairsTable(evaluation.conditions[0]).kind, "table");
  * ```
  */
 export function confusionPairsTable(result: ConditionResult, top = 8): Block {
@@ -118,10 +121,11 @@ export function confusionPairsTable(result: ConditionResult, top = 8): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { sweepTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(sweepTable(evaluation.sweeps.slice(0, 1)).kind);
+ * strictEqual(sweepTable(evaluation.sweeps.slice(0, 1)).kind, "table");
  * ```
  */
 export function sweepTable(curves: SweepCurve[]): Block {
@@ -143,10 +147,11 @@ export function sweepTable(curves: SweepCurve[]): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { corruptionTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(corruptionTable(evaluation.robustness[0]).kind);
+ * strictEqual(corruptionTable(evaluation.robustness[0]).kind, "table");
  * ```
  */
 export function corruptionTable(summary: RobustnessSummary): Block {
@@ -168,10 +173,11 @@ export function corruptionTable(summary: RobustnessSummary): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { robustnessTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(robustnessTable(evaluation.robustness, 50).kind);
+ * strictEqual(robustnessTable(evaluation.robustness, 50).kind, "table");
  * ```
  */
 export function robustnessTable(summaries: RobustnessSummary[], n: number): Block {
@@ -190,10 +196,11 @@ export function robustnessTable(summaries: RobustnessSummary[], n: number): Bloc
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { calibrationTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(calibrationTable(evaluation.conditions.slice(0, 1)).kind);
+ * strictEqual(calibrationTable(evaluation.conditions.slice(0, 1)).kind, "table");
  * ```
  */
 export function calibrationTable(results: ConditionResult[]): Block {
@@ -216,10 +223,11 @@ export function calibrationTable(results: ConditionResult[]): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { testSetTable } from "./tables.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const { evaluation } = syntheticEvaluation(["a", "b"], [0.1, 0.05], 50);
- * console.log(testSetTable(evaluation).kind);
+ * strictEqual(testSetTable(evaluation).kind, "table");
  * ```
  */
 export function testSetTable(evaluation: EvaluationResult): Block {
@@ -241,8 +249,9 @@ export function testSetTable(evaluation: EvaluationResult): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { corruptionParameterTable } from "./tables.ts";
- * console.log(corruptionParameterTable(["fog"]).kind); // "table"
+ * strictEqual(corruptionParameterTable(["fog"]).kind, "table");
  * ```
  */
 export function corruptionParameterTable(corruptions: string[]): Block {
@@ -268,8 +277,9 @@ export function corruptionParameterTable(corruptions: string[]): Block {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { confusionShiftTable } from "./tables.ts";
- * console.log(confusionShiftTable([], ["0"]).kind); // "table"
+ * strictEqual(confusionShiftTable([], ["0"]).kind, "table");
  * ```
  */
 export function confusionShiftTable(

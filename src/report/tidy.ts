@@ -33,8 +33,12 @@ export interface TidyRow {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { TIDY_COLUMNS } from "./tidy.ts";
- * console.log(TIDY_COLUMNS.join(","));
+ * strictEqual(
+ *   TIDY_COLUMNS.join(","),
+ *   "model,test_set,factor,level,class,metric,value,lower,upper,n,contamination,overlap",
+ * );
  * ```
  */
 export const TIDY_COLUMNS = [
@@ -58,10 +62,11 @@ export const TIDY_COLUMNS = [
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { tidyMetrics } from "./tidy.ts";
  * import { syntheticEvaluation } from "./synthetic.ts";
  * const rows = tidyMetrics(syntheticEvaluation(["a"], [0.1], 50).evaluation);
- * console.log(rows[0].metric); // "accuracy"
+ * strictEqual(rows[0].metric, "accuracy");
  * ```
  */
 export function tidyMetrics(evaluation: EvaluationResult): TidyRow[] {
@@ -162,8 +167,9 @@ export function csvField(value: string | number | null): string {
  *
  * @example
  * ```ts
- * import { tidyCsv } from "./tidy.ts";
- * console.log(tidyCsv([]).trim()); // "model,…,n,contamination,overlap"
+ * import { strictEqual } from "node:assert";
+ * import { TIDY_COLUMNS, tidyCsv } from "./tidy.ts";
+ * strictEqual(tidyCsv([]).trim(), TIDY_COLUMNS.join(",")); // the header only
  * ```
  */
 export function tidyCsv(rows: TidyRow[]): string {

@@ -27,6 +27,7 @@ interface WithMomentum {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { recalibrateBatchNorm } from "./batch_norm_stats.ts";
  * await tf.setBackend("cpu");
@@ -35,7 +36,7 @@ interface WithMomentum {
  *   tf.layers.batchNormalization(),
  * ] });
  * const data = { images: new Float32Array(4 * 784).fill(0.5), labels: new Int32Array(4), count: 4 };
- * console.log(recalibrateBatchNorm(model, data, 4)); // 1
+ * strictEqual(recalibrateBatchNorm(model, data, 4), 1);
  * ```
  */
 export function recalibrateBatchNorm(

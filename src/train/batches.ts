@@ -25,10 +25,11 @@ export interface TrainingArrays {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { toTrainingArrays } from "./batches.ts";
  * const ds = { name: "d", images: new Uint8Array(784).fill(255), labels: new Uint8Array([3]),
  *   count: 1, classNames: ["0","1","2","3"], source: "", checksum: "" };
- * console.log(toTrainingArrays(ds).images[0]); // 1
+ * strictEqual(toTrainingArrays(ds).images[0], 1);
  * ```
  */
 export function toTrainingArrays(ds: DigitDataset): TrainingArrays {
@@ -58,12 +59,13 @@ export interface Batch {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { EpochBatches } from "./batches.ts";
  * import { Random } from "../util/random.ts";
  * const data = { images: new Float32Array(5 * 784), labels: new Int32Array([0, 1, 2, 3, 4]), count: 5 };
  * const batches = new EpochBatches(data, 2);
  * batches.shuffle(new Random(1));
- * console.log(batches.batchCount, batches.batch(2).count); // 3 1
+ * strictEqual(batches.batchCount, 3); strictEqual(batches.batch(2).count, 1);
  * ```
  */
 export class EpochBatches {

@@ -89,8 +89,9 @@ export interface LoadedCheckpoint {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { epochFolder } from "./checkpoint.ts";
- * console.log(epochFolder(7)); // "epoch-0007"
+ * strictEqual(epochFolder(7), "epoch-0007");
  * ```
  */
 export function epochFolder(epoch: number): string {
@@ -102,8 +103,22 @@ export function epochFolder(epoch: number): string {
  * and removes epoch folders that are neither the latest nor the best.
  *
  * @example
- * ```ts ignore
- * await saveEpochCheckpoint("runs/x", model, optimizer, state);
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { buildModel, getModelSpec } from "../models/mod.ts";
+ * import { readLatest, saveEpochCheckpoint } from "./checkpoint.ts";
+ * import { makeOptimizer } from "./optimizers.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * await tf.setBackend("cpu");
+ * const spec = getModelSpec("logistic-regression"), recipe = getRecipe("baseline-adam");
+ * const model = buildModel(spec), optimizer = makeOptimizer(recipe.optimizer);
+ * const runDir = await Deno.makeTempDir();
+ * await saveEpochCheckpoint(runDir, model, optimizer, { epoch: 1, rng: [1, 2, 3, 4], history: [],
+ *   bestEpoch: null, spec, recipe, seed: 42, dataChecksum: "" });
+ * deepStrictEqual(await readLatest(runDir), { latest: "epoch-0001", best: null, epoch: 1 });
+ * model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function saveEpochCheckpoint(
@@ -152,8 +167,9 @@ export async function saveEpochCheckpoint(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { readLatest } from "./checkpoint.ts";
- * console.log(await readLatest(await Deno.makeTempDir())); // null
+ * strictEqual(await readLatest(await Deno.makeTempDir()), null);
  * ```
  */
 export async function readLatest(runDir: string): Promise<LatestPointer | null> {
@@ -216,8 +232,24 @@ async function loadCheckpoint(folder: string): Promise<Omit<LoadedCheckpoint, "s
  * checkpoint verifies.
  *
  * @example
- * ```ts ignore
- * const { state, model, optimizerWeights, skipped } = await loadLatestCheckpoint("runs/x");
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getModelSpec } from "../models/mod.ts";
+ * import { barDigits } from "../testing.ts";
+ * import { loadLatestCheckpoint } from "./checkpoint.ts";
+ * import { getRecipe, train } from "./mod.ts";
+ * await tf.setBackend("cpu");
+ * const runDir = await Deno.makeTempDir();
+ * const result = await train(getModelSpec("logistic-regression"), { train: barDigits(20, 1) },
+ *   getRecipe("baseline-adam"), { epochs: 1, runDir });
+ * const { state, model, optimizerWeights, skipped } = await loadLatestCheckpoint(runDir);
+ * strictEqual(state.epoch, 1);
+ * deepStrictEqual(skipped, []);
+ * tf.dispose(optimizerWeights.map((w) => w.tensor));
+ * result.model.dispose();
+ * model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckpoint> {
@@ -243,8 +275,23 @@ export async function loadLatestCheckpoint(runDir: string): Promise<LoadedCheckp
  * which must have the same architecture.
  *
  * @example
- * ```ts ignore
- * await loadWeightsInto(model, "runs/x/epoch-0005");
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { buildModel, getModelSpec } from "../models/mod.ts";
+ * import { barDigits } from "../testing.ts";
+ * import { loadWeightsInto } from "./checkpoint.ts";
+ * import { getRecipe, train } from "./mod.ts";
+ * await tf.setBackend("cpu");
+ * const runDir = await Deno.makeTempDir(), spec = getModelSpec("logistic-regression");
+ * const result = await train(spec, { train: barDigits(20, 1) }, getRecipe("baseline-adam"),
+ *   { epochs: 1, runDir });
+ * const fresh = buildModel(spec);
+ * await loadWeightsInto(fresh, `${runDir}/epoch-0001`);
+ * deepStrictEqual(fresh.getWeights()[0].dataSync(), result.model.getWeights()[0].dataSync());
+ * result.model.dispose();
+ * fresh.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function loadWeightsInto(model: tf.LayersModel, folder: string): Promise<void> {
@@ -259,8 +306,23 @@ export async function loadWeightsInto(model: tf.LayersModel, folder: string): Pr
  * Writes the kept model and `run.json` at the top of `runDir` (the run is then complete).
  *
  * @example
- * ```ts ignore
- * await saveFinishedRun("runs/x", model, record);
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getModelSpec } from "../models/mod.ts";
+ * import { barDigits } from "../testing.ts";
+ * import { loadClassifier, saveFinishedRun } from "./checkpoint.ts";
+ * import { getRecipe, train } from "./mod.ts";
+ * import { readRun } from "./run_record.ts";
+ * await tf.setBackend("cpu");
+ * const runDir = await Deno.makeTempDir(), copy = await Deno.makeTempDir();
+ * const result = await train(getModelSpec("logistic-regression"), { train: barDigits(20, 1) },
+ *   getRecipe("baseline-adam"), { epochs: 1, runDir });
+ * await saveFinishedRun(copy, result.model, await readRun(runDir));
+ * strictEqual((await loadClassifier(copy)).name, "logistic-regression/baseline-adam");
+ * result.model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
+ * await Deno.remove(copy, { recursive: true });
  * ```
  */
 export async function saveFinishedRun(
@@ -280,10 +342,23 @@ export async function saveFinishedRun(
  * pixels in [0, 1]. The name is the run's model/recipe when `run.json` says so.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getModelSpec } from "../models/mod.ts";
+ * import { barDigits } from "../testing.ts";
  * import { loadClassifier } from "./checkpoint.ts";
- * const clf = await loadClassifier("runs/keras-mnist-convnet");
+ * import { getRecipe, train } from "./mod.ts";
+ * await tf.setBackend("cpu");
+ * const runDir = await Deno.makeTempDir();
+ * const result = await train(getModelSpec("logistic-regression"), { train: barDigits(20, 1) },
+ *   getRecipe("baseline-adam"), { epochs: 1, runDir });
+ * const clf = await loadClassifier(runDir);
  * const probs = await clf.predict(new Float32Array(784), 1);
+ * strictEqual(probs.length, clf.classCount);
+ * strictEqual(probs.reduce((a, b) => a + b).toFixed(3), "1.000");
+ * result.model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function loadClassifier(dir: string): Promise<Classifier> {

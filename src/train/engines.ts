@@ -41,8 +41,9 @@ export type { Precision } from "../backend/mod.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { parseEngineChoice } from "./engines.ts";
- * console.log(parseEngineChoice("graph")); // "graph"
+ * strictEqual(parseEngineChoice("graph"), "graph");
  * ```
  */
 export function parseEngineChoice(value: string | undefined): EngineChoice {
@@ -85,6 +86,7 @@ export interface StepEngine {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { makeStepEngine } from "./engines.ts";
  * import { makeOptimizer } from "./optimizers.ts";
@@ -93,7 +95,7 @@ export interface StepEngine {
  * const model = buildModel(getModelSpec("logistic-regression"));
  * const spec = { kind: "adam", learningRate: 1e-3 } as const;
  * const engine = makeStepEngine(model, makeOptimizer(spec), { classCount: 10 }, "auto");
- * console.log(engine.kind); // "eager": the graph engine needs the tensorflow backend
+ * strictEqual(engine.kind, "eager"); // the graph engine needs the tensorflow backend
  * engine.dispose();
  * model.dispose();
  * ```
@@ -123,8 +125,9 @@ export function makeStepEngine(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { parsePrecision } from "./engines.ts";
- * console.log(parsePrecision("bf16")); // "bfloat16"
+ * strictEqual(parsePrecision("bf16"), "bfloat16");
  * ```
  */
 export function parsePrecision(value: string | undefined): Precision {
@@ -140,14 +143,17 @@ export function parsePrecision(value: string | undefined): Precision {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { graphUnavailableReason } from "./engines.ts";
  * import { FlatAdam } from "./flat_adam.ts";
  * import { buildModel, getModelSpec } from "../models/mod.ts";
  * await tf.setBackend("cpu");
  * const model = buildModel(getModelSpec("mlp"));
- * console.log(graphUnavailableReason(model, new FlatAdam(1e-3), { classCount: 10 }));
- * // "the backend is cpu, not tensorflow"
+ * strictEqual(
+ *   graphUnavailableReason(model, new FlatAdam(1e-3), { classCount: 10 }),
+ *   "the backend is cpu, not tensorflow",
+ * );
  * model.dispose();
  * ```
  */

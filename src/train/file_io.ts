@@ -23,6 +23,7 @@ export const WEIGHTS_BIN = "weights.bin";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { fileHandler } from "./file_io.ts";
  * await tf.setBackend("cpu");
@@ -30,7 +31,7 @@ export const WEIGHTS_BIN = "weights.bin";
  * const dir = await Deno.makeTempDir();
  * await model.save(fileHandler(dir));
  * const again = await tf.loadLayersModel(fileHandler(dir));
- * console.log(again.countParams()); // 3
+ * strictEqual(again.countParams(), 3);
  * ```
  */
 export function fileHandler(dir: string): tf.io.IOHandler {

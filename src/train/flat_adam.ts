@@ -28,13 +28,15 @@ interface Layout {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { FlatAdam } from "./flat_adam.ts";
  * await tf.setBackend("cpu");
  * const w = tf.variable(tf.tensor1d([1, 2]));
  * const adam = new FlatAdam(0.1);
  * adam.applyGradients({ [w.name]: tf.tensor1d([0.5, -0.5]) });
- * console.log(w.dataSync()); // ≈ [0.9, 2.1]: Adam's first step moves each weight by lr
+ * const [a, b] = w.dataSync(); // Adam's first step moves each weight by lr
+ * ok(Math.abs(a - 0.9) < 1e-5 && Math.abs(b - 2.1) < 1e-5);
  * adam.dispose();
  * ```
  */
@@ -203,8 +205,9 @@ export class FlatAdam extends tf.Optimizer {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { float32Power } from "./flat_adam.ts";
- * console.log(float32Power(0.5, 3)); // 0.125
+ * strictEqual(float32Power(0.5, 3), 0.125);
  * ```
  */
 export function float32Power(base: number, exponent: number): number {

@@ -29,10 +29,11 @@ export interface EpochRecord {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { bestEpoch } from "./history.ts";
  * const r = (epoch: number, valLoss: number) => ({ epoch, valLoss, loss: 0, accuracy: 0,
  *   valAccuracy: 0, learningRate: 0, seconds: 0, imagesPerSecond: 0 });
- * console.log(bestEpoch([r(1, 0.3), r(2, 0.2), r(3, 0.25)])); // 2
+ * strictEqual(bestEpoch([r(1, 0.3), r(2, 0.2), r(3, 0.25)]), 2);
  * ```
  */
 export function bestEpoch(history: EpochRecord[]): number | null {
@@ -48,9 +49,12 @@ export function bestEpoch(history: EpochRecord[]): number | null {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { formatHistory } from "./history.ts";
- * console.log(formatHistory([{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.3,
- *   valAccuracy: 0.9, learningRate: 1e-3, seconds: 12, imagesPerSecond: 4500 }]));
+ * const table = formatHistory([{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.3,
+ *   valAccuracy: 0.9, learningRate: 1e-3, seconds: 12, imagesPerSecond: 4500 }]);
+ * match(table, /^epoch +loss +acc +val_loss +val_acc +lr +sec +img\/s\n/);
+ * match(table, /1 +0\.5000 +0\.8000 +0\.3000 +0\.9000 +1\.00e-3 +12\.0 +4500$/);
  * ```
  */
 export function formatHistory(history: EpochRecord[]): string {

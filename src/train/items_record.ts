@@ -98,8 +98,15 @@ export async function writeItemsRecord(
  * Reads the record `reference` (from `run.json`) names in `runDir`, checking its sha256.
  *
  * @example
- * ```ts ignore
- * const record = await readItemsRecord("runs/x", run.items);
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { barDigits } from "../testing.ts";
+ * import { itemsRecord, readItemsRecord, writeItemsRecord } from "./items_record.ts";
+ * const runDir = await Deno.makeTempDir();
+ * const written = itemsRecord({ train: barDigits(10, 1) });
+ * const reference = await writeItemsRecord(runDir, written); // what run.json's `items` holds
+ * deepStrictEqual(await readItemsRecord(runDir, reference), written);
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function readItemsRecord(

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { getRecipe, train } from "./mod.ts";
  * import { getModelSpec } from "../models/mod.ts";
@@ -11,7 +12,7 @@
  * await tf.setBackend("cpu");
  * const result = await train(getModelSpec("logistic-regression"), { train: barDigits(20, 1) },
  *   getRecipe("baseline-adam"), { epochs: 1 });
- * console.log(result.history[0].loss > 0);
+ * ok(result.history[0].loss > 0);
  * result.model.dispose();
  * ```
  *

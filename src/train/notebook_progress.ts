@@ -30,10 +30,12 @@ export interface NotebookProgressOptions {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { notebookProgress } from "./notebook_progress.ts";
  * const shown: string[] = [];
  * const hooks = notebookProgress({ display: (b) => { shown.push(b["text/plain"]); } });
  * hooks.onTrainStart?.({ epochs: 1, batches: 10, startEpoch: 1 });
+ * deepStrictEqual(shown, ["starting…"]);
  * ```
  */
 export function notebookProgress(options: NotebookProgressOptions = {}): TrainCallbacks {
@@ -69,9 +71,10 @@ export function notebookProgress(options: NotebookProgressOptions = {}): TrainCa
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { renderProgress } from "./notebook_progress.ts";
- * console.log(renderProgress(null, [])["text/plain"]); // "starting…"
- * console.log(renderProgress(null, [], "mlp")["text/plain"]); // "mlp: starting…"
+ * strictEqual(renderProgress(null, [])["text/plain"], "starting…");
+ * strictEqual(renderProgress(null, [], "mlp")["text/plain"], "mlp: starting…");
  * ```
  */
 export function renderProgress(

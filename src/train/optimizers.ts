@@ -22,12 +22,13 @@ type Slot = { originalName: string; variable: tf.Variable };
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { TorchRMSprop } from "./optimizers.ts";
  * await tf.setBackend("cpu");
  * const w = tf.variable(tf.scalar(1));
  * new TorchRMSprop(0.1, 0.9, 1e-8, 0, 0).applyGradients({ [w.name]: tf.scalar(2) });
- * console.log(w.dataSync()[0]); // 1 − 0.1·2/√(0.1·4) ≈ 0.6838
+ * strictEqual(w.dataSync()[0].toFixed(4), "0.6838"); // 1 − 0.1·2/√(0.1·4)
  * ```
  */
 export class TorchRMSprop extends tf.Optimizer {
@@ -132,10 +133,12 @@ function slot(name: string, like: tf.Variable): Slot {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { makeOptimizer } from "./optimizers.ts";
  * await tf.setBackend("cpu");
  * const opt = makeOptimizer({ kind: "adam", learningRate: 1e-3 });
+ * strictEqual(opt.getClassName(), "FlatAdam");
  * opt.dispose();
  * ```
  */
@@ -169,11 +172,13 @@ export function makeOptimizer(spec: OptimizerSpec): tf.Optimizer {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { makeOptimizer, setLearningRate } from "./optimizers.ts";
  * await tf.setBackend("cpu");
  * const opt = makeOptimizer({ kind: "sgd", learningRate: 0.1 });
  * setLearningRate(opt, 0.01);
+ * strictEqual((opt as unknown as { learningRate: number }).learningRate, 0.01);
  * ```
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
@@ -191,8 +196,9 @@ export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): 
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { withWeightDecay } from "./optimizers.ts";
- * console.log(withWeightDecay({ kind: "sgd", learningRate: 0.1, weightDecay: 5e-4 })); // 0.0005
+ * strictEqual(withWeightDecay({ kind: "sgd", learningRate: 0.1, weightDecay: 5e-4 }), 0.0005);
  * ```
  */
 export function withWeightDecay(spec: OptimizerSpec): number {

@@ -20,10 +20,14 @@ export interface TerminalProgressOptions {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { terminalProgress } from "./progress.ts";
  * const lines: string[] = [];
  * const hooks = terminalProgress({ write: (t) => lines.push(t), interactive: false });
  * hooks.onTrainStart?.({ epochs: 1, batches: 2, startEpoch: 1 });
+ * hooks.onBatch?.({ epoch: 1, epochs: 1, batch: 2, batches: 2, loss: 0.5, accuracy: 0.75,
+ *   imagesPerSecond: 100, etaSeconds: 0 } as Parameters<NonNullable<typeof hooks.onBatch>>[0]);
+ * match(lines.join(""), /epoch 1\/1/);
  * ```
  */
 export function terminalProgress(options: TerminalProgressOptions = {}): TrainCallbacks {

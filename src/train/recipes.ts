@@ -51,9 +51,10 @@ export type ScheduleSpec =
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { getRecipe } from "./recipes.ts";
  * const recipe = { ...getRecipe("keras-convnet"), epochs: 1 };
- * console.log(recipe.batchSize); // 128
+ * strictEqual(recipe.batchSize, 128);
  * ```
  */
 export interface Recipe {
@@ -97,8 +98,9 @@ export interface Recipe {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { RECIPES } from "./recipes.ts";
- * console.log(Object.keys(RECIPES));
+ * ok(["baseline-adam", "strong-cnn", "kaggle-cnn"].every((name) => name in RECIPES));
  * ```
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fromEntries(
@@ -235,8 +237,9 @@ export const RECIPES: Readonly<Record<string, Recipe>> = Object.freeze(Object.fr
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { getRecipe } from "./recipes.ts";
- * console.log(getRecipe("kaggle-cnn").optimizer.kind); // "rmsprop"
+ * strictEqual(getRecipe("kaggle-cnn").optimizer.kind, "rmsprop");
  * ```
  */
 export function getRecipe(name: string): Recipe {

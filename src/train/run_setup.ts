@@ -35,8 +35,21 @@ export interface Start {
  * checking it was made by the same model, recipe and data.
  *
  * @example
- * ```ts ignore
- * const start = await startOrResume(spec, recipe, 42, checksum, { runDir: "runs/x", resume: true });
+ * ```ts
+ * import { deepStrictEqual, rejects, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { getModelSpec } from "../models/mod.ts";
+ * import { getRecipe } from "./recipes.ts";
+ * import { startOrResume } from "./run_setup.ts";
+ * await tf.setBackend("cpu");
+ * const spec = getModelSpec("logistic-regression"), recipe = getRecipe("baseline-adam");
+ * const runDir = await Deno.makeTempDir(); // empty: a fresh model, and nothing to resume
+ * const start = await startOrResume(spec, recipe, 42, "", { runDir });
+ * strictEqual(start.resumed, false);
+ * deepStrictEqual(start.history, []);
+ * await rejects(startOrResume(spec, recipe, 42, "", { runDir, resume: true }), /nothing to resume/);
+ * start.model.dispose();
+ * await Deno.remove(runDir, { recursive: true });
  * ```
  */
 export async function startOrResume(
@@ -99,8 +112,19 @@ export async function startOrResume(
  * kept 1-based epoch and disposes `best`.
  *
  * @example
- * ```ts ignore
- * const kept = await keepWeights(model, history, best, true, "runs/x");
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { buildModel, getModelSpec } from "../models/mod.ts";
+ * import { keepWeights } from "./run_setup.ts";
+ * await tf.setBackend("cpu");
+ * const model = buildModel(getModelSpec("logistic-regression"));
+ * const epoch = (n: number, valLoss: number) => ({ epoch: n, loss: 1, accuracy: 0.5, valLoss,
+ *   valAccuracy: 0.5, learningRate: 1e-3, seconds: 1, imagesPerSecond: 100 });
+ * const history = [epoch(1, 0.4), epoch(2, 0.6)]; // epoch 1 has the lowest validation loss
+ * const best = { epoch: 1, weights: model.getWeights().map((w) => w.clone()) };
+ * strictEqual(await keepWeights(model, history, best, true), 1);
+ * model.dispose();
  * ```
  */
 export async function keepWeights(
@@ -134,10 +158,11 @@ export async function keepWeights(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { pipelineAugmenter } from "./run_setup.ts";
  * import { Random } from "../util/random.ts";
  * const augment = pipelineAugmenter([{ op: "gaussianNoise", sigma: 0.1 }])!;
- * console.log(augment(new Float32Array(784), 1, new Random(1)).length); // 784
+ * strictEqual(augment(new Float32Array(784), 1, new Random(1)).length, 784);
  * ```
  */
 export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
@@ -151,9 +176,10 @@ export function pipelineAugmenter(pipeline: Pipeline): Augmenter | undefined {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { fingerprint } from "./run_setup.ts";
  * import { barDigits } from "../testing.ts";
- * console.log(fingerprint({ train: barDigits(10, 1) }).length); // 64
+ * strictEqual(fingerprint({ train: barDigits(10, 1) }).length, 64);
  * ```
  */
 export function fingerprint(data: TrainData): string {

@@ -11,9 +11,10 @@ import type { ScheduleSpec } from "./recipes.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { learningRateAt } from "./schedule.ts";
  * const cycle = { kind: "one-cycle", maxLearningRate: 0.01 } as const;
- * console.log(learningRateAt(cycle, 0.001, 0, 100, 10)); // 0.0004 (max / 25)
+ * strictEqual(learningRateAt(cycle, 0.001, 0, 100, 10).toPrecision(6), "0.000400000"); // max / 25
  * ```
  */
 export function learningRateAt(

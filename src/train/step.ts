@@ -13,8 +13,9 @@ import { PIXELS } from "../data/types.ts";
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { PROB_EPSILON } from "./step.ts";
- * console.log(PROB_EPSILON); // 1e-7
+ * strictEqual(PROB_EPSILON, 1e-7);
  * ```
  */
 export const PROB_EPSILON = 1e-7;
@@ -42,11 +43,12 @@ export interface StepOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { crossEntropy } from "./step.ts";
  * await tf.setBackend("cpu");
  * const loss = crossEntropy(tf.tensor2d([[0, 1]]), tf.tensor2d([[0.5, 0.5]]));
- * console.log(loss.dataSync()[0]); // ≈ 0.6931
+ * strictEqual(loss.dataSync()[0].toFixed(4), "0.6931");
  * ```
  */
 export function crossEntropy(target: tf.Tensor, probs: tf.Tensor): tf.Scalar {
@@ -62,6 +64,7 @@ export function crossEntropy(target: tf.Tensor, probs: tf.Tensor): tf.Scalar {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { trainStep } from "./step.ts";
  * import { buildModel, getModelSpec } from "../models/mod.ts";
@@ -69,7 +72,7 @@ export function crossEntropy(target: tf.Tensor, probs: tf.Tensor): tf.Scalar {
  * const model = buildModel(getModelSpec("logistic-regression"));
  * const batch = { images: new Float32Array(2 * 784), labels: new Int32Array([1, 2]), count: 2 };
  * const { loss, correct } = trainStep(model, tf.train.sgd(0.1), batch, { classCount: 10 });
- * console.log(loss.dataSync()[0]); // ≈ 2.3026
+ * strictEqual(loss.dataSync()[0].toFixed(4), "2.3026"); // ln 10: blank images, uniform output
  * tf.dispose([loss, correct]);
  * ```
  */
@@ -110,13 +113,17 @@ export function trainStep(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { evaluateArrays } from "./step.ts";
  * import { buildModel, getModelSpec } from "../models/mod.ts";
  * await tf.setBackend("cpu");
  * const model = buildModel(getModelSpec("logistic-regression"));
  * const data = { images: new Float32Array(3 * 784), labels: new Int32Array([0, 1, 2]), count: 3 };
- * console.log(await evaluateArrays(model, data, 10));
+ * const { loss, accuracy } = await evaluateArrays(model, data, 10);
+ * strictEqual(loss.toFixed(4), "2.3026"); // blank images: every class gets 1/10
+ * strictEqual(accuracy, 1 / 3); // ties go to class 0, the first label
+ * model.dispose();
  * ```
  */
 export async function evaluateArrays(

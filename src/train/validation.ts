@@ -25,10 +25,12 @@ export interface Metrics {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { probabilityMetrics } from "./validation.ts";
  * const probs = new Float32Array([0.9, 0.1, 0.5, 0.5]);
- * console.log(probabilityMetrics(probs, new Int32Array([0, 1]), 2));
- * // { loss: 0.39925…, accuracy: 0.5 } — the tie goes to class 0, as argMax picks
+ * const { loss, accuracy } = probabilityMetrics(probs, new Int32Array([0, 1]), 2);
+ * strictEqual(loss.toFixed(5), "0.39925"); // (−ln 0.9 − ln 0.5) / 2
+ * strictEqual(accuracy, 0.5); // the tie goes to class 0, as argMax picks
  * ```
  */
 export function probabilityMetrics(
@@ -59,6 +61,7 @@ export function probabilityMetrics(
  *
  * @example
  * ```ts
+ * import { ok, strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { buildModel, getModelSpec } from "../models/mod.ts";
  * import { makeValidator } from "./validation.ts";
@@ -66,7 +69,8 @@ export function probabilityMetrics(
  * const model = buildModel(getModelSpec("logistic-regression"));
  * const data = { images: new Float32Array(2 * 784), labels: new Int32Array([3, 7]), count: 2 };
  * const validator = makeValidator(model, "lr", data, 10);
- * console.log(validator.engine, (await validator.validate()).accuracy); // "eager" and 0, 0.5 or 1
+ * strictEqual(validator.engine, "eager");
+ * ok([0, 0.5, 1].includes((await validator.validate()).accuracy));
  * model.dispose();
  * ```
  */

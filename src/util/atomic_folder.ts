@@ -139,8 +139,13 @@ async function isEmptyFolder(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import { rejects } from "node:assert";
  * import { refuseExisting } from "./atomic_folder.ts";
  * await refuseExisting("/nonexistent/report"); // fine: nothing there
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/report.md`, "");
+ * await rejects(refuseExisting(dir), /already exists; pass --force/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function refuseExisting(dir: string): Promise<void> {

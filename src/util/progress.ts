@@ -26,10 +26,14 @@ export interface ProgressOptions {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { ProgressBar } from "./progress.ts";
- * const bar = new ProgressBar({ label: "epoch 1/1", total: 100, unit: "img", write: null });
+ * const lines: string[] = [];
+ * const write = (text: string) => void lines.push(text);
+ * const bar = new ProgressBar({ label: "epoch 1/1", total: 100, unit: "img", write, interactive: false });
  * bar.update(50, { loss: 0.3 });
  * bar.done();
+ * match(lines.at(-1)!, /^epoch 1\/1 .* 50\/100 .*loss 0\.3000\n$/);
  * ```
  */
 export class ProgressBar {

@@ -13,9 +13,10 @@ export type RandomState = [number, number, number, number];
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "./random.ts";
  * const a = new Random(42), b = new Random(42);
- * console.assert(a.next() === b.next());
+ * strictEqual(a.next(), b.next());
  * ```
  */
 export class Random {

@@ -69,9 +69,11 @@ export async function findNotebooks(dir: string = join(REPO_ROOT, "notebooks")):
  *
  * @example
  * ```ts ignore
+ * // Not run by `deno test --doc`: it starts a Jupyter kernel and runs a notebook (minutes).
+ * import { ok } from "node:assert";
  * import { runNotebooks } from "./executor.ts";
  * const { results } = await runNotebooks({ notebooks: ["notebooks/01-data.ipynb"], quick: true });
- * console.log(results[0].ok);
+ * ok(results[0].ok);
  * ```
  */
 export async function runNotebooks(options: RunOptions): Promise<RunReport> {

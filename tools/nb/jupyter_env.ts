@@ -43,7 +43,7 @@ export function jupyterEnv(): Record<string, string> {
  * client the executor needs.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { requireJupyter } from "./jupyter_env.ts";
  * await requireJupyter(); // resolves when .tools/venv imports nbformat, nbclient, jupyter_client
  * ```

@@ -41,9 +41,10 @@ export function joinLines(value: string | string[] | undefined): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { readNotebook } from "./notebook_file.ts";
  * const nb = await readNotebook("tests/fixtures/notebooks/ok.ipynb");
- * console.log(nb.cells.length > 0); // true
+ * ok(nb.cells.length > 0);
  * ```
  */
 export async function readNotebook(path: string): Promise<Notebook> {
@@ -55,11 +56,14 @@ export async function readNotebook(path: string): Promise<Notebook> {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { outputMimeTypes } from "./notebook_file.ts";
  * const cell = { cell_type: "code" as const, source: "", metadata: {},
  *   outputs: [{ output_type: "display_data" as const, data: { "image/png": "" } }] };
- * console.log(outputMimeTypes({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
- * // Set(1) { "image/png" }
+ * deepStrictEqual(
+ *   outputMimeTypes({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }),
+ *   new Set(["image/png"]),
+ * );
  * ```
  */
 export function outputMimeTypes(nb: Notebook): Set<string> {

@@ -33,9 +33,14 @@ export interface BatchNormTrainingResult {
  * Idempotent; call once tfjs-node has registered the backend.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
  * import { registerBatchNormKernels } from "./batch_norm.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`
  * registerBatchNormKernels();
+ * ok(tf.getKernel("DigitkitBatchNormTraining", "tensorflow") !== undefined);
  * ```
  */
 export function registerBatchNormKernels(): void {
@@ -87,12 +92,16 @@ export function registerBatchNormKernels(): void {
  * dtype, or the kernels are not registered): callers then use tfjs' own ops.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
- * import { batchNormTraining } from "./batch_norm.ts";
+ * import { initBackend } from "../mod.ts";
+ * import { batchNormTraining, registerBatchNormKernels } from "./batch_norm.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`
+ * registerBatchNormKernels();
  * const x = tf.randomNormal([8, 4, 4, 3]) as tf.Tensor4D;
  * const out = batchNormTraining(x, tf.ones([3]), tf.zeros([3]), 1e-3);
- * console.log(out?.mean.shape); // [3]
+ * deepStrictEqual(out?.mean.shape, [3]);
  * ```
  */
 export function batchNormTraining(

@@ -18,9 +18,12 @@ import { loadTensorflowBackend } from "./mod.ts";
  * mismatch, or undefined when all agree.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { initBackend } from "../mod.ts";
  * import { checkTensorflowOps } from "./check.ts";
- * console.log(checkTensorflowOps() ?? "ok");
+ * await initBackend("tensorflow"); // needs `deno task setup`
+ * strictEqual(checkTensorflowOps(), undefined); // undefined: every op gave the right answer
  * ```
  */
 export function checkTensorflowOps(): string | undefined {

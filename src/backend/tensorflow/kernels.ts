@@ -44,11 +44,14 @@ let oneDnnMissing = false;
  * tfjs-node has registered the `tensorflow` backend.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
  * import { registerTensorflowKernels } from "./kernels.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`
  * registerTensorflowKernels();
- * console.log(tf.step(tf.tensor1d([-1, 0, 2])).dataSync()); // [0, 0, 1]
+ * deepStrictEqual(tf.step(tf.tensor1d([-1, 0, 2])).dataSync(), new Float32Array([0, 0, 1]));
  * ```
  */
 export function registerTensorflowKernels(): void {

@@ -64,8 +64,9 @@ let loaded: TensorflowBackend | undefined;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { tensorflowBindingPath } from "./mod.ts";
- * console.log(tensorflowBindingPath().endsWith("tfjs_binding.node")); // true
+ * ok(tensorflowBindingPath().endsWith("tfjs_binding.node"));
  * ```
  */
 export function tensorflowBindingPath(): string {
@@ -87,8 +88,10 @@ export function tensorflowBindingPath(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { tensorflowMissingReason } from "./mod.ts";
- * console.log(tensorflowMissingReason() ?? "addon built");
+ * const reason = tensorflowMissingReason(); // undefined once `deno task setup` built the addon
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function tensorflowMissingReason(): string | undefined {
@@ -110,10 +113,12 @@ export function tensorflowMissingReason(): string | undefined {
  * `TF_CPP_MIN_LOG_LEVEL=2` unless already set, to keep libtensorflow's start-up banner quiet.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { match, strictEqual } from "node:assert";
  * import { loadTensorflowBackend } from "./mod.ts";
- * const backend = await loadTensorflowBackend({ intraOpThreads: 2 });
- * console.log(backend.libtensorflow, backend.threads);
+ * const backend = await loadTensorflowBackend({ intraOpThreads: 2 }); // needs `deno task setup`
+ * match(backend.libtensorflow, /^\d+\.\d+\.\d+/);
+ * strictEqual(backend.threads.intraOp, 2);
  * ```
  */
 export async function loadTensorflowBackend(
@@ -176,8 +181,9 @@ export async function loadTensorflowBackend(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { currentThreadSettings } from "./mod.ts";
- * console.log(currentThreadSettings().intraOp >= 1); // true
+ * ok(currentThreadSettings().intraOp >= 1);
  * ```
  */
 export function currentThreadSettings(): TensorflowThreads {
@@ -200,8 +206,10 @@ export function currentThreadSettings(): TensorflowThreads {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { loadedTensorflowBackend } from "./mod.ts";
- * console.log(loadedTensorflowBackend()?.libtensorflow ?? "not loaded");
+ * const loaded = loadedTensorflowBackend(); // undefined until the tensorflow backend is selected
+ * ok(loaded === undefined || loaded.libtensorflow.length > 0);
  * ```
  */
 export function loadedTensorflowBackend(): TensorflowBackend | undefined {

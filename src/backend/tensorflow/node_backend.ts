@@ -30,9 +30,10 @@ export interface OpAttr {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { floatType } from "./node_backend.ts";
  * const fake = { binding: { TF_ATTR_TYPE: 7, TF_FLOAT: 1 } } as never;
- * console.log(floatType(fake).value); // 1
+ * strictEqual(floatType(fake).value, 1);
  * ```
  */
 export function floatType(backend: NodeBackend, name = "T"): OpAttr {

@@ -13,10 +13,11 @@ import util from "node:util";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import util from "node:util";
  * import { installNodeUtilShim } from "./node_util_shim.ts";
  * installNodeUtilShim();
- * console.log((util as unknown as { isArray(v: unknown): boolean }).isArray([1])); // true
+ * ok((util as unknown as { isArray(v: unknown): boolean }).isArray([1]));
  * ```
  */
 export function installNodeUtilShim(): void {

@@ -20,10 +20,11 @@ const BANNER = [
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { withoutStartupBanner } from "./quiet_startup.ts";
  * const text = "WARNING: All log messages before absl::InitializeLog() is called are written " +
  *   "to STDERR\nreal problem\n";
- * console.log(JSON.stringify(withoutStartupBanner(text))); // "real problem\n"
+ * strictEqual(withoutStartupBanner(text), "real problem\n");
  * ```
  */
 export function withoutStartupBanner(text: string): string {
@@ -46,8 +47,11 @@ const WRITE_FLAGS = 0o1 | 0o100 | 0o1000;
  * or without FFI permission, runs `load` unchanged.
  *
  * @example
- * ```ts ignore
- * const tfNode = await withQuietStartup(() => import("@tensorflow/tfjs-node"));
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { withQuietStartup } from "./quiet_startup.ts";
+ * const answer = await withQuietStartup(() => Promise.resolve(42)); // e.g. import("@tensorflow/tfjs-node")
+ * strictEqual(answer, 42);
  * ```
  */
 export async function withQuietStartup<T>(load: () => Promise<T>): Promise<T> {

@@ -20,8 +20,9 @@ export const matMulPathLog: { last: "transposed-first" | "direct" | null } = { l
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { swapLastTwoAxes } from "./batch_mat_mul.ts";
- * console.log(swapLastTwoAxes(3)); // [0, 2, 1]
+ * deepStrictEqual(swapLastTwoAxes(3), [0, 2, 1]);
  * ```
  */
 export function swapLastTwoAxes(rank: number): number[] {
@@ -35,10 +36,17 @@ export function swapLastTwoAxes(rank: number): number[] {
  * replaces, which then always runs with untransposed float32 operands.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "BatchMatMul", backendName: "wasm",
- *   kernelFunc: makeTransposeFirstMatMul(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("BatchMatMul", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "BatchMatMul", backendName: "wasm",
+ * //     kernelFunc: makeTransposeFirstMatMul(original) });
+ * const r = new Random(1);
+ * const inputs = { a: randomTensor(r, [2, 3, 4]), b: randomTensor(r, [2, 3, 5]) };
+ * ok(await compareWithCpu("BatchMatMul", inputs, { transposeA: true, transposeB: false }) <= 1e-5);
  * ```
  */
 export function makeTransposeFirstMatMul(fallback: KernelFunc): KernelFunc {

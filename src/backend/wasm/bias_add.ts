@@ -61,9 +61,16 @@ function biasAddFunction(columns: number): FunctionSpec {
  * Builds the Add kernel function; `fallback` is the kernel it replaces.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Add", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Add", backendName: "wasm", kernelFunc: makeBiasAdd(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Add", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Add", backendName: "wasm", kernelFunc: makeBiasAdd(original) });
+ * const r = new Random(1);
+ * const inputs = { a: randomTensor(r, [4, 6]), b: randomTensor(r, [6]) }; // a bias row
+ * ok(await compareWithCpu("Add", inputs, {}) <= 1e-5);
  * ```
  */
 export function makeBiasAdd(fallback: KernelFunc): KernelFunc {

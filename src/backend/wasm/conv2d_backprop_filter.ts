@@ -34,8 +34,22 @@ export const conv2DBackpropFilterPathLog: { last: "simd" | "conv" | "loop" | nul
  * The filter gradient as one XNNPACK convolution (channels-last data only).
  *
  * @example
- * ```ts ignore
- * const dW = conv2DBackpropFilterByConv(x, dy, convInfo, backend);
+ * ```ts
+ * import { ok } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { conv2DBackpropFilterByConv, conv2DBackpropFilterByLoop } from "./conv2d_backprop_filter.ts";
+ * import { conv2DInfoFromAttrs, float32View, type WasmBackendLike } from "./kernel_call.ts";
+ * import { relativeError } from "./testing.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.randomUniform([1, 6, 6, 2], -1, 1, "float32", 1);
+ * const dy = tf.randomUniform([1, 4, 4, 4], -1, 1, "float32", 2);
+ * const info = conv2DInfoFromAttrs(x.shape, [3, 3, 2, 4], { strides: 1, pad: "valid",
+ *   dataFormat: "NHWC" });
+ * const dW = conv2DBackpropFilterByConv(x, dy, info, backend);
+ * const byLoop = conv2DBackpropFilterByLoop(x, dy, info, backend); // the reference path
+ * ok(relativeError(float32View(backend, dW), float32View(backend, byLoop)) <= 1e-5);
  * ```
  */
 export function conv2DBackpropFilterByConv(
@@ -86,8 +100,22 @@ export function conv2DBackpropFilterByConv(
  * The filter gradient by a direct loop over the heap: slow but covers every layout.
  *
  * @example
- * ```ts ignore
- * const dW = conv2DBackpropFilterByLoop(x, dy, convInfo, backend);
+ * ```ts
+ * import { ok } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { conv2DBackpropFilterByConv, conv2DBackpropFilterByLoop } from "./conv2d_backprop_filter.ts";
+ * import { conv2DInfoFromAttrs, float32View, type WasmBackendLike } from "./kernel_call.ts";
+ * import { relativeError } from "./testing.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.randomUniform([1, 6, 6, 2], -1, 1, "float32", 1);
+ * const dy = tf.randomUniform([1, 4, 4, 4], -1, 1, "float32", 2);
+ * const info = conv2DInfoFromAttrs(x.shape, [3, 3, 2, 4], { strides: 1, pad: "valid",
+ *   dataFormat: "NHWC" });
+ * const dW = conv2DBackpropFilterByLoop(x, dy, info, backend);
+ * const byConv = conv2DBackpropFilterByConv(x, dy, info, backend); // the fast path agrees
+ * ok(relativeError(float32View(backend, dW), float32View(backend, byConv)) <= 1e-5);
  * ```
  */
 export function conv2DBackpropFilterByLoop(
@@ -136,9 +164,17 @@ export function conv2DBackpropFilterByLoop(
  * The Conv2DBackpropFilter kernel: XNNPACK convolution for channels-last data, loop otherwise.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm",
- *   kernelFunc: conv2DBackpropFilter });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm",
+ * //     kernelFunc: conv2DBackpropFilter });
+ * const r = new Random(1);
+ * const inputs = { x: randomTensor(r, [2, 8, 9, 3]), dy: randomTensor(r, [2, 3, 4, 2]) };
+ * const attrs = { strides: [2, 2], pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 2] };
+ * ok(await compareWithCpu("Conv2DBackpropFilter", inputs, attrs) <= 1e-5);
  * ```
  */
 export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {

@@ -26,8 +26,18 @@ export const conv2DBackpropInputPathLog: { last: "conv" | "fallback" | null } = 
  * dy with (stride − 1) zeros inserted between rows and between columns (NHWC).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { zeroStuff } from "./conv2d_backprop_input.ts";
+ * import { float32View, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
  * const stuffed = zeroStuff(dy, 2, 2, backend); // [B,oh,ow,C] → [B,2oh−1,2ow−1,C]
+ * deepStrictEqual(stuffed.shape, [1, 3, 3, 1]);
+ * deepStrictEqual(Array.from(float32View(backend, stuffed)), [1, 0, 2, 0, 0, 0, 3, 0, 4]);
  * ```
  */
 export function zeroStuff(
@@ -55,10 +65,18 @@ export function zeroStuff(
  * Builds the kernel function; `fallback` is the kernel it replaces (used for uncovered cases).
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm",
- *   kernelFunc: makeConv2DBackpropInput(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Conv2DBackpropInput", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName: "wasm",
+ * //     kernelFunc: makeConv2DBackpropInput(original) });
+ * const r = new Random(1);
+ * const inputs = { dy: randomTensor(r, [1, 3, 3, 2]), filter: randomTensor(r, [3, 3, 1, 2]) };
+ * const attrs = { strides: 2, pad: "valid", dataFormat: "NHWC", inputShape: [1, 7, 7, 1] };
+ * ok(await compareWithCpu("Conv2DBackpropInput", inputs, attrs) <= 1e-5);
  * ```
  */
 export function makeConv2DBackpropInput(fallback: KernelFunc): KernelFunc {

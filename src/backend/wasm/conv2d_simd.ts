@@ -81,9 +81,10 @@ function convFunction(g: ConvGeometry, relaxed: boolean): FunctionSpec {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { explicitSamePadding } from "./conv2d_simd.ts";
  * const attrs = explicitSamePadding([1, 6, 8, 1], [2, 1, 1, 4], { strides: [2, 3], pad: "same" });
- * console.log(attrs.pad); // [ [ 0, 0 ], [ 0, 0 ], [ 0, 0 ], [ 0, 0 ] ]
+ * deepStrictEqual(attrs.pad, [ [ 0, 0 ], [ 0, 0 ], [ 0, 0 ], [ 0, 0 ] ]);
  * ```
  */
 export function explicitSamePadding(
@@ -116,8 +117,16 @@ export function explicitSamePadding(
  * it explicitly (see {@link explicitSamePadding}).
  *
  * @example
- * ```ts ignore
- * const fused = withExplicitSamePadding(tf.getKernel("FusedConv2D", "wasm")!.kernelFunc);
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const fused = withExplicitSamePadding(tf.getKernel("FusedConv2D", "wasm")!.kernelFunc);
+ * const r = new Random(1);
+ * const inputs = { x: randomTensor(r, [1, 6, 6, 2]), filter: randomTensor(r, [3, 3, 2, 4]) };
+ * const attrs = { strides: 2, pad: "same", dataFormat: "NHWC", dilations: 1, activation: "linear" };
+ * ok(await compareWithCpu("FusedConv2D", inputs, attrs) <= 1e-5);
  * ```
  */
 export function withExplicitSamePadding(kernel: KernelFunc): KernelFunc {
@@ -134,10 +143,18 @@ export function withExplicitSamePadding(kernel: KernelFunc): KernelFunc {
  * not a multiple of 4.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Conv2D", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Conv2D", backendName: "wasm",
- *   kernelFunc: makeNarrowConv2D(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Conv2D", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Conv2D", backendName: "wasm",
+ * //     kernelFunc: makeNarrowConv2D(original) });
+ * const r = new Random(1);
+ * const inputs = { x: randomTensor(r, [2, 8, 8, 1]), filter: randomTensor(r, [3, 3, 1, 8]) };
+ * const attrs = { strides: 1, pad: "same", dataFormat: "NHWC", dilations: 1 };
+ * ok(await compareWithCpu("Conv2D", inputs, attrs) <= 1e-5);
  * ```
  */
 export function makeNarrowConv2D(xnnpack: KernelFunc): KernelFunc {

@@ -39,10 +39,11 @@ function padding(info: tf.backend_util.Conv2DInfo) {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { convGeometry } from "./conv_geometry.ts";
  * const info = tf.backend_util.computeConv2DInfo([1, 5, 5, 1], [3, 3, 1, 8], 1, 1, "same");
- * console.log(convGeometry(info).height); // 7
+ * strictEqual(convGeometry(info).height, 7);
  * ```
  */
 export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
@@ -66,8 +67,18 @@ export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
  * disposes). Rows and columns past the last window stay unread.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { paddedInput } from "./conv_geometry.ts";
+ * import { conv2DInfoFromAttrs, disposeIntermediates, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.ones([1, 4, 4, 1]);
+ * const info = conv2DInfoFromAttrs(x.shape, [3, 3, 1, 1], { strides: 1, pad: "same" });
  * const padded = paddedInput(x, info, backend);
+ * deepStrictEqual(padded.shape, [1, 6, 6, 1]); // one zero row/column on each side
  * if (padded !== x) disposeIntermediates(backend, padded);
  * ```
  */
@@ -90,6 +101,8 @@ export function paddedInput(
  *
  * @example
  * ```ts ignore
+ * // A step inside the Conv2D and filter-gradient kernels (needs their WebAssembly builders);
+ * // the Conv2D example in conv2d_simd.ts runs it.
  * const compiled = convKernel(backend, "narrow-conv2d", info, (g, relaxed) => [conv(g, relaxed)]);
  * compiled?.kernel.splitRange(info.batchSize, (first, n) => [x, w, out, n]);
  * ```

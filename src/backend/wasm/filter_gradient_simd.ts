@@ -137,8 +137,14 @@ function tapGroupFunction(
  * channels-first data), or undefined when it can.
  *
  * @example
- * ```ts ignore
- * if (!simdFilterGradientMissing(info)) dW = conv2DBackpropFilterBySimd(x, dy, info, backend);
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { conv2DInfoFromAttrs } from "./kernel_call.ts";
+ * import { simdFilterGradientMissing } from "./filter_gradient_simd.ts";
+ * const info = (outChannels: number) =>
+ *   conv2DInfoFromAttrs([1, 6, 6, 2], [3, 3, 2, outChannels], { strides: 1, pad: "valid" });
+ * strictEqual(simdFilterGradientMissing(info(4)), undefined); // the SIMD path applies
+ * strictEqual(simdFilterGradientMissing(info(3)), "output channels not a multiple of 4");
  * ```
  */
 export function simdFilterGradientMissing(info: tf.backend_util.Conv2DInfo): string | undefined {
@@ -153,8 +159,23 @@ export function simdFilterGradientMissing(info: tf.backend_util.Conv2DInfo): str
  * memory is not reachable. Check {@link simdFilterGradientMissing} first.
  *
  * @example
- * ```ts ignore
- * const dW = conv2DBackpropFilterBySimd(x, dy, convInfo, backend);
+ * ```ts
+ * import { ok } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { conv2DBackpropFilterByLoop } from "./conv2d_backprop_filter.ts";
+ * import { conv2DBackpropFilterBySimd } from "./filter_gradient_simd.ts";
+ * import { conv2DInfoFromAttrs, float32View, type WasmBackendLike } from "./kernel_call.ts";
+ * import { relativeError } from "./testing.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.randomUniform([1, 6, 6, 2], -1, 1, "float32", 1);
+ * const dy = tf.randomUniform([1, 4, 4, 4], -1, 1, "float32", 2);
+ * const info = conv2DInfoFromAttrs(x.shape, [3, 3, 2, 4], { strides: 1, pad: "valid",
+ *   dataFormat: "NHWC" });
+ * const dW = conv2DBackpropFilterBySimd(x, dy, info, backend)!;
+ * const byLoop = conv2DBackpropFilterByLoop(x, dy, info, backend); // the reference path
+ * ok(relativeError(float32View(backend, dW), float32View(backend, byLoop)) <= 1e-5);
  * ```
  */
 export function conv2DBackpropFilterBySimd(

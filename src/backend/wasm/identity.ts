@@ -15,10 +15,16 @@ type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
  * Builds the kernel function; `fallback` is the kernel it replaces (used for strings).
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Identity", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Identity", backendName: "wasm",
- *   kernelFunc: makeSharedIdentity(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Identity", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Identity", backendName: "wasm",
+ * //     kernelFunc: makeSharedIdentity(original) });
+ * const r = new Random(1);
+ * ok(await compareWithCpu("Identity", { x: randomTensor(r, [3, 5]) }, {}) === 0);
  * ```
  */
 export function makeSharedIdentity(fallback: KernelFunc): KernelFunc {

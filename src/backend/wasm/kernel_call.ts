@@ -29,8 +29,16 @@ export interface KernelArgs {
  * Runs the kernel currently registered under `kernelName` for the wasm backend.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { float32View, runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.tensor2d([[1, 2], [3, 4]]);
  * const t = runWasmKernel("Transpose", { x }, { perm: [1, 0] }, backend);
+ * deepStrictEqual(Array.from(float32View(backend, t)), [1, 3, 2, 4]);
  * ```
  */
 export function runWasmKernel(
@@ -51,8 +59,18 @@ export function runWasmKernel(
  * Frees intermediate results of a composed kernel (never pass a kernel's inputs or output).
  *
  * @example
- * ```ts ignore
- * disposeIntermediates(backend, transposedX, transposedDy);
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { disposeIntermediates, runWasmKernel, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.tensor2d([[1, 2], [3, 4]]);
+ * const before = tf.memory().numBytes;
+ * const transposed = runWasmKernel("Transpose", { x }, { perm: [1, 0] }, backend);
+ * disposeIntermediates(backend, transposed); // a kernel's scratch tensor, never seen by tfjs
+ * strictEqual(tf.memory().numBytes, before);
  * ```
  */
 export function disposeIntermediates(
@@ -67,9 +85,17 @@ export function disposeIntermediates(
  * allocation of the kernel: allocating may grow (and so detach) the heap.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { disposeIntermediates, float32View, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
  * const out = backend.makeOutput([2, 2], "float32");
  * const view = float32View(backend, out);
+ * strictEqual(view.length, 4);
+ * disposeIntermediates(backend, out);
  * ```
  */
 export function float32View(backend: WasmBackendLike, info: tf.TensorInfo): Float32Array {
@@ -85,8 +111,16 @@ export function float32View(backend: WasmBackendLike, info: tf.TensorInfo): Floa
  * each input (views are taken after the output is allocated, so they stay valid).
  *
  * @example
- * ```ts ignore
- * const out = outputFromHeap(backend, x.shape, [x], (o, [xv]) => o.set(xv));
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { float32View, outputFromHeap, type WasmBackendLike } from "./kernel_call.ts";
+ * await initBackend("wasm");
+ * const backend = tf.backend() as unknown as WasmBackendLike;
+ * const x = tf.tensor1d([1, 2, 3]);
+ * const out = outputFromHeap(backend, x.shape, [x], (o, [xv]) => o.set(xv.map((v) => 2 * v)));
+ * deepStrictEqual(Array.from(float32View(backend, out)), [2, 4, 6]);
  * ```
  */
 export function outputFromHeap(
@@ -108,9 +142,10 @@ export function outputFromHeap(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { conv2DInfoFromAttrs } from "./kernel_call.ts";
  * const info = conv2DInfoFromAttrs([1, 5, 5, 1], [3, 3, 1, 2], { strides: 1, pad: "valid" });
- * console.assert(info.outHeight === 3);
+ * strictEqual(info.outHeight, 3);
  * ```
  */
 export function conv2DInfoFromAttrs(

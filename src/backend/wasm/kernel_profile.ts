@@ -23,11 +23,12 @@ export interface KernelCpuRow {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { profileKernelCpu } from "./kernel_profile.ts";
  * await tf.setBackend("cpu");
  * const rows = await profileKernelCpu("cpu", () => { tf.square(tf.ones([4])).dataSync(); });
- * console.assert(rows.some((r) => r.kernel === "Square"));
+ * ok(rows.some((r) => r.kernel === "Square"));
  * ```
  */
 export async function profileKernelCpu(
@@ -78,8 +79,10 @@ export async function profileKernelCpu(
  *
  * @example
  * ```ts
+ * import { match } from "node:assert";
  * import { formatKernelCpuTable } from "./kernel_profile.ts";
- * console.log(formatKernelCpuTable([{ kernel: "Relu", inputShapes: "[[4]]", calls: 1, cpuMs: 2 }]));
+ * const table = formatKernelCpuTable([{ kernel: "Relu", inputShapes: "[[4]]", calls: 1, cpuMs: 2 }]);
+ * match(table, /^\| Relu \| \[\[4\]\] \| 1 \| 2\.0 \| 100\.0% \|$/m);
  * ```
  */
 export function formatKernelCpuTable(rows: KernelCpuRow[], limit = 15): string {

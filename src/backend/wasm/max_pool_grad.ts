@@ -26,12 +26,13 @@ export const maxPoolGradPathLog: { last: "simd" | "loop" | null } = { last: null
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { scatterToWindowMaxima } from "./max_pool_grad.ts";
  * const info = tf.backend_util.computePool2DInfo([1, 2, 2, 1], 2, 2, 1, "valid");
  * const dx = new Float32Array(4);
  * scatterToWindowMaxima(new Float32Array([1, 5, 3, 5]), new Float32Array([7]), dx, info);
- * console.assert(dx[1] === 7 && dx[3] === 0);
+ * ok(dx[1] === 7 && dx[3] === 0);
  * ```
  */
 export function scatterToWindowMaxima(
@@ -79,8 +80,15 @@ export function scatterToWindowMaxima(
  * The MaxPoolGrad kernel function.
  *
  * @example
- * ```ts ignore
- * tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: maxPoolGrad });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   tf.registerKernel({ kernelName: "MaxPoolGrad", backendName: "wasm", kernelFunc: maxPoolGrad });
+ * const r = new Random(1);
+ * const inputs = { dy: randomTensor(r, [1, 3, 3, 2]), input: randomTensor(r, [1, 6, 6, 2]) };
+ * ok(await compareWithCpu("MaxPoolGrad", inputs, { filterSize: 2, strides: 2, pad: "valid" }) <= 1e-5);
  * ```
  */
 export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {

@@ -35,10 +35,11 @@ interface PoolGeometry {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { simdMaxPoolGradMissing } from "./max_pool_grad_simd.ts";
  * const info = tf.backend_util.computePool2DInfo([1, 4, 4, 8], 2, 2, 1, "valid");
- * console.log(simdMaxPoolGradMissing(info)); // undefined
+ * strictEqual(simdMaxPoolGradMissing(info), undefined);
  * ```
  */
 export function simdMaxPoolGradMissing(info: PoolInfo): string | undefined {
@@ -107,6 +108,8 @@ function poolGradFunction(g: PoolGeometry): FunctionSpec {
  *
  * @example
  * ```ts ignore
+ * // A step inside the MaxPoolGrad kernel: x, dy and dx must be views of the wasm heap; the
+ * // MaxPoolGrad example in max_pool_grad.ts runs it.
  * if (!simdMaxPoolGradMissing(info)) done = maxPoolGradBySimd(x, dy, dx, info, backend);
  * ```
  */

@@ -47,11 +47,13 @@ let customKernels: CustomKernel[] = [];
  * `tf.setBackend("wasm")` (which this call does not do) is ready and able to train.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { setupWasmBackend } from "./mod.ts";
  * await setupWasmBackend();
  * await tf.setBackend("wasm");
+ * strictEqual(tf.getBackend(), "wasm");
  * ```
  */
 export async function setupWasmBackend(options: WasmSetupOptions = {}): Promise<void> {
@@ -81,9 +83,15 @@ function isWasmInitialised(): boolean {
  * Which kernels digitkit registered and how many threads wasm runs with.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupWasmBackend, wasmBackendInfo } from "./mod.ts";
  * await setupWasmBackend();
- * console.log((await wasmBackendInfo()).threads); // 1
+ * await tf.setBackend("wasm");
+ * const info = await wasmBackendInfo();
+ * strictEqual(info.threads, 1); // the default single-threaded SIMD build
+ * ok(info.customKernels.some((k) => k.kernelName === "Conv2DBackpropFilter"));
  * ```
  */
 export async function wasmBackendInfo(): Promise<WasmBackendInfo> {

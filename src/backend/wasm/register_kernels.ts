@@ -82,10 +82,11 @@ function requireFallback(name: string, fallback: KernelFunc | undefined): Kernel
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import "@tensorflow/tfjs-backend-wasm";
  * import { registerWasmGradientKernels } from "./register_kernels.ts";
  * const kernels = registerWasmGradientKernels();
- * console.assert(kernels.some((k) => k.kernelName === "Conv2DBackpropFilter"));
+ * ok(kernels.some((k) => k.kernelName === "Conv2DBackpropFilter"));
  * ```
  */
 export function registerWasmGradientKernels(): CustomKernel[] {

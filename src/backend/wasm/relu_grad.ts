@@ -32,8 +32,15 @@ function reluGradFunction(): FunctionSpec {
  * The kernel function: inputs `dy` and `x` (float32, same shape).
  *
  * @example
- * ```ts ignore
- * tf.registerKernel({ kernelName: WASM_RELU_GRAD, backendName: "wasm", kernelFunc: reluGrad });
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * // setupWasmBackend registers it and routes Relu's gradient to it on wasm:
+ * //   tf.registerKernel({ kernelName: WASM_RELU_GRAD, backendName: "wasm", kernelFunc: reluGrad });
+ * await initBackend("wasm");
+ * const dx = tf.grad((x: tf.Tensor) => tf.relu(x).sum())(tf.tensor1d([-2, 3, 0.5]));
+ * deepStrictEqual(Array.from(dx.dataSync()), [0, 1, 1]);
  * ```
  */
 export function reluGrad(args: KernelArgs): tf.TensorInfo {

@@ -29,8 +29,9 @@ export const simdSettings: { relaxed?: boolean } = {};
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { relaxedSimdSupported } from "./simd_module.ts";
- * console.log(typeof relaxedSimdSupported()); // "boolean"
+ * strictEqual(typeof relaxedSimdSupported(), "boolean");
  * ```
  */
 export function relaxedSimdSupported(): boolean {
@@ -47,9 +48,11 @@ export function relaxedSimdSupported(): boolean {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Code } from "./wasm_encoder.ts";
  * import { multiplyAdd } from "./simd_module.ts";
- * console.log(multiplyAdd(new Code(), 0, 1, 2, false).bytes.length); // 12
+ * // local.get ×3 (2 bytes each), f32x4.mul and f32x4.add (0xfd + 2-byte LEB128 opcode), local.set
+ * strictEqual(multiplyAdd(new Code(), 0, 1, 2, false).bytes.length, 14);
  * ```
  */
 export function multiplyAdd(c: Code, a: number, b: number, acc: number, relaxed: boolean): Code {
@@ -99,12 +102,13 @@ export interface WindowShape {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Code } from "./wasm_encoder.ts";
  * import { windowLoops } from "./simd_module.ts";
  * const shape = { height: 4, width: 4, channels: 1, outHeight: 2, outWidth: 2, strideHeight: 2,
  *   strideWidth: 2 };
  * const locals = { image: 2, row: 3, column: 4, images: 5, rows: 6, columns: 7 };
- * console.log(windowLoops(new Code(), 0, 1, locals, shape, () => {}).bytes.length > 0); // true
+ * ok(windowLoops(new Code(), 0, 1, locals, shape, () => {}).bytes.length > 0);
  * ```
  */
 export function windowLoops(
@@ -138,6 +142,8 @@ const compiled = new WeakMap<object, Map<string, CompiledKernel>>();
  *
  * @example
  * ```ts ignore
+ * // A step inside the SIMD kernels (needs a WebAssembly builder and heap pointers); the
+ * // MaxPoolGrad and Sum examples run it.
  * compiledKernel(backend, `pool ${JSON.stringify(geometry)}`, build)?.run(x, dy, dx, images);
  * ```
  */
@@ -176,8 +182,14 @@ export function compiledKernel(
  * The backend's memory, for tests of the helper thread.
  *
  * @example
- * ```ts ignore
- * const memory = backendMemory(tf.backend());
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { backendMemory } from "./simd_module.ts";
+ * await initBackend("wasm");
+ * ok(backendMemory(tf.backend()) instanceof WebAssembly.Memory);
+ * strictEqual(backendMemory({}), undefined); // not a wasm backend
  * ```
  */
 export function backendMemory(backend: unknown): WebAssembly.Memory | undefined {

@@ -52,6 +52,8 @@ function helperFor(memory: WebAssembly.Memory, threads: number): Helper | null {
  *
  * @example
  * ```ts ignore
+ * // Needs the threaded build (a helper thread on shared memory), which is fixed per process
+ * // once wasm has initialised; the kernels call it through CompiledKernel.splitRange.
  * runSplit(memory, 2, module, run, [x, out, half], [x + bytes, out + bytes, count - half]);
  * ```
  */
@@ -110,8 +112,11 @@ export function runSplit(
  * the work really was shared.
  *
  * @example
- * ```ts ignore
- * const before = helperJobs(memory);
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { helperJobs } from "./simd_threads.ts";
+ * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ * strictEqual(helperJobs(memory), 0); // no helper thread started on this memory
  * ```
  */
 export function helperJobs(memory: WebAssembly.Memory): number {

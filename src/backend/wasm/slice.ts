@@ -35,10 +35,17 @@ function copyRange(
  * The Slice kernel: contiguous slices copied heap to heap, others by `fallback` (4.22's).
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Slice", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Slice", backendName: "wasm",
- *   kernelFunc: makeContiguousSlice(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Slice", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Slice", backendName: "wasm",
+ * //     kernelFunc: makeContiguousSlice(original) });
+ * const r = new Random(1);
+ * const attrs = { begin: [1, 0], size: [2, 4] }; // whole rows: a contiguous view
+ * ok(await compareWithCpu("Slice", { x: randomTensor(r, [4, 4]) }, attrs) === 0);
  * ```
  */
 export function makeContiguousSlice(fallback: KernelFunc): KernelFunc {
@@ -61,10 +68,18 @@ export function makeContiguousSlice(fallback: KernelFunc): KernelFunc {
  * each is copied heap to heap; otherwise `fallback` (4.22's) splits.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("SplitV", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "SplitV", backendName: "wasm",
- *   kernelFunc: makeContiguousSplitV(original) });
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * // setupWasmBackend registers it on wasm:
+ * //   const original = tf.getKernel("SplitV", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "SplitV", backendName: "wasm",
+ * //     kernelFunc: makeContiguousSplitV(original) });
+ * await initBackend("wasm");
+ * const [top, bottom] = tf.split(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), [1, 2]); // whole rows
+ * deepStrictEqual(top.arraySync(), [[1, 2]]);
+ * deepStrictEqual(bottom.arraySync(), [[3, 4], [5, 6]]);
  * ```
  */
 export function makeContiguousSplitV(fallback: MultiOutputKernelFunc): MultiOutputKernelFunc {

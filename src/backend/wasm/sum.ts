@@ -27,9 +27,10 @@ const MIN_ROWS = 256;
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { leadingAxesCount } from "./sum.ts";
- * console.assert(leadingAxesCount([2, 0, 1], 4) === 3);
- * console.assert(leadingAxesCount([1, 2], 4) === -1);
+ * strictEqual(leadingAxesCount([2, 0, 1], 4), 3);
+ * strictEqual(leadingAxesCount([1, 2], 4), -1);
  * ```
  */
 export function leadingAxesCount(axis: number | number[], rank: number): number {
@@ -45,9 +46,10 @@ export function leadingAxesCount(axis: number | number[], rank: number): number 
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { sumLeadingRows } from "./sum.ts";
  * const sums = sumLeadingRows(new Float32Array([1, 2, 3, 4, 5, 6]), 3, 2);
- * console.assert(sums[0] === 9 && sums[1] === 12);
+ * ok(sums[0] === 9 && sums[1] === 12);
  * ```
  */
 export function sumLeadingRows(values: Float32Array, rows: number, columns: number): Float64Array {
@@ -62,9 +64,16 @@ export function sumLeadingRows(values: Float32Array, rows: number, columns: numb
  * Builds the kernel function; `fallback` is the kernel it replaces.
  *
  * @example
- * ```ts ignore
- * const original = tf.getKernel("Sum", "wasm")!.kernelFunc;
- * tf.registerKernel({ kernelName: "Sum", backendName: "wasm", kernelFunc: makeSum(original) });
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * // setupWasmBackend (run by compareWithCpu) registers it on wasm:
+ * //   const original = tf.getKernel("Sum", "wasm")!.kernelFunc;
+ * //   tf.registerKernel({ kernelName: "Sum", backendName: "wasm", kernelFunc: makeSum(original) });
+ * const r = new Random(1);
+ * const x = randomTensor(r, [8, 3, 3, 4]);
+ * ok(await compareWithCpu("Sum", { x }, { axis: [0, 1, 2], keepDims: false }) <= 1e-5);
  * ```
  */
 export function makeSum(fallback: KernelFunc): KernelFunc {

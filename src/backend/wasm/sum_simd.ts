@@ -73,6 +73,8 @@ function columnSumFunction(columns: number): FunctionSpec {
  *
  * @example
  * ```ts ignore
+ * // A step inside the Sum kernel: values and out must be views of the wasm heap; the Sum
+ * // example in sum.ts runs it.
  * if (columns % 4 === 0) done = sumColumnsBySimd(values, rows, columns, out, backend);
  * ```
  */

@@ -16,8 +16,9 @@ import { conv2DInfoFromAttrs } from "./kernel_call.ts";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { testThreads } from "./testing.ts";
- * console.assert(testThreads() >= 1);
+ * ok(testThreads() >= 1);
  * ```
  */
 export function testThreads(): number {
@@ -36,9 +37,10 @@ export interface HostTensor {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomTensor } from "./testing.ts";
- * console.assert(randomTensor(new Random(1), [2, 3]).values.length === 6);
+ * strictEqual(randomTensor(new Random(1), [2, 3]).values.length, 6);
  * ```
  */
 export function randomTensor(random: Random, shape: number[]): HostTensor {
@@ -51,8 +53,11 @@ export function randomTensor(random: Random, shape: number[]): HostTensor {
  * Runs `kernelName` on `backend` and returns the output values.
  *
  * @example
- * ```ts ignore
- * const out = await runKernelOn("cpu", "Relu", { x: randomTensor(random, [4]) }, {});
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { runKernelOn } from "./testing.ts";
+ * const x = { shape: [3], values: new Float32Array([-1, 0, 2]), dtype: "float32" as const };
+ * deepStrictEqual(await runKernelOn("cpu", "Relu", { x }, {}), new Float32Array([0, 0, 2]));
  * ```
  */
 export async function runKernelOn(
@@ -79,8 +84,9 @@ export async function runKernelOn(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { relativeError } from "./testing.ts";
- * console.assert(relativeError(new Float32Array([1, 2]), new Float32Array([1, 2])) === 0);
+ * strictEqual(relativeError(new Float32Array([1, 2]), new Float32Array([1, 2])), 0);
  * ```
  */
 export function relativeError(actual: Float32Array, expected: Float32Array): number {
@@ -98,8 +104,15 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
  * Runs a kernel on cpu and wasm and returns the relative error of wasm against cpu.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { Random } from "../../util/random.ts";
+ * import { compareWithCpu, randomTensor } from "./testing.ts";
+ * const random = new Random(1);
+ * const inputs = { x: randomTensor(random, [1, 5, 5, 2]), dy: randomTensor(random, [1, 3, 3, 4]) };
+ * const attrs = { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] };
  * const err = await compareWithCpu("Conv2DBackpropFilter", inputs, attrs);
+ * ok(err <= 1e-5);
  * ```
  */
 export async function compareWithCpu(
@@ -117,10 +130,11 @@ export async function compareWithCpu(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomInt } from "./testing.ts";
  * const n = randomInt(new Random(3), 1, 4);
- * console.assert(n >= 1 && n <= 4);
+ * ok(n >= 1 && n <= 4);
  * ```
  */
 export function randomInt(random: Random, lo: number, hi: number): number {
@@ -147,10 +161,11 @@ export interface ConvGeometry {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomConvGeometry } from "./testing.ts";
  * const g = randomConvGeometry(new Random(1), "NHWC");
- * console.assert(g.xShape.length === 4 && g.outShape.length === 4);
+ * ok(g.xShape.length === 4 && g.outShape.length === 4);
  * ```
  */
 export function randomConvGeometry(
@@ -177,9 +192,10 @@ export function randomConvGeometry(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { Random } from "../../util/random.ts";
  * import { randomPad } from "./testing.ts";
- * console.log(randomPad(new Random(2)));
+ * strictEqual(randomPad(new Random(2)), "valid");
  * ```
  */
 export function randomPad(random: Random): ConvPad {

@@ -31,8 +31,9 @@ const MAIN_SCRIPT = "tfjs-backend-wasm-threaded-simd.js";
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { threadedWorkerScript } from "./threads.ts";
- * console.assert(threadedWorkerScript().startsWith('"use strict"'));
+ * ok(threadedWorkerScript().startsWith('"use strict"'));
  * ```
  */
 export function threadedWorkerScript(): string {
@@ -78,6 +79,8 @@ function writeWorkerFile(): string {
  *
  * @example
  * ```ts ignore
+ * // Not run by `deno test --doc`: the threaded build's workers stay for the rest of the process,
+ * // and the thread count is fixed once wasm has initialised; setupWasmBackend({ threads }) calls it.
  * await withThreadedWasm(2, () => tf.setBackend("wasm"));
  * ```
  */
@@ -116,8 +119,13 @@ interface PThreadLike {
  * Emscripten keeps a worker referenced while its thread runs). Returns the running count.
  *
  * @example
- * ```ts ignore
- * settlePthreadWorkers(tf.engine().registry["wasm"]);
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { initBackend } from "../mod.ts";
+ * import { settlePthreadWorkers } from "./threads.ts";
+ * await initBackend("wasm"); // the single-threaded build: no pthread workers to settle
+ * strictEqual(settlePthreadWorkers(tf.engine().registry["wasm"]), 0);
  * ```
  */
 export function settlePthreadWorkers(backend: unknown): number {

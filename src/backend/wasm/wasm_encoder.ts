@@ -52,8 +52,9 @@ export const ValueType = { i32: 0x7f, v128: 0x7b } as const;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { unsignedLeb } from "./wasm_encoder.ts";
- * console.log(unsignedLeb(624485)); // [ 229, 142, 38 ]
+ * deepStrictEqual(unsignedLeb(624485), [ 229, 142, 38 ]);
  * ```
  */
 export function unsignedLeb(value: number): number[] {
@@ -72,8 +73,9 @@ export function unsignedLeb(value: number): number[] {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { signedLeb } from "./wasm_encoder.ts";
- * console.log(signedLeb(-123456)); // [ 192, 187, 120 ]
+ * deepStrictEqual(signedLeb(-123456), [ 192, 187, 120 ]);
  * ```
  */
 export function signedLeb(value: number): number[] {
@@ -178,9 +180,10 @@ function name(text: string): number[] {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { Code, encodeModule } from "./wasm_encoder.ts";
  * const bytes = encodeModule([{ name: "noop", params: 0, locals: [], body: new Code() }], false);
- * console.log(WebAssembly.validate(bytes)); // true
+ * ok(WebAssembly.validate(bytes));
  * ```
  */
 export function encodeModule(

@@ -21,8 +21,9 @@ export const WASM_BINARIES = [
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { wasmBinaryDirectory } from "./wasm_files.ts";
- * console.assert(wasmBinaryDirectory().endsWith("/"));
+ * ok(wasmBinaryDirectory().endsWith("/"));
  * ```
  */
 export function wasmBinaryDirectory(): string {

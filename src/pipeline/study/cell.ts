@@ -65,9 +65,17 @@ export interface RunCellResult {
  * rethrown; the training checkpoints are kept.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
  * import { runCell } from "./cell.ts";
- * const { outcome, record } = await runCell("reports/studies/cards-quick", 0, { threads: 1 });
+ * import { writePlan } from "./folder.ts";
+ * import { parseStudy } from "./plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writePlan(dir, parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t"));
+ * strictEqual((await runCell(dir, 0, { threads: 1 })).outcome, "trained");
+ * strictEqual((await runCell(dir, 0, { threads: 1 })).outcome, "skipped"); // verified, not redone
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function runCell(

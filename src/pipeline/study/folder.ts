@@ -175,8 +175,14 @@ export async function writePlan(dir: string, plan: StudyPlan): Promise<StudyPlan
  * Reads `dir/study.json`.
  *
  * @example
- * ```ts ignore
- * const plan = await readPlan("reports/studies/cards-quick");
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { readPlan, writePlan } from "./folder.ts";
+ * import { parseStudy } from "./plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * const written = await writePlan(dir, parseStudy("name: t\nmodels: [mlp]\nseeds: 2\n", "t.yaml"));
+ * deepStrictEqual(await readPlan(dir), written);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readPlan(dir: string): Promise<StudyPlan> {
@@ -340,8 +346,15 @@ export async function cellStatus(dir: string, cell: StudyCell): Promise<CellStat
  * Every cell's status, in plan order.
  *
  * @example
- * ```ts ignore
- * const statuses = await cellStatuses("reports/studies/cards-quick", plan);
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { cellStatuses, writePlan } from "./folder.ts";
+ * import { parseStudy } from "./plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * const plan = await writePlan(dir, parseStudy("name: t\nmodels: [mlp]\nseeds: 2\n", "t.yaml"));
+ * const statuses = await cellStatuses(dir, plan);
+ * deepStrictEqual(statuses.map((s) => s.state), ["pending", "pending"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function cellStatuses(dir: string, plan: StudyPlan): Promise<CellStatus[]> {

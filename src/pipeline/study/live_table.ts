@@ -67,9 +67,19 @@ export function studyTableBundle(status: StudyStatus): Record<string, string> {
  * Shows the study's cell table and keeps it up to date every `intervalMs` until `stop()`.
  *
  * @example
- * ```ts ignore
- * const table = liveStudyTable("reports/studies/notebook-study");
- * try { await runStudyPlan(plan, { out: dir }); } finally { await table.stop(); }
+ * ```ts
+ * import { match } from "node:assert";
+ * import { writePlan } from "./folder.ts";
+ * import { liveStudyTable } from "./live_table.ts";
+ * import { parseStudy } from "./plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writePlan(dir, parseStudy("name: t\nmodels: [mlp]\nseeds: 2\n", "t.yaml"));
+ * const shown: string[] = []; // in a notebook, display defaults to Deno.jupyter.display
+ * const display = (bundle: Record<string, unknown>) => void shown.push(String(bundle["text/plain"]));
+ * const table = liveStudyTable(dir, { display });
+ * try { await table.refresh(); } finally { await table.stop(); }
+ * match(shown.at(-1)!, /^study t: 0 done, 0 running, 0 failed, 2 pending/);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function liveStudyTable(

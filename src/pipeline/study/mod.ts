@@ -4,10 +4,16 @@
  * training randomness.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual, ok } from "node:assert";
  * import { runStudy, studyStatus } from "./mod.ts";
- * const { dir, report } = await runStudy("studies/cards-quick.yaml");
- * console.log((await studyStatus(dir)).counts, report?.html);
+ * const tmp = await Deno.makeTempDir(); // a tiny study; real ones live in studies/*.yaml
+ * await Deno.writeTextFile(`${tmp}/t.yaml`, "name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n");
+ * const { dir, report } = await runStudy(`${tmp}/t.yaml`, { out: `${tmp}/study` });
+ * deepStrictEqual((await studyStatus(dir)).counts, { pending: 0, running: 0, done: 1, failed: 0 });
+ * ok(report?.html.endsWith("report.html"));
+ * await Deno.remove(tmp, { recursive: true });
  * ```
  *
  * @module

@@ -65,8 +65,19 @@ export interface ScoredStudy {
  * run is restricted to the test items that no finished cell trained or validated on.
  *
  * @example
- * ```ts ignore
- * const { runs, contamination } = await readScoredStudy("reports/studies/cards-quick");
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { parseStudy } from "./plan.ts";
+ * import { readScoredStudy } from "./report.ts";
+ * import { runStudyPlan } from "./study.ts";
+ * const plan = parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t");
+ * const out = await Deno.makeTempDir();
+ * await runStudyPlan(plan, { out });
+ * const { runs, contamination } = await readScoredStudy(out);
+ * strictEqual(runs.length, 1);
+ * strictEqual(contamination.summary.policy, "exclude");
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function readScoredStudy(dir: string, plan?: StudyPlan): Promise<ScoredStudy> {
@@ -123,9 +134,18 @@ export async function readStudyRuns(dir: string, plan?: StudyPlan): Promise<Stud
  * in the report) and writes it to `DIR/report/`, replacing an older one atomically.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { parseStudy } from "./plan.ts";
  * import { writeStudyReport } from "./report.ts";
- * const files = await writeStudyReport("reports/studies/cards-quick");
+ * import { runStudyPlan } from "./study.ts";
+ * const plan = parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t");
+ * const out = await Deno.makeTempDir();
+ * await runStudyPlan(plan, { out });
+ * const files = await writeStudyReport(out); // runStudyPlan wrote it too; this rewrites it
+ * ok((await Deno.stat(files.metrics)).isFile);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function writeStudyReport(dir: string): Promise<StudyReportFiles> {

@@ -68,9 +68,16 @@ export function defaultStudyDir(name: string): string {
  * and writes the study report once every cell is done.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual, ok } from "node:assert";
  * import { runStudy } from "./study.ts";
- * const { dir, status, report } = await runStudy("studies/cards-quick.yaml");
+ * const tmp = await Deno.makeTempDir(); // a tiny study; real ones live in studies/*.yaml
+ * await Deno.writeTextFile(`${tmp}/t.yaml`, "name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n");
+ * const { status, report } = await runStudy(`${tmp}/t.yaml`, { out: `${tmp}/study` });
+ * deepStrictEqual(status.counts, { pending: 0, running: 0, done: 1, failed: 0 });
+ * ok(report !== null); // written once every cell is done
+ * await Deno.remove(tmp, { recursive: true });
  * ```
  */
 export async function runStudy(
@@ -84,11 +91,18 @@ export async function runStudy(
  * {@link runStudy} for a plan already in memory (e.g. built by a notebook with `parseStudy`).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { parseStudy } from "./plan.ts";
  * import { runStudyPlan } from "./study.ts";
- * const plan = parseStudy("name: t\nmodels: [mlp]\nseeds: 2\ntrain: {epochs: 1, limit: 500}\n", "t");
- * const { report } = await runStudyPlan(plan, { out: "reports/studies/t" });
+ * const plan = parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 2\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t");
+ * const out = await Deno.makeTempDir();
+ * const { ran, status } = await runStudyPlan(plan, { out });
+ * deepStrictEqual(ran, [0, 1]);
+ * deepStrictEqual((await runStudyPlan(plan, { out })).ran, []); // done cells are not run again
+ * deepStrictEqual(status.counts.done, 2);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function runStudyPlan(
@@ -128,9 +142,16 @@ export async function runStudyPlan(
  * scheduler, the scheduler's view.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { writePlan } from "./folder.ts";
+ * import { parseStudy } from "./plan.ts";
  * import { studyStatus } from "./study.ts";
- * const { counts } = await studyStatus("reports/studies/cards-quick");
+ * const dir = await Deno.makeTempDir();
+ * await writePlan(dir, parseStudy("name: t\nmodels: [mlp]\nseeds: 2\n", "t.yaml"));
+ * const { counts } = await studyStatus(dir);
+ * deepStrictEqual(counts, { pending: 2, running: 0, done: 0, failed: 0 }); // nothing ran yet
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function studyStatus(dir: string, executor?: string): Promise<StudyStatus> {
@@ -151,9 +172,17 @@ export async function studyStatus(dir: string, executor?: string): Promise<Study
  * code loads only here.
  *
  * @example
- * ```ts ignore
- * import { studyReport } from "./study.ts";
- * const { html } = await studyReport("reports/studies/cards-quick");
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { parseStudy } from "./plan.ts";
+ * import { runStudyPlan, studyReport } from "./study.ts";
+ * const plan = parseStudy("name: t\nmodels: [logistic-regression]\nseeds: 1\n" +
+ *   "train: {epochs: 1, limit: 100}\nevaluation: {suite: quick, datasets: [mnist], limit: 50}\n", "t");
+ * const out = await Deno.makeTempDir();
+ * await runStudyPlan(plan, { out });
+ * const { html } = await studyReport(out);
+ * ok((await Deno.readTextFile(html)).startsWith("<!DOCTYPE html>"));
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function studyReport(dir: string): Promise<StudyReportFiles> {

@@ -97,8 +97,9 @@ let library: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { libtensorflowPath } from "./capi.ts";
- * console.log(libtensorflowPath().endsWith("libtensorflow.so")); // true
+ * ok(libtensorflowPath().endsWith("libtensorflow.so"));
  * ```
  */
 export function libtensorflowPath(): string {
@@ -110,10 +111,14 @@ export function libtensorflowPath(): string {
  * Opens libtensorflow (once per process) and returns its C functions.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
  * import { tensorflowCApi } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const c = tensorflowCApi();
  * const status = c.TF_NewStatus();
+ * strictEqual(c.TF_GetCode(status), 0); // TF_OK
  * c.TF_DeleteStatus(status);
  * ```
  */
@@ -134,8 +139,10 @@ export function tensorflowCApi(): TensorflowCApi {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { graphApiMissingReason } from "./capi.ts";
- * console.log(graphApiMissingReason() ?? "graph API ready");
+ * const reason = graphApiMissingReason(); // undefined once the native addon is built
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function graphApiMissingReason(): string | undefined {
@@ -157,8 +164,9 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { cString } from "./capi.ts";
- * console.log(cString("ab")); // Uint8Array(3) [ 97, 98, 0 ]
+ * deepStrictEqual(cString("ab"), new Uint8Array([97, 98, 0]));
  * ```
  */
 export function cString(text: string): Uint8Array<ArrayBuffer> {
@@ -180,8 +188,9 @@ export interface Output {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { outputsBuffer } from "./capi.ts";
- * console.log(outputsBuffer([]).byteLength); // 0
+ * strictEqual(outputsBuffer([]).byteLength, 0);
  * ```
  */
 export function outputsBuffer(outputs: readonly Output[]): Uint8Array<ArrayBuffer> {
@@ -199,8 +208,9 @@ export function outputsBuffer(outputs: readonly Output[]): Uint8Array<ArrayBuffe
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { readOutputs } from "./capi.ts";
- * console.log(readOutputs(new Uint8Array(0), 0)); // []
+ * deepStrictEqual(readOutputs(new Uint8Array(0), 0), []);
  * ```
  */
 export function readOutputs(bytes: Uint8Array, count: number): Output[] {
@@ -218,10 +228,15 @@ export function readOutputs(bytes: Uint8Array, count: number): Output[] {
  * Calls `body` with a fresh `TF_Status` and throws the status message if it reports an error.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
  * import { tensorflowCApi, withStatus } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const c = tensorflowCApi();
- * withStatus("new session options", (status) => c.TF_NewSessionOptions());
+ * const options = withStatus("new session options", () => c.TF_NewSessionOptions());
+ * ok(options !== null);
+ * c.TF_DeleteSessionOptions(options);
  * ```
  */
 export function withStatus<T>(what: string, body: (status: Deno.PointerObject) => T): T {
@@ -241,9 +256,14 @@ export function withStatus<T>(what: string, body: (status: Deno.PointerObject) =
  * lives until the call has finished.
  *
  * @example
- * ```ts ignore
- * import { tensorflowCApi, withStatusAsync } from "./capi.ts";
- * await withStatusAsync("run", (status) => Promise.resolve());
+ * ```ts
+ * import { ok } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { withStatusAsync } from "./capi.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
+ * let ran = false;
+ * await withStatusAsync("run", () => Promise.resolve(void (ran = true)));
+ * ok(ran);
  * ```
  */
 export async function withStatusAsync(

@@ -48,9 +48,15 @@ const DTYPE_CODE: Record<HostDtype, number> = {
  * A libtensorflow `TF_Tensor` holding a copy of `tensor`; the caller deletes it.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { tensorflowCApi } from "./capi.ts";
  * import { toTfTensor } from "./graph.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const t = toTfTensor({ dtype: "float32", shape: [2], data: new Float32Array([1, 2]) });
+ * strictEqual(Number(tensorflowCApi().TF_TensorByteSize(t)), 8);
+ * tensorflowCApi().TF_DeleteTensor(t);
  * ```
  */
 export function toTfTensor(tensor: HostTensor): Deno.PointerObject {
@@ -72,10 +78,15 @@ export function toTfTensor(tensor: HostTensor): Deno.PointerObject {
  * Copies a float32 `TF_Tensor` into a new Float32Array (the tensor stays the caller's).
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { tensorflowCApi } from "./capi.ts";
  * import { fromTfTensor, toTfTensor } from "./graph.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const t = toTfTensor({ dtype: "float32", shape: [1], data: new Float32Array([3]) });
- * console.log(fromTfTensor(t)); // Float32Array [3]
+ * deepStrictEqual(fromTfTensor(t), new Float32Array([3]));
+ * tensorflowCApi().TF_DeleteTensor(t);
  * ```
  */
 export function fromTfTensor(handle: Deno.PointerObject): Float32Array {
@@ -97,11 +108,18 @@ export type OpInput = Output | Output[];
  * Builds a TensorFlow graph operation by operation.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
  * import { Graph } from "./graph.ts";
+ * import { Session } from "./session.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`; loads libtensorflow
  * const g = new Graph();
  * const x = g.placeholder("x", "float32", [-1, 2]);
  * const y = g.op("Square", [x], { T: { type: 1 } })[0];
+ * const s = new Session(g, { intraOp: 1, interOp: 1 });
+ * const [out] = s.run([[x, { dtype: "float32", shape: [1, 2], data: new Float32Array([2, 3]) }]], [y]);
+ * deepStrictEqual(out, new Float32Array([4, 9]));
  * ```
  */
 export class Graph {

@@ -28,11 +28,21 @@ export interface InferenceWeights {
  * The compiled forward pass of one model.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { buildModel, getModelSpec } from "../../../models/mod.ts";
  * import { InferenceGraph } from "./inference_graph.ts";
- * const graph = new InferenceGraph(layers, { intraOp: 2, interOp: 1 });
- * const probs = await graph.run(images, 1000, { weights, state });
+ * import { graphLayers } from "./model_layers.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`
+ * const model = buildModel(getModelSpec("mlp"));
+ * const graph = new InferenceGraph(graphLayers(model), { intraOp: 2, interOp: 1 });
+ * const weights = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+ * const probs = await graph.run(new Float32Array(2 * 784), 2, { weights, state: [] });
+ * strictEqual(probs.length, 2 * 10);
+ * strictEqual(probs.slice(0, 10).reduce((a, b) => a + b).toFixed(3), "1.000"); // softmax rows
  * graph.dispose();
+ * model.dispose();
  * ```
  */
 export class InferenceGraph {

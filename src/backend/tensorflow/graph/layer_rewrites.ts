@@ -21,14 +21,17 @@ import type { GraphLayer } from "./layers.ts";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { pointwiseAfterPooling } from "./layer_rewrites.ts";
  * const conv = { className: "Conv2D", config: { activation: "relu" },
  *   weights: [{ name: "k", shape: [3, 3, 1, 8] }, { name: "b", shape: [8] }],
  *   outputShape: [-1, 26, 26, 8], state: [] };
  * const pool = { className: "MaxPooling2D", config: {}, weights: [],
  *   outputShape: [-1, 13, 13, 8], state: [] };
- * console.log(pointwiseAfterPooling([conv, pool]).map((l) => `${l.className}:${l.config.activation}`));
- * // [ "Conv2D:linear", "MaxPooling2D:undefined", "BiasActivation:relu" ]
+ * deepStrictEqual(
+ *   pointwiseAfterPooling([conv, pool]).map((l) => `${l.className}:${l.config.activation}`),
+ *   ["Conv2D:linear", "MaxPooling2D:undefined", "BiasActivation:relu"],
+ * );
  * ```
  */
 export function pointwiseAfterPooling(
@@ -72,12 +75,13 @@ export function pointwiseAfterPooling(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { foldBatchNorm } from "./layer_rewrites.ts";
  * const conv = { className: "Conv2D", config: { activation: "linear" }, weights: [],
  *   outputShape: [-1, 26, 26, 32], state: [] };
  * const bn = { className: "BatchNormalization", config: {}, weights: [],
  *   outputShape: [-1, 26, 26, 32], state: [] };
- * console.log(foldBatchNorm([conv, bn]).map((l) => l.className)); // [ "Conv2DBatchNorm" ]
+ * deepStrictEqual(foldBatchNorm([conv, bn]).map((l) => l.className), [ "Conv2DBatchNorm" ]);
  * ```
  */
 export function foldBatchNorm(layers: GraphLayer[]): GraphLayer[] {

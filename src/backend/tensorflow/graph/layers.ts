@@ -15,9 +15,10 @@ const F32: Attr = { type: DataType.float };
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import { unsupportedLayer } from "./layers.ts";
  * const lstm = { className: "LSTM", config: {}, weights: [], outputShape: [-1, 8], state: [] };
- * console.log(unsupportedLayer(lstm)); // "layer LSTM"
+ * strictEqual(unsupportedLayer(lstm), "layer LSTM");
  * ```
  */
 export function unsupportedLayer(layer: GraphLayer): string | undefined {
@@ -136,10 +137,23 @@ function activation(ctx: LayerContext, name: unknown, h: Output): Output {
  * Adds `layer`'s ops (in the context's mode) on input `h` and returns its output.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { Graph } from "./graph.ts";
  * import { layerOps } from "./layers.ts";
- * const y = layerOps(context, { className: "Flatten", config: {}, outputShape: [-1, 784],
+ * import { Session } from "./session.ts";
+ * await initBackend("tensorflow"); // needs `deno task setup`
+ * const g = new Graph();
+ * const x = g.placeholder("x", "float32", [-1, 2, 2, 1]);
+ * const none = (): never => { throw new Error("Flatten has no weights"); };
+ * const context = { graph: g, training: false as const, trainable: none, stateValue: none };
+ * const y = layerOps(context, { className: "Flatten", config: {}, outputShape: [-1, 4],
  *   weights: [], state: [] }, x);
+ * const data = new Float32Array([1, 2, 3, 4]);
+ * const [out] = new Session(g, { intraOp: 1, interOp: 1 }).run([[x, { dtype: "float32",
+ *   shape: [1, 2, 2, 1], data }]], [y]);
+ * deepStrictEqual(out, data);
  * ```
  */
 export function layerOps(ctx: LayerContext, layer: GraphLayer, h: Output): Output {

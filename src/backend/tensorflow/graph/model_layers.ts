@@ -13,12 +13,13 @@ import { type GraphLayer, unsupportedLayer } from "./layers.ts";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { graphLayers } from "./model_layers.ts";
  * import { buildModel, getModelSpec } from "../../../models/mod.ts";
  * await tf.setBackend("cpu");
  * const model = buildModel(getModelSpec("logistic-regression"));
- * console.log(graphLayers(model).map((l) => l.className)); // [ "Rescaling", "Flatten", "Dense" ]
+ * deepStrictEqual(graphLayers(model).map((l) => l.className), [ "Rescaling", "Flatten", "Dense" ]);
  * model.dispose();
  * ```
  */
@@ -40,12 +41,13 @@ export function graphLayers(model: tf.LayersModel): GraphLayer[] {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { modelGraphMissing } from "./model_layers.ts";
  * import { buildModel, getModelSpec } from "../../../models/mod.ts";
  * await tf.setBackend("cpu");
  * const model = buildModel(getModelSpec("mlp"));
- * console.log(modelGraphMissing(model)); // "the backend is cpu, not tensorflow"
+ * strictEqual(modelGraphMissing(model), "the backend is cpu, not tensorflow");
  * model.dispose();
  * ```
  */

@@ -51,8 +51,10 @@ export interface SessionOptions {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert";
  * import { bfloat16MissingReason } from "./session.ts";
- * console.log(bfloat16MissingReason() ?? "bfloat16 instructions present");
+ * const reason = bfloat16MissingReason(); // undefined when the CPU has the instructions
+ * ok(reason === undefined || reason.length > 0);
  * ```
  */
 export function bfloat16MissingReason(): string | undefined {
@@ -75,8 +77,9 @@ export function bfloat16MissingReason(): string | undefined {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { configProto } from "./session.ts";
- * console.log(configProto({ intraOp: 2, interOp: 1 })); // Uint8Array(4) [ 16, 2, 40, 1 ]
+ * deepStrictEqual(configProto({ intraOp: 2, interOp: 1 }), new Uint8Array([16, 2, 40, 1]));
  * ```
  */
 export function configProto(options: SessionOptions): Uint8Array {
@@ -104,14 +107,16 @@ export function configProto(options: SessionOptions): Uint8Array {
  * A session over a {@link Graph}: feeds host tensors, fetches float32 outputs, runs targets.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { Graph } from "./graph.ts";
  * import { Session } from "./session.ts";
  * const g = new Graph();
  * const x = g.placeholder("x", "float32", [2]);
  * const y = g.op("Square", [x], { T: { type: 1 } })[0];
  * const s = new Session(g, { intraOp: 1, interOp: 1 });
- * console.log(s.run([[x, { dtype: "float32", shape: [2], data: new Float32Array([2, 3]) }]], [y]));
+ * const [out] = s.run([[x, { dtype: "float32", shape: [2], data: new Float32Array([2, 3]) }]], [y]);
+ * deepStrictEqual(out, new Float32Array([4, 9]));
  * ```
  */
 export class Session {

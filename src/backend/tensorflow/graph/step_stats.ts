@@ -63,6 +63,7 @@ const text = new TextDecoder();
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { decodeRunMetadata } from "./step_stats.ts";
  * // RunMetadata { step_stats { dev_stats { node_stats { node_name: "m"
  * //   timeline_label: "m = MatMul(a, b)" op_start_rel_nanos: 1000 op_end_rel_nanos: 4000 } } } }
@@ -71,7 +72,7 @@ const text = new TextDecoder();
  * const dev = [0x12, node.length, ...node];
  * const stats = [0x0a, dev.length, ...dev];
  * const metadata = new Uint8Array([0x0a, stats.length, ...stats]);
- * console.log(decodeRunMetadata(metadata)); // [ { node: "m", op: "MatMul", startMicros: 0, micros: 3 } ]
+ * deepStrictEqual(decodeRunMetadata(metadata), [ { node: "m", op: "MatMul", startMicros: 0, micros: 3 } ]);
  * ```
  */
 export function decodeRunMetadata(metadata: Uint8Array): OpTiming[] {

@@ -84,14 +84,27 @@ let variableCount = 0;
  * current values, then call {@link step} per batch.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { ok, strictEqual } from "node:assert";
+ * import { initBackend } from "../../mod.ts";
+ * import { buildModel, getModelSpec } from "../../../models/mod.ts";
+ * import { graphLayers } from "./model_layers.ts";
  * import { TrainingGraph } from "./training_graph.ts";
- * const graph = new TrainingGraph(layers, { classCount: 10, probabilityClip: 1e-7,
+ * await initBackend("tensorflow"); // needs `deno task setup`
+ * const model = buildModel(getModelSpec("logistic-regression"));
+ * const graph = new TrainingGraph(graphLayers(model), { classCount: 10, probabilityClip: 1e-7,
  *   optimizer: { kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
  *   threads: { intraOp: 2, interOp: 1 } });
- * graph.load(state);
- * const { loss, correct } = await graph.step(images, labels, 128, { learningRate: 1e-3,
- *   oneMinusBeta1Power: 0.1, oneMinusBeta2Power: 0.001, dropoutSeeds: [7] });
+ * const weights = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+ * const zeros = weights.map((w) => new Float32Array(w.length)); // Adam's m and v start at 0
+ * graph.load({ weights, slots: [zeros, zeros], state: [] });
+ * const images = new Float32Array(4 * 784), labels = new Int32Array([0, 1, 2, 3]);
+ * const { loss, correct } = await graph.step(images, labels, 4, { learningRate: 1e-3,
+ *   oneMinusBeta1Power: 0.1, oneMinusBeta2Power: 0.001, dropoutSeeds: [] });
+ * strictEqual(loss.toFixed(4), "2.3026"); // blank images: uniform output, ln 10
+ * ok(correct >= 0 && correct <= 4);
+ * graph.dispose();
+ * model.dispose();
  * ```
  */
 export class TrainingGraph {

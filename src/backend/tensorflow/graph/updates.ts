@@ -24,8 +24,9 @@ export type GraphOptimizer =
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { slotNames } from "./updates.ts";
- * console.log(slotNames({ kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 })); // [ "m", "v" ]
+ * deepStrictEqual(slotNames({ kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }), [ "m", "v" ]);
  * ```
  */
 export function slotNames(optimizer: GraphOptimizer): string[] {
@@ -40,9 +41,12 @@ export function slotNames(optimizer: GraphOptimizer): string[] {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { scratchNames } from "./updates.ts";
- * console.log(scratchNames({ kind: "rmsprop", alpha: 0.9, epsilon: 1e-8, weightDecay: 0,
- *   momentum: 0 })); // [ "zeroed_m" ]
+ * deepStrictEqual(
+ *   scratchNames({ kind: "rmsprop", alpha: 0.9, epsilon: 1e-8, weightDecay: 0, momentum: 0 }),
+ *   ["zeroed_m"],
+ * );
  * ```
  */
 export function scratchNames(optimizer: GraphOptimizer): string[] {
@@ -57,9 +61,12 @@ export type StepScalarName = "learningRate" | "oneMinusBeta1Power" | "oneMinusBe
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert";
  * import { stepScalars } from "./updates.ts";
- * console.log(stepScalars({ kind: "rmsprop", alpha: 0.9, epsilon: 1e-8, weightDecay: 0,
- *   momentum: 0 })); // [ "learningRate" ]
+ * deepStrictEqual(
+ *   stepScalars({ kind: "rmsprop", alpha: 0.9, epsilon: 1e-8, weightDecay: 0, momentum: 0 }),
+ *   ["learningRate"],
+ * );
  * ```
  */
 export function stepScalars(optimizer: GraphOptimizer): StepScalarName[] {
@@ -102,6 +109,8 @@ export interface UpdateTarget {
  *
  * @example
  * ```ts ignore
+ * // A fragment of TrainingGraph's construction (its resource variables and step scalars);
+ * // TrainingGraph's own example runs it.
  * import { makeUpdater } from "./updates.ts";
  * const update = makeUpdater(graph, optimizer, scalars);
  * const operations = update(target, [forward]);
