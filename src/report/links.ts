@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { dirname, join, posix, relative } from "node:path";
 
 /** Relative paths of a report's main files. */
 export interface ReportLinks {
@@ -31,4 +31,29 @@ export function reportLinks(dir: string, from: string = Deno.cwd()): ReportLinks
     markdown: relative(from, join(dir, "report.md")),
     html: relative(from, join(dir, "report.html")),
   };
+}
+
+/**
+ * `markdown` written for the file at `file` (e.g. a report's `report.md`), with its relative
+ * link and image targets rebased onto the current folder, so that shown elsewhere (a notebook
+ * cell's markdown output) its figures and links still resolve. URLs, anchors and absolute
+ * paths stay as they are.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { rebaseMarkdownLinks } from "./links.ts";
+ * strictEqual(
+ *   rebaseMarkdownLinks("![fig](figures/a.svg) [web](https://x.org) [top](#top)", "../r1/report.md"),
+ *   "![fig](../r1/figures/a.svg) [web](https://x.org) [top](#top)",
+ * );
+ * ```
+ */
+export function rebaseMarkdownLinks(markdown: string, file: string): string {
+  const base = dirname(file);
+  return markdown.replace(
+    /\]\(([^)\s]+)/g,
+    (whole, target: string) =>
+      /^([a-z][a-z0-9+.-]*:|#|\/)/i.test(target) ? whole : `](${posix.join(base, target)}`,
+  );
 }
