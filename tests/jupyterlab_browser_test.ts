@@ -3,11 +3,12 @@
  * kernel) driven by headless Chromium through `puppeteer-core`. Each notebook, with its quick
  * parameters injected, is opened in the UI and run with Run ▸ Run All Cells; once the kernel is
  * idle, every code cell must have run without an error output and every chart cell must show a
- * chart drawn by JupyterLab's Vega renderer (an SVG with marks, or a canvas with ink). One
+ * chart drawn by JupyterLab's Vega renderer (an SVG with marks, or a canvas with ink), and the
+ * page must log no errors (no exception, no failed load such as a broken image). One
  * screenshot per notebook goes to `reports/notebooks/<name>.png`. Where a notebook shows linked
  * charts (`03-evaluate`: the confusion and corruption × model explorers), the test clicks a cell
  * other than the preselected one with the mouse and checks the digits the panel beside it then
- * shows against the evaluation the notebook wrote; the page must log no errors meanwhile.
+ * shows against the evaluation the notebook wrote.
  *
  * Needs the provisioned venv and Chrome/Chromium; fails with the command to run otherwise.
  * `02-train` trains the models `03-evaluate` and `04-compare-and-report` use, so the notebooks
@@ -342,7 +343,11 @@ Deno.test({
         "@jupyterlab/notebook-extension:tracker": { windowingMode: "none" },
         // No "get notified about Jupyter news?" toast over the screenshots.
         "@jupyterlab/apputils-extension:notification": { fetchNews: "false" },
-      });
+      }, [
+        // The Deno kernel has no debugger; JupyterLab's debugger plugin then throws "No active
+        // debugger session" on every kernel change, which would drown the page-error check.
+        "@jupyterlab/debugger-extension",
+      ]);
       browser = await puppeteer.launch({
         executablePath: chrome,
         headless: true,
@@ -357,21 +362,24 @@ Deno.test({
           const page = await browser!.newPage();
           const pageErrors: string[] = [];
           page.on("console", (message) => {
-            if (message.type() === "error") pageErrors.push(`console.error: ${message.text()}`);
+            if (message.type() === "error") {
+              pageErrors.push(`console.error: ${message.text()} ${message.location().url ?? ""}`);
+            }
           });
           page.on("pageerror", (error) => pageErrors.push(`exception: ${error}`));
           // JupyterLab's first load and kernel start are slow on a busy machine.
           page.setDefaultTimeout(120_000);
           let run: Awaited<ReturnType<typeof runInUi>>;
           const clicked: { click: LinkedClick; shown: PanelReading }[] = [];
-          let errorsBeforeClicks: string[] = [];
           try {
             run = await runInUi(page, server!.url, server!.token, name);
-            errorsBeforeClicks = pageErrors.splice(0);
             if (run.cells.some((cell) => cell.linked.includes("true,predicted"))) {
               const evaluation = JSON.parse(await Deno.readTextFile(EVALUATION));
-              for (const click of expectedClicks(evaluation)) {
+              for (const [k, click] of expectedClicks(evaluation).entries()) {
                 clicked.push({ click, shown: await clickLinked(page, click) });
+                // The clicked chart and its panel, in sight after the click.
+                const shot = `${name.replace(/\.ipynb$/, "")}-linked-${k + 1}.png`;
+                await page.screenshot({ path: join(SCREENSHOTS, shot) });
               }
             }
           } finally {
@@ -406,9 +414,6 @@ Deno.test({
               .map((text) => text.split("\n")[0]);
             assert.deepEqual(captions.sort(), [...click.captions].sort(), `${what}: captions`);
             console.log(`  ${what}: "${click.heading}", ${shown.images} digits`);
-          }
-          if (errorsBeforeClicks.length > 0) {
-            console.log(`  ${name}: errors logged before the clicks:`, errorsBeforeClicks);
           }
           assert.deepEqual(pageErrors, [], `${name}: the page logged errors`);
         });
