@@ -142,7 +142,7 @@ export { errorRateComparisonSpec, pairwisePValueSpec } from "./plots/comparison.
 
 // Reports.
 export { writeReport } from "./report/build.ts";
-export { reportLinks } from "./report/links.ts";
+export { inlineMarkdownImages, rebaseMarkdownLinks, reportLinks } from "./report/links.ts";
 export { displayTable, tableBlock, type TableColumn } from "./report/table.ts";
 
 // Backend.

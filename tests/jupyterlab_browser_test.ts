@@ -3,8 +3,12 @@
  * kernel) driven by headless Chromium through `puppeteer-core`. Each notebook, with its quick
  * parameters injected, is opened in the UI and run with Run ▸ Run All Cells; once the kernel is
  * idle, every code cell must have run without an error output and every chart cell must show a
- * chart drawn by JupyterLab's Vega renderer (an SVG with marks, or a canvas with ink). One
- * screenshot per notebook goes to `reports/notebooks/<name>.png`.
+ * chart drawn by JupyterLab's Vega renderer (an SVG with marks, or a canvas with ink), and the
+ * page must log no errors (no exception, no failed load such as a broken image). One
+ * screenshot per notebook goes to `reports/notebooks/<name>.png`. Where a notebook shows linked
+ * charts (`03-evaluate`: the confusion and corruption × model explorers), the test clicks a cell
+ * other than the preselected one with the mouse and checks the digits the panel beside it then
+ * shows against the evaluation the notebook wrote.
  *
  * Needs the provisioned venv and Chrome/Chromium; fails with the command to run otherwise.
  * `02-train` trains the models `03-evaluate` and `04-compare-and-report` use, so the notebooks
@@ -13,6 +17,9 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import puppeteer, { type Page } from "puppeteer-core";
+import type { ConditionResult, EvaluationResult } from "../src/evaluate/types.ts";
+import { factorName } from "../src/plots/degradation.ts";
+import { errorsLabel } from "../src/plots/linked.ts";
 import { findNotebooks } from "../tools/nb/executor.ts";
 import { REPO_ROOT } from "../tools/nb/jupyter_env.ts";
 import { readNotebook } from "../tools/nb/notebook_file.ts";
@@ -23,6 +30,8 @@ import { startJupyterLab } from "./helpers/jupyterlab.ts";
 /** Longest a notebook may take in the UI, from Run All to an idle kernel. */
 const NOTEBOOK_TIMEOUT_MS = 20 * 60_000;
 const SCREENSHOTS = join(REPO_ROOT, "reports", "notebooks");
+/** Where `03-evaluate.ipynb` writes its evaluation (`kit.repoRoot()/reports/notebook-runs`). */
+const EVALUATION = join(REPO_ROOT, "reports", "notebook-runs", "evaluation", "results.json");
 
 /**
  * Objects inside the page (DOM nodes, JupyterLab's widgets): the functions handed to
@@ -39,6 +48,8 @@ interface CellReport {
   errors: string[];
   /** Outputs carrying a Vega or Vega-Lite spec. */
   charts: number;
+  /** Selection fields of the linked charts among them, e.g. `"true,predicted"`. */
+  linked: string[];
   /** Per Vega view in the cell's DOM: marks in its SVG and inked canvas pixels. */
   views: { svgMarks: number; canvasInk: number }[];
 }
@@ -107,6 +118,11 @@ function inspectCells(page: Page): Promise<CellReport[]> {
             /^application\/vnd\.vega(lite)?\.v\d/.test(k)
           )
         ).length,
+        linked: outputs.flatMap((o) => {
+          const spec = o.data?.["application/vnd.vegalite.v5+json"] as InPage;
+          const fields = spec?.hconcat?.[0]?.layer?.[0]?.params?.[0]?.select?.fields;
+          return fields ? [fields.join(",")] : [];
+        }),
         views: [...cell.node.querySelectorAll(".vega-embed")].map((view: InPage) => ({
           svgMarks: view.querySelectorAll("svg [class*='mark-'] > *").length,
           canvasInk: ink(view.querySelector("canvas")),
@@ -114,6 +130,151 @@ function inspectCells(page: Page): Promise<CellReport[]> {
       }];
     });
   });
+}
+
+/** A click on a linked chart: the mark to click and what its panel must then show. */
+interface LinkedClick {
+  /** Which explorer: its panel's selection fields, e.g. `["true", "predicted"]`. */
+  fields: string[];
+  /** `name: value` items the clicked mark's ARIA label (Vega-Lite's description) holds. */
+  aria: string[];
+  heading: string;
+  /** The first caption line of every digit the panel must show, in any order. */
+  captions: string[];
+  /** Tells the panel's captions (all their lines) from the chart's other texts. */
+  captionText: RegExp;
+}
+
+/** What the panel of a linked chart shows after a click. */
+interface PanelReading {
+  images: number;
+  /** Every text of the chart's SVG, lines joined with `\n`. */
+  texts: string[];
+}
+
+/**
+ * The confusion cell and the corruption × model cell to click, from the evaluation
+ * `03-evaluate.ipynb` wrote: a pair other than the preselected largest one in the confusion
+ * matrix of the most accurate model on the first test set (as the notebook picks it), and a
+ * (corruption, model) cell other than the preselected worst one that has errors to show.
+ */
+function expectedClicks(result: EvaluationResult): LinkedClick[] {
+  const testSet = result.testSets[0].name;
+  const clean = result.conditions.filter((c) => c.kind === "clean" && c.testSet === testSet);
+  const best = clean.reduce((a, b) => b.overall.accuracy > a.overall.accuracy ? b : a);
+  const names = best.report.classes.map((c) => c.name);
+  const top = best.confusion.topPairs[0];
+  const other = best.misclassified.find((m) =>
+    m.trueLabel !== top.trueLabel || m.predicted !== top.predicted
+  );
+  assert.ok(other, `${best.model} has errors outside its largest confusion pair`);
+  const [t, p] = [names[other.trueLabel], names[other.predicted]];
+  const confusion: LinkedClick = {
+    fields: ["true", "predicted"],
+    aria: [`true class: ${t}`, `predicted class: ${p}`],
+    heading: `true ${t} → predicted ${p}: ` +
+      errorsLabel(best.confusion.counts[other.trueLabel][other.predicted]),
+    // confusionExplorerSpec's default: the 12 most confident mistakes of a pair.
+    captions: best.misclassified.filter((m) =>
+      m.trueLabel === other.trueLabel && m.predicted === other.predicted
+    ).slice(0, 12).map((m) => `${t}→${p} ${m.confidence.toFixed(2)}`),
+    captionText: /^\S+→\S+ \d\.\d\d$/,
+  };
+  // The preselected heatmap cell: the largest mean error (corruptionExplorerSpec's choice).
+  let worst = { error: -1, model: "", corruption: "" };
+  for (const summary of result.robustness.filter((r) => r.testSet === testSet)) {
+    for (const c of summary.corruptions) {
+      if (c.meanError > worst.error) {
+        worst = { error: c.meanError, model: summary.model, corruption: c.corruption };
+      }
+    }
+  }
+  const corrupted = (model: string, factor: string) =>
+    result.conditions.filter((c): c is ConditionResult & { factor: string } =>
+      c.kind === "corruption" && c.testSet === testSet && c.model === model &&
+      c.factor === factor
+    );
+  const cells = result.robustness.filter((r) => r.testSet === testSet).flatMap((r) =>
+    r.corruptions.map((c) => ({ model: r.model, corruption: c.corruption }))
+  );
+  const cell = cells.find((c) =>
+    (c.model !== worst.model || c.corruption !== worst.corruption) &&
+    corrupted(c.model, c.corruption).some((r) => r.misclassified.length > 0)
+  );
+  assert.ok(cell, "a corruption × model cell other than the worst one has errors");
+  const heatmap: LinkedClick = {
+    fields: ["row", "column"],
+    aria: [`corruption: ${factorName(cell.corruption)}`, `model: ${cell.model}`],
+    heading: `${cell.model} under ${factorName(cell.corruption)}`,
+    // corruptionExplorerSpec's default: the first 4 errors at each severity.
+    captions: corrupted(cell.model, cell.corruption).flatMap((r) =>
+      r.misclassified.slice(0, 4).map((m) => `true ${names[m.trueLabel]}`)
+    ),
+    // "true 7" over a line per model's prediction.
+    captionText: /^true \S+\n/,
+  };
+  return [confusion, heatmap];
+}
+
+/**
+ * Clicks, with the mouse, the mark of the linked chart whose panel selects `click.fields`
+ * (found through the cell outputs' Vega-Lite specs) whose ARIA label holds every item of
+ * `click.aria`; waits for the panel's heading and returns what the chart then shows. The marks
+ * are SVG elements because the linked specs ask vega-embed for its SVG renderer.
+ */
+async function clickLinked(page: Page, click: LinkedClick): Promise<PanelReading> {
+  const box = await page.evaluate(
+    (fields: string[], aria: string[]) => {
+      const panel = (globalThis as InPage).jupyterapp.shell.currentWidget;
+      const cell = panel.content.widgets.find((c: InPage) =>
+        c.model.type === "code" &&
+        c.model.outputs.toJSON().some((o: InPage) => {
+          const spec = o.data?.["application/vnd.vegalite.v5+json"];
+          const chart = spec?.hconcat?.[0]?.layer?.[0];
+          return JSON.stringify(chart?.params?.[0]?.select?.fields) === JSON.stringify(fields);
+        })
+      );
+      if (!cell) return { error: `no cell shows a linked chart selecting ${fields}` };
+      const marks = [...cell.node.querySelectorAll(".vega-embed svg [aria-label]")];
+      const mark = marks.find((m: InPage) => {
+        const items = m.getAttribute("aria-label").split("; ");
+        return aria.every((part) => items.includes(part));
+      });
+      if (!mark) {
+        const labels = marks.slice(0, 5).map((m: InPage) => m.getAttribute("aria-label"));
+        return { error: `no mark labelled ${aria.join(", ")} among ${marks.length}: ${labels}` };
+      }
+      mark.scrollIntoView({ block: "center", inline: "center" });
+      const r = mark.getBoundingClientRect();
+      cell.node.dataset.linkedClick = fields.join(",");
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    },
+    click.fields,
+    click.aria,
+  ) as { x: number; y: number; error?: string };
+  assert.ok(!box.error, box.error ?? "");
+  await page.mouse.click(box.x, box.y);
+  const view = `[data-linked-click="${click.fields.join(",")}"] .vega-embed svg`;
+  // The view redraws after the click's dataflow run: poll until the panel's heading shows.
+  let reading = await page.evaluate(readPanel, view);
+  for (let i = 0; i < 150 && !reading.texts.includes(click.heading); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    reading = await page.evaluate(readPanel, view);
+  }
+  return reading;
+}
+
+/** The pictures and texts (lines joined with `\n`) in the SVG at `selector`; runs in the page. */
+function readPanel(selector: string): PanelReading {
+  const svg = (globalThis as InPage).document.querySelector(selector);
+  if (!svg) return { images: 0, texts: [] };
+  return {
+    images: svg.querySelectorAll("g.mark-image image").length,
+    texts: [...svg.querySelectorAll("text")].map((text: InPage) => {
+      const lines = [...text.querySelectorAll("tspan")].map((line: InPage) => line.textContent);
+      return lines.length > 0 ? lines.join("\n") : text.textContent;
+    }),
+  };
 }
 
 /** Opens `name` in JupyterLab, runs all cells from the Run menu, waits, checks, screenshots. */
@@ -182,7 +343,11 @@ Deno.test({
         "@jupyterlab/notebook-extension:tracker": { windowingMode: "none" },
         // No "get notified about Jupyter news?" toast over the screenshots.
         "@jupyterlab/apputils-extension:notification": { fetchNews: "false" },
-      });
+      }, [
+        // The Deno kernel has no debugger; JupyterLab's debugger plugin then throws "No active
+        // debugger session" on every kernel change, which would drown the page-error check.
+        "@jupyterlab/debugger-extension",
+      ]);
       browser = await puppeteer.launch({
         executablePath: chrome,
         headless: true,
@@ -195,10 +360,32 @@ Deno.test({
         await t.step(name, async () => {
           // A fresh page each time: leaving a notebook with unsaved outputs asks "leave page?".
           const page = await browser!.newPage();
+          const pageErrors: string[] = [];
+          page.on("console", (message) => {
+            if (message.type() === "error") {
+              pageErrors.push(`console.error: ${message.text()} ${message.location().url ?? ""}`);
+            }
+          });
+          page.on("pageerror", (error) => pageErrors.push(`exception: ${error}`));
           // JupyterLab's first load and kernel start are slow on a busy machine.
           page.setDefaultTimeout(120_000);
-          const { seconds, cells } = await runInUi(page, server!.url, server!.token, name)
-            .finally(() => page.close({ runBeforeUnload: false }));
+          let run: Awaited<ReturnType<typeof runInUi>>;
+          const clicked: { click: LinkedClick; shown: PanelReading }[] = [];
+          try {
+            run = await runInUi(page, server!.url, server!.token, name);
+            if (run.cells.some((cell) => cell.linked.includes("true,predicted"))) {
+              const evaluation = JSON.parse(await Deno.readTextFile(EVALUATION));
+              for (const [k, click] of expectedClicks(evaluation).entries()) {
+                clicked.push({ click, shown: await clickLinked(page, click) });
+                // The clicked chart and its panel, in sight after the click.
+                const shot = `${name.replace(/\.ipynb$/, "")}-linked-${k + 1}.png`;
+                await page.screenshot({ path: join(SCREENSHOTS, shot) });
+              }
+            }
+          } finally {
+            await page.close({ runBeforeUnload: false });
+          }
+          const { seconds, cells } = run;
           const charts = cells.reduce((sum, cell) => sum + cell.views.length, 0);
           console.log(
             `  ${name}: ran in the UI in ${seconds} s, ${cells.length} code cells, ${charts} charts`,
@@ -219,6 +406,16 @@ Deno.test({
             }
           }
           assert.ok(cells.some((cell) => cell.charts > 0), `${name} shows at least one chart`);
+          for (const { click, shown } of clicked) {
+            const what = `${name}: after clicking ${click.aria.join(", ")}`;
+            assert.ok(shown.texts.includes(click.heading), `${what}: ${shown.texts.join(" | ")}`);
+            assert.equal(shown.images, click.captions.length, `${what}: digits shown`);
+            const captions = shown.texts.filter((text) => click.captionText.test(text))
+              .map((text) => text.split("\n")[0]);
+            assert.deepEqual(captions.sort(), [...click.captions].sort(), `${what}: captions`);
+            console.log(`  ${what}: "${click.heading}", ${shown.images} digits`);
+          }
+          assert.deepEqual(pageErrors, [], `${name}: the page logged errors`);
         });
       }
     } finally {

@@ -198,6 +198,10 @@ function linked(
     // Each view keeps its own legend beside it (shared, it would sit past the panel).
     resolve: { legend: { color: "independent" } },
     config: CHART_CONFIG,
+    // Drawn as SVG wherever vega-embed renders the spec (JupyterLab's renderer defaults to a
+    // canvas): each clickable cell is then an element with an ARIA label, for screen readers
+    // and for the browser tests that click it.
+    usermeta: { embedOptions: { renderer: "svg" } },
   };
 }
 
@@ -230,6 +234,7 @@ export function errorsLabel(n: number): string {
  * const { evaluation, images } = syntheticEvaluation(["mlp"], [0.2], 100);
  * const spec = confusionExplorerSpec(evaluation.conditions[0], images);
  * strictEqual((spec.hconcat as unknown[]).length, 2);
+ * strictEqual((spec.usermeta as { embedOptions: { renderer: string } }).embedOptions.renderer, "svg");
  * ```
  */
 export function confusionExplorerSpec(

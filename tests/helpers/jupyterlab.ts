@@ -28,14 +28,24 @@ function freePort(): number {
 
 /**
  * Starts JupyterLab serving `rootDir` with `settings` (plugin id → settings object) as user
- * settings; resolves once its REST API answers.
+ * settings and without the extensions named in `disabledExtensions` (e.g.
+ * `"@jupyterlab/debugger-extension"`); resolves once its REST API answers.
  */
 export async function startJupyterLab(
   rootDir: string,
   settings: Record<string, unknown> = {},
+  disabledExtensions: readonly string[] = [],
 ): Promise<JupyterLabServer> {
   const python = requirePython(["jupyterlab"]);
   const home = await Deno.makeTempDir({ prefix: "digitkit-jupyterlab-" });
+  // What `jupyter labextension disable` writes, in this server's own config folder.
+  await Deno.mkdir(join(home, "config", "labconfig"), { recursive: true });
+  await Deno.writeTextFile(
+    join(home, "config", "labconfig", "page_config.json"),
+    JSON.stringify({
+      disabledExtensions: Object.fromEntries(disabledExtensions.map((name) => [name, true])),
+    }),
+  );
   for (const [plugin, values] of Object.entries(settings)) {
     const [pkg, name] = plugin.split(":");
     await Deno.mkdir(join(home, "settings", pkg), { recursive: true });
