@@ -1,11 +1,11 @@
 /**
  * `deno task jupyter [args...]` — opens JupyterLab 4 from the project's Python (`.tools/venv`,
- * provisioned by the task) in `notebooks/`, with the project's Deno kernelspec
+ * provisioned by the task) rooted at the repository and opened on `notebooks/` (so the links the
+ * notebooks show into `reports/` open too), with the project's Deno kernelspec
  * (`tools/jupyter/kernels/deno`) on `JUPYTER_PATH`. Extra arguments go to JupyterLab.
  *
  * @module
  */
-import { join } from "node:path";
 import { isUserError } from "../src/util/errors.ts";
 import { jupyterEnv, REPO_ROOT } from "./nb/jupyter_env.ts";
 import { requirePython } from "./provision/python.ts";
@@ -26,7 +26,8 @@ if (import.meta.main) {
       "-m",
       "jupyterlab",
       "--notebook-dir",
-      join(REPO_ROOT, "notebooks"),
+      REPO_ROOT,
+      "--LabApp.default_url=/lab/tree/notebooks",
       // New notebooks get the project's Deno kernel rather than ipykernel's Python one.
       "--MultiKernelManager.default_kernel_name=deno",
       ...rootFlag,
