@@ -64,7 +64,8 @@ export const STATIC_CHECKS: readonly StaticCheck[] = [
   command("deno fmt --check", ["fmt", "--check", `--ignore=${NOTEBOOK_DIRS.join(",")}`]),
   { name: "notebooks formatted", run: unformattedNotebooks },
   command("deno lint", ["lint"]),
-  command("deno check", ["check", "src/", "tests/", "tools/", "bench/"]),
+  // --doc: the JSDoc and README examples too, so a broken one fails here, by name.
+  command("deno check", ["check", "--doc", "src/", "tests/", "tools/", "bench/", "README.md"]),
   command("notebook cells type-check", ["run", "--allow-all", "tools/check_notebooks.ts"]),
 ];
 

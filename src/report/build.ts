@@ -49,7 +49,7 @@ function jsonReplacer(_key: string, value: unknown) {
  * const files = new Map();
  * const spec = chart("x", { mark: "point", data: { values: [{ a: 1 }] }, encoding: { x: { field: "a", type: "quantitative" } } });
  * await addFigureFiles(files, [{ name: "x", caption: "", spec, role: "ranking" }]);
- * strictEqual(files.has("figures/x.svg") && files.has("specs/x.vl.json"), true);
+ * ok(files.has("figures/x.svg") && files.has("specs/x.vl.json"));
  * ```
  */
 export async function addFigureFiles(
