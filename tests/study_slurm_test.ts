@@ -1,6 +1,6 @@
 /**
  * The Slurm executor on a real single-node Slurm (tools/slurm/local-cluster.sh: slurmctld,
- * slurmd and munged from the distribution's packages, in a temporary folder on its own ports):
+ * slurmd and munged from the distribution's packages, in a temporary folder on free ports):
  * a tiny study runs as a job array; one task is requeued (`scontrol requeue`) and another
  * cancelled (`scancel`) in the middle of training, after their first epoch checkpoint; the
  * requeued task resumes by itself, the cancelled cell when `kit study run` is called again;
@@ -33,6 +33,19 @@ slurm:
   resources:
     default: { cpus: 1, mem: 2G, time: 20 }
 `;
+
+/**
+ * The cluster of one test: its own folder, two free ports (other checkouts may run this test at
+ * the same time), and this process as its owner, so that it stops by itself if the test process
+ * is killed before its `finally`.
+ */
+function clusterEnvFor(work: string): Record<string, string> {
+  return {
+    DIGITKIT_SLURM_DIR: join(work, "cluster"),
+    DIGITKIT_SLURM_PORTS: "auto",
+    DIGITKIT_SLURM_OWNER: String(Deno.pid),
+  };
+}
 
 async function sh(command: string, args: string[], env: Record<string, string>) {
   const out = await new Deno.Command(command, { args, env, stdin: "null" }).output();
@@ -104,10 +117,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
-    const clusterEnv = {
-      DIGITKIT_SLURM_DIR: join(work, "cluster"),
-      DIGITKIT_SLURM_PORTS: "16817 16818",
-    };
+    const clusterEnv = clusterEnvFor(work);
     const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
     const file = join(work, "study.yaml");
     await Deno.writeTextFile(file, STUDY);
@@ -265,10 +275,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
-    const clusterEnv = {
-      DIGITKIT_SLURM_DIR: join(work, "cluster"),
-      DIGITKIT_SLURM_PORTS: "16817 16818",
-    };
+    const clusterEnv = clusterEnvFor(work);
     const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
     const file = join(work, "study.yaml");
     await Deno.writeTextFile(file, FAILING_STUDY);
