@@ -27,10 +27,10 @@ PORTS="${DIGITKIT_SLURM_PORTS:-6817 6818}"
 CTLD_PORT="" SLURMD_PORT=""
 CONF="$DIR/slurm.conf"
 SOCKET="$DIR/munge/munge.socket"
-# Every daemon we start carries this marker in its environment (slurmstepd inherits it from
-# slurmd), so `stop` can find exactly our processes, and only ours, even without pid files.
-# slurmstepd does not inherit it (slurmd starts it with a clean environment): `stop` finds it by
-# its working folder, the cluster's log folder.
+# Every daemon we start carries this marker in its environment, so `stop` can find exactly our
+# processes, and only ours, even without pid files. slurmstepd does not inherit it (slurmd starts
+# it with an empty environment): `stop` finds it by its working folder, the cluster's log folder,
+# and the jobs as its descendants.
 MARKER="DIGITKIT_LOCAL_SLURM=$DIR"
 WATCHER_PID="$DIR/watcher.pid"
 
@@ -96,7 +96,7 @@ with_descendants() {
   local stat line rest pid ppid
   local -A children=()
   for stat in /proc/[0-9]*/stat; do
-    read -r line <"$stat" 2>/dev/null || continue
+    { read -r line <"$stat"; } 2>/dev/null || continue
     pid="${line%% *}"
     rest="${line##*) }" # after "(comm) ": state ppid ...
     read -r _ ppid _ <<<"$rest"
@@ -300,7 +300,7 @@ start() {
 # that reuses its pid.
 start_time() {
   local line rest
-  read -r line <"/proc/$1/stat" 2>/dev/null || return 1
+  { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
   rest="${line##*) }"
   # shellcheck disable=SC2086
   set -- $rest
@@ -325,9 +325,12 @@ stop_all() {
       sleep 0.5
     done
   fi
-  # The owner's watcher, unless it is the one stopping.
-  if alive "$WATCHER_PID" && [ "$(cat "$WATCHER_PID")" != "$$" ]; then
-    kill "$(cat "$WATCHER_PID")" 2>/dev/null || true
+  # The owner's watcher (if its pid still names it), unless it is the one stopping.
+  local watcher command
+  watcher="$(cat "$WATCHER_PID" 2>/dev/null || true)"
+  if [ -n "$watcher" ] && [ "$watcher" != "$$" ] && live "$watcher"; then
+    command="$(tr '\0' ' ' <"/proc/$watcher/cmdline" 2>/dev/null || true)"
+    [[ "$command" == *" watch "* ]] && kill "$watcher" 2>/dev/null || true
   fi
   pids="$(cluster_pids)"
   if [ -n "$pids" ]; then
