@@ -161,13 +161,16 @@ Deno.test({
       assert.equal(requeue.code, 0, requeue.stderr);
       const killedAt = await epochsDone(CELL_IDS[0]);
       assert.ok(killedAt < 3, `cell 0 had finished all epochs (${killedAt}) before the requeue`);
-      const requeued = JSON.parse(
-        (await runKit(["study", "status", slurmDir, "--json"], env)).stdout,
-      );
-      assert.equal(requeued.cells[0].external.state, "REQUEUED");
-      assert.notEqual(requeued.cells[0].state, "done");
-      // Slurm holds a requeued batch job back ~2 minutes (BeginTime); release it now.
-      const release = await sh("scontrol", ["update", `JobId=${jobId}_0`, "StartTime=now"], env);
+      // The task passes through COMPLETING while its first run is killed.
+      const requeued = await until("cell 0's REQUEUED state", 60, async () => {
+        const s = JSON.parse((await runKit(["study", "status", slurmDir, "--json"], env)).stdout);
+        return s.cells[0].external?.state === "REQUEUED" ? s.cells[0] : null;
+      });
+      assert.notEqual(requeued.state, "done");
+      // Slurm holds a requeued batch job back ~2 minutes (BeginTime); release it sooner, but not
+      // within the second of the requeue: slurmd revoked the first run's credential then and
+      // refuses a credential of that same second ("Job credential revoked"), failing the task.
+      const release = await sh("scontrol", ["update", `JobId=${jobId}_0`, "StartTime=now+2"], env);
       assert.equal(release.code, 0, release.stderr);
 
       await afterFirstEpoch(CELL_IDS[1]);
