@@ -1,6 +1,6 @@
 /**
  * The Slurm executor on a real single-node Slurm (tools/slurm/local-cluster.sh: slurmctld,
- * slurmd and munged from the distribution's packages, in a temporary folder on its own ports):
+ * slurmd and munged from the distribution's packages, in a temporary folder on free ports):
  * a tiny study runs as a job array; one task is requeued (`scontrol requeue`) and another
  * cancelled (`scancel`) in the middle of training, after their first epoch checkpoint; the
  * requeued task resumes by itself, the cancelled cell when `kit study run` is called again;
@@ -33,6 +33,19 @@ slurm:
   resources:
     default: { cpus: 1, mem: 2G, time: 20 }
 `;
+
+/**
+ * The cluster of one test: its own folder, two free ports (other checkouts may run this test at
+ * the same time), and this process as its owner, so that it stops by itself if the test process
+ * is killed before its `finally`.
+ */
+function clusterEnvFor(work: string): Record<string, string> {
+  return {
+    DIGITKIT_SLURM_DIR: join(work, "cluster"),
+    DIGITKIT_SLURM_PORTS: "auto",
+    DIGITKIT_SLURM_OWNER: String(Deno.pid),
+  };
+}
 
 async function sh(command: string, args: string[], env: Record<string, string>) {
   const out = await new Deno.Command(command, { args, env, stdin: "null" }).output();
@@ -104,10 +117,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
-    const clusterEnv = {
-      DIGITKIT_SLURM_DIR: join(work, "cluster"),
-      DIGITKIT_SLURM_PORTS: "16817 16818",
-    };
+    const clusterEnv = clusterEnvFor(work);
     const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
     const file = join(work, "study.yaml");
     await Deno.writeTextFile(file, STUDY);
@@ -151,13 +161,16 @@ Deno.test({
       assert.equal(requeue.code, 0, requeue.stderr);
       const killedAt = await epochsDone(CELL_IDS[0]);
       assert.ok(killedAt < 3, `cell 0 had finished all epochs (${killedAt}) before the requeue`);
-      const requeued = JSON.parse(
-        (await runKit(["study", "status", slurmDir, "--json"], env)).stdout,
-      );
-      assert.equal(requeued.cells[0].external.state, "REQUEUED");
-      assert.notEqual(requeued.cells[0].state, "done");
-      // Slurm holds a requeued batch job back ~2 minutes (BeginTime); release it now.
-      const release = await sh("scontrol", ["update", `JobId=${jobId}_0`, "StartTime=now"], env);
+      // The task passes through COMPLETING while its first run is killed.
+      const requeued = await until("cell 0's REQUEUED state", 60, async () => {
+        const s = JSON.parse((await runKit(["study", "status", slurmDir, "--json"], env)).stdout);
+        return s.cells[0].external?.state === "REQUEUED" ? s.cells[0] : null;
+      });
+      assert.notEqual(requeued.state, "done");
+      // Slurm holds a requeued batch job back ~2 minutes (BeginTime); release it sooner, but not
+      // within the second of the requeue: slurmd revoked the first run's credential then and
+      // refuses a credential of that same second ("Job credential revoked"), failing the task.
+      const release = await sh("scontrol", ["update", `JobId=${jobId}_0`, "StartTime=now+2"], env);
       assert.equal(release.code, 0, release.stderr);
 
       await afterFirstEpoch(CELL_IDS[1]);
@@ -265,10 +278,7 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
-    const clusterEnv = {
-      DIGITKIT_SLURM_DIR: join(work, "cluster"),
-      DIGITKIT_SLURM_PORTS: "16817 16818",
-    };
+    const clusterEnv = clusterEnvFor(work);
     const env = { ...clusterEnv, SLURM_CONF: join(work, "cluster", "slurm.conf") };
     const file = join(work, "study.yaml");
     await Deno.writeTextFile(file, FAILING_STUDY);
