@@ -21,6 +21,8 @@
 # proctrack/linuxproc, task/none, select/cons_tres with CR_Core_Memory; no accounting storage, so
 # finished states come from jobcomp/filetxt and `scontrol show job` (MinJobAge keeps them a day).
 set -euo pipefail
+# The daemons (slurmctld, slurmd, munged) live in sbin, which a user's PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 DIR="${DIGITKIT_SLURM_DIR:-${TMPDIR:-/tmp}/digitkit-slurm}"
 PORTS="${DIGITKIT_SLURM_PORTS:-6817 6818}"
