@@ -7,6 +7,7 @@
  * @module
  */
 import { inflateSync } from "node:zlib";
+import { concatBytes } from "../util/bytes.ts";
 import { InputError, quote } from "../util/errors.ts";
 import { formatBytes, type InputLimits, limitExpectation } from "./limits.ts";
 
@@ -32,16 +33,6 @@ const MAX_ICC_BYTES = 16 * 1024 * 1024;
 
 function chunkType(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(...bytes.subarray(at, at + 4));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** True when `data` inflates to more than `max` bytes (stopping as soon as it does). */
@@ -135,7 +126,7 @@ export function checkPngBounds(bytes: Uint8Array, file: string, limits: InputLim
       `${width}×${height}×${channels}×${depth} bits = ${formatBytes(rawBytes)}`,
     );
   }
-  if (inflatesBeyond(concat(idat), rawBytes)) {
+  if (inflatesBeyond(concatBytes(...idat), rawBytes)) {
     throw new InputError(
       file,
       "IDAT chunks",

@@ -48,3 +48,27 @@ export function digitAt(images: Uint8Array | Float32Array, index: number): Uint8
   if (slice instanceof Uint8Array) return slice;
   return Uint8Array.from(slice, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 }
+
+/**
+ * The Vega-Lite image mark of a digit picture `size` pixels wide, centred on its position and
+ * drawn without smoothing (the pixels stay sharp at any size).
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { digitImageMark } from "./digit_image.ts";
+ * deepStrictEqual(digitImageMark(28).type, "image");
+ * deepStrictEqual(digitImageMark(28).smooth, false);
+ * ```
+ */
+export function digitImageMark(size: number): Record<string, unknown> {
+  return {
+    type: "image",
+    width: size,
+    height: size,
+    align: "center",
+    baseline: "middle",
+    aspect: false,
+    smooth: false,
+  };
+}

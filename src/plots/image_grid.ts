@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { digitDataUrl } from "./digit_image.ts";
+import { digitDataUrl, digitImageMark } from "./digit_image.ts";
 import { chart, CHART_CONFIG, type VegaLiteSpec } from "./spec.ts";
 
 /** One picture of a grid. */
@@ -84,16 +84,7 @@ export function imageGridSpec(cells: GridCell[], options: ImageGridOptions): Veg
   });
   const layers: Record<string, unknown>[] = [
     {
-      mark: {
-        type: "image",
-        width: size,
-        height: size,
-        align: "center",
-        baseline: "middle",
-        aspect: false,
-        smooth: false,
-        aria: false,
-      },
+      mark: { ...digitImageMark(size), aria: false },
       encoding: { x: at("px"), y: at("py"), url: { field: "url", type: "nominal" }, tooltip },
     },
     label(rowLabels, { align: "right", baseline: "middle" }),

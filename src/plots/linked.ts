@@ -9,7 +9,7 @@
  */
 import type { ConditionResult } from "../evaluate/types.ts";
 import { confusionSpec } from "./confusion.ts";
-import { digitAt, digitDataUrl } from "./digit_image.ts";
+import { digitAt, digitDataUrl, digitImageMark } from "./digit_image.ts";
 import { classErrors, perClassErrorSpec } from "./per_class.ts";
 import { corruptionModelHeatmapSpec } from "./heatmaps.ts";
 import { factorName } from "./degradation.ts";
@@ -117,15 +117,7 @@ export function linkedPanel(
     title: { text: options.title, fontSize: 12, anchor: "start" },
     layer: [
       {
-        mark: {
-          type: "image",
-          width: size,
-          height: size,
-          align: "center",
-          baseline: "middle",
-          aspect: false,
-          smooth: false,
-        },
+        mark: digitImageMark(size),
         encoding: {
           x: at("px"),
           y: at("py"),

@@ -17,6 +17,7 @@ import { RUN_JSON } from "../train/run_record.ts";
 import { slug } from "./input.ts";
 import type { Reproducibility } from "./input.ts";
 import type { ReportFiles } from "./write.ts";
+import { concatBytes } from "../util/bytes.ts";
 
 /** File name of the per-item predictions in a report folder. */
 export const PREDICTIONS_CSV = "predictions.csv";
@@ -49,15 +50,7 @@ export function collectPredictions(): PredictionsCollector {
   const chunks = [encoder.encode(predictionsHeader())];
   return {
     onPredictions: (p) => void chunks.push(encoder.encode(predictionsRows(p))),
-    bytes: () => {
-      const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-      let at = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
-      return out;
-    },
+    bytes: () => concatBytes(...chunks),
   };
 }
 

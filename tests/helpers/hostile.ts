@@ -6,19 +6,11 @@
  * @module
  */
 import { constants, crc32, deflateRawSync } from "node:zlib";
+import { concatBytes } from "../../src/util/bytes.ts";
 
 const encoder = new TextEncoder();
 
-/** Bytes of `parts` one after another. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export { concatBytes };
 
 function u32(value: number): Uint8Array {
   const out = new Uint8Array(4);
