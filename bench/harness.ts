@@ -106,7 +106,18 @@ async function inferImagesPerSecond(
   }
 }
 
-function figure(
+/**
+ * A figure with no measurement yet: rounds then add our values and each peer's.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { emptyFigure } from "./harness.ts";
+ * const f = emptyFigure("infer mlp [cpu]", "inference", "img/s", "cpu");
+ * deepStrictEqual([f.ours, f.peers, f.ratio], [[], {}, null]);
+ * ```
+ */
+export function emptyFigure(
   id: string,
   description: string,
   unit: Figure["unit"],
@@ -153,7 +164,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   const figures = new Map<string, Figure>();
   const get = (id: string, description: string, unit: Figure["unit"], backend: string | null) => {
-    if (!figures.has(id)) figures.set(id, figure(id, description, unit, backend));
+    if (!figures.has(id)) figures.set(id, emptyFigure(id, description, unit, backend));
     return figures.get(id)!;
   };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { attachPeer } from "./harness.ts";
+import { attachPeer, emptyFigure } from "./harness.ts";
 import type { Figure } from "./bench_report.ts";
 import {
   findPeer,
@@ -94,19 +94,8 @@ Deno.test("a missing peer is skipped with the interpreters tried and its setup c
 
 Deno.test("each peer's values go to the figures they measure, one list per peer", () => {
   const figure = (id: string): Figure => ({
-    id,
-    description: "",
-    unit: "img/s",
-    backend: "tensorflow",
+    ...emptyFigure(id, "", "img/s", "tensorflow"),
     ours: [1],
-    peers: {},
-    peerMedians: {},
-    fastestPeer: null,
-    peer: [],
-    oursMedian: NaN,
-    peerMedian: null,
-    ratio: null,
-    roundRatios: [],
   });
   const ids = [
     "train keras-mnist-convnet [tensorflow, graph]",
