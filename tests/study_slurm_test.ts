@@ -314,3 +314,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "study on a single-node Slurm: --wait gives up in one line when the controller goes away",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const work = await Deno.makeTempDir({ prefix: "digitkit-slurm-test-" });
+    const clusterEnv = clusterEnvFor(work);
+    const conf = join(work, "cluster", "slurm.conf");
+    const env = { ...clusterEnv, SLURM_CONF: conf };
+    const file = join(work, "study.yaml");
+    await Deno.writeTextFile(file, STUDY.replace("seeds: 3", "seeds: 1"));
+    const dir = join(work, "study");
+    const previousConf = Deno.env.get("SLURM_CONF");
+    try {
+      const started = await sh("bash", [CLUSTER, "start"], clusterEnv);
+      assert.equal(started.code, 0, `local-cluster.sh start failed: ${started.stderr}`);
+      const submitted = await runKit(
+        ["study", "run", file, "--out", dir, "--executor", "slurm", "--json"],
+        env,
+      );
+      assert.equal(submitted.code, 0, submitted.stderr);
+      // The controller dies while the cell's task is queued or running.
+      const pid = Number((await Deno.readTextFile(join(work, "cluster", "slurmctld.pid"))).trim());
+      Deno.kill(pid, "SIGKILL");
+      Deno.env.set("SLURM_CONF", conf);
+      const { waitForCells } = await import("../src/pipeline/study/slurm.ts");
+      const lines: string[] = [];
+      const start = performance.now();
+      await assert.rejects(
+        waitForCells(dir, { pollSeconds: 1, graceSeconds: 4, progress: (l) => lines.push(l) }),
+        (error: Error) => {
+          assert.match(error.message, /^slurm: the controller has not answered for \d+ s/);
+          assert.match(error.message, /kit study status/);
+          assert.doesNotMatch(error.message, /\n/);
+          return true;
+        },
+      );
+      assert.ok((performance.now() - start) / 1000 < 60, "it gives up soon after the grace");
+      assert.ok(lines.some((l) => /controller does not answer/.test(l)), lines.join("\n"));
+    } finally {
+      if (previousConf === undefined) Deno.env.delete("SLURM_CONF");
+      else Deno.env.set("SLURM_CONF", previousConf);
+      const stopped = await sh("bash", [CLUSTER, "stop"], clusterEnv);
+      await Deno.remove(work, { recursive: true }).catch(() => {});
+      assert.equal(stopped.code, 0, stopped.stderr);
+    }
+  },
+});

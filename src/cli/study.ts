@@ -45,7 +45,7 @@ from its last epoch checkpoint, a cell that failed for a reason is left failed u
   --executor NAME  local (default): cells as child processes on this machine;
                    slurm: one job array of the missing cells (sbatch), see the README
   --wait           slurm: block until the array's tasks have finished
-  --parallel N     cells at once (local; default 1)
+  --parallel N     cells at once (local; default: one per core, at most one per 2 GiB)
   --threads N      backend threads per cell (default: the cores / --parallel)
   --backend B      TensorFlow.js backend of the cells (default auto)
   --retry-failed   rerun failed cells too

@@ -3,19 +3,43 @@
  * `parallel` at once with `threadsPerCell` backend threads each. Each cell's output goes to its
  * `cell.log`; a cell's failure is recorded in its folder and reported, not thrown.
  *
- * Default: one cell at a time with every core (`navigator.hardwareConcurrency` threads). The
- * study benchmark (`deno task bench --profile study`) measures whether two cells with one
- * thread each beat that on a 2-core machine.
+ * Default: one cell per core, each with one backend thread ({@link defaultParallelCells}), at
+ * most one cell per 2 GiB of memory. On the project's 2 cores the study benchmark
+ * (`deno task bench --study`, bench/README.md) ran the Keras card and mdsist-cnn × 5 seeds in
+ * 551 s with two cells of one thread each against 962 s one cell at a time with two threads:
+ * a cell's single-threaded parts (rendering the suite's corruptions, writing its predictions,
+ * start-up) leave a core idle unless another cell runs beside it.
  *
  * @module
  */
+import { totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { repoRoot } from "../../data/paths.ts";
 import type { RunCellsOptions, StudyExecutor } from "./executor.ts";
 import { cellDir, type CellFailure, readPlan, STUDY_FILES } from "./folder.ts";
 
-/** Cells at once by default. */
-export const DEFAULT_PARALLEL_CELLS = 1;
+/** Memory a cell may need (a Keras-card cell peaks near 1 GiB); caps the default parallelism. */
+const MEMORY_PER_CELL = 2 * 1024 ** 3;
+
+/**
+ * Cells at once by default: one per core (each then gets one thread), at most one per 2 GiB
+ * of memory.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { defaultParallelCells } from "./local.ts";
+ * strictEqual(defaultParallelCells(2, 24 * 1024 ** 3), 2); // the project machine
+ * strictEqual(defaultParallelCells(16, 8 * 1024 ** 3), 4); // memory-bound
+ * strictEqual(defaultParallelCells(1, 1024 ** 3), 1);
+ * ```
+ */
+export function defaultParallelCells(
+  cores: number = navigator.hardwareConcurrency || 1,
+  memoryBytes: number = totalmem(),
+): number {
+  return Math.max(1, Math.min(cores, Math.floor(memoryBytes / MEMORY_PER_CELL)));
+}
 
 /**
  * Backend threads per cell by default: the cores shared out among the parallel cells.
@@ -115,7 +139,7 @@ export const localExecutor: StudyExecutor = {
   async runCells(studyDir: string, cellIndices: number[], options: RunCellsOptions) {
     const dir = resolve(studyDir);
     const plan = await readPlan(dir);
-    const parallel = Math.max(1, options.parallel ?? DEFAULT_PARALLEL_CELLS);
+    const parallel = Math.max(1, options.parallel ?? defaultParallelCells());
     const threads = options.threadsPerCell ?? defaultThreadsPerCell(parallel);
     const write = options.progress === undefined
       ? (text: string) => console.error(text)

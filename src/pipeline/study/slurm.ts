@@ -54,6 +54,8 @@ export const SLURM_FILES = {
 export interface SlurmRunOptions extends RunCellsOptions {
   /** Seconds between state polls while waiting (default 2). */
   pollSeconds?: number;
+  /** Seconds a wait tolerates a silent controller (default {@link CONTROLLER_GRACE_SECONDS}). */
+  graceSeconds?: number;
 }
 
 /**
@@ -264,26 +266,54 @@ export async function submitCells(
   return submission;
 }
 
+/** Seconds `--wait` keeps polling a controller that does not answer before it gives up. */
+export const CONTROLLER_GRACE_SECONDS = 60;
+
 /**
  * Waits until no task of the study's submissions is pending or running, printing a line
- * whenever the counts change.
+ * whenever the counts change. Gives up with a one-line error when the controller has not
+ * answered `scontrol ping` for `graceSeconds`: without it every task would look gone and the
+ * wait would end as if the cells were done.
  */
 export async function waitForCells(
   studyDir: string,
-  options: { pollSeconds?: number; progress?: ((text: string) => void) | null } = {},
+  options: {
+    pollSeconds?: number;
+    graceSeconds?: number;
+    progress?: ((text: string) => void) | null;
+  } = {},
 ): Promise<void> {
   const say = options.progress === undefined
     ? (text: string) => console.error(text)
     : options.progress;
+  const grace = options.graceSeconds ?? CONTROLLER_GRACE_SECONDS;
   let last = "";
+  let silentSince: number | null = null;
   while (true) {
-    const tasks = [...(await latestTasks(studyDir)).values()];
-    const counts = new Map<string, number>();
-    for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
-    const line = [...counts].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(", ");
-    if (line !== last) say?.(`slurm: ${line}`);
-    last = line;
-    if (!tasks.some(active)) return;
+    const ping = await slurmCommand("scontrol", ["ping"], slurmEnv());
+    if (!ping.ok) {
+      silentSince ??= performance.now();
+      const silent = (performance.now() - silentSince) / 1000;
+      const answer = (ping.stdout + ping.stderr).trim().split("\n")[0];
+      if (silent >= grace) {
+        throw new UsageError(
+          `slurm: the controller has not answered for ${Math.round(silent)} s (scontrol ping: ` +
+            `${answer}); submitted cells keep their checkpoints: 'kit study status ${studyDir}' ` +
+            `shows them, and running the study again resubmits what is missing`,
+        );
+      }
+      if (last !== "silent") say?.(`slurm: the controller does not answer (${answer}); waiting`);
+      last = "silent";
+    } else {
+      silentSince = null;
+      const tasks = [...(await latestTasks(studyDir)).values()];
+      const counts = new Map<string, number>();
+      for (const t of tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+      const line = [...counts].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(", ");
+      if (line !== last) say?.(`slurm: ${line}`);
+      last = line;
+      if (!tasks.some(active)) return;
+    }
     await new Promise((r) => setTimeout(r, (options.pollSeconds ?? 2) * 1000));
   }
 }
@@ -335,6 +365,7 @@ export const slurmExecutor: StudyExecutor = {
     if (options.wait) {
       await waitForCells(studyDir, {
         pollSeconds: options.pollSeconds,
+        graceSeconds: options.graceSeconds,
         progress: options.progress,
       });
     }

@@ -45,6 +45,14 @@ export interface TrainingGraphOptions {
   threads: { intraOp: number; interOp: number };
   /** bfloat16 mixed precision (see `SessionOptions` in session.ts); float32 by default. */
   precision?: Precision;
+  /**
+   * Independent copies of the model trained in one step on the same batch (several seeds of
+   * one architecture, each with its own weights, slots and dropout seeds; the step minimises
+   * the sum of their losses, so each copy gets exactly its own gradient). 1 by default.
+   * `load`/`read` order: every weight of copy 0, then of copy 1, …; the step's loss and
+   * correct count are copy 0's.
+   */
+  copies?: number;
 }
 
 /** Arithmetic of the compiled step. */
@@ -165,13 +173,22 @@ export class TrainingGraph {
         this.#stateUpdates.push(this.#assign(variable.handle, update(variable.read)));
       },
     };
-    let h = this.#inputs.x;
-    for (const layer of pointwiseAfterPooling(layers)) h = layerOps(context, layer, h);
-    const { loss, correct } = this.#lossAndCorrect(h);
-    this.#loss = loss;
-    this.#correct = correct;
-    const grads = g.gradients(loss, this.#weights.map((w) => w.read));
-    const forward = [loss.op, correct.op];
+    const losses: Output[] = [];
+    const corrects: Output[] = [];
+    for (let copy = 0; copy < (options.copies ?? 1); copy++) {
+      let h = this.#inputs.x;
+      for (const layer of pointwiseAfterPooling(layers)) h = layerOps(context, layer, h);
+      const { loss, correct } = this.#lossAndCorrect(h);
+      losses.push(loss);
+      corrects.push(correct);
+    }
+    this.#loss = losses[0];
+    this.#correct = corrects[0];
+    const total = losses.length === 1
+      ? losses[0]
+      : g.op("AddN", [losses], { N: { int: losses.length }, T: F32 })[0];
+    const grads = g.gradients(total, this.#weights.map((w) => w.read));
+    const forward = [...losses, ...corrects].map((output) => output.op);
     const update = makeUpdater(
       g,
       options.optimizer,

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { initBackend } from "../../mod.ts";
+import { buildModel, getModelSpec } from "../../../models/mod.ts";
+import { Random } from "../../../util/random.ts";
+import { graphLayers } from "./model_layers.ts";
+import { type GraphState, TrainingGraph, type TrainingGraphOptions } from "./training_graph.ts";
+
+const OPTIONS: TrainingGraphOptions = {
+  classCount: 10,
+  probabilityClip: 1e-7,
+  optimizer: { kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  threads: { intraOp: 1, interOp: 1 },
+};
+
+function fresh(weights: Float32Array[]): GraphState {
+  const zeros = () => weights.map((w) => new Float32Array(w.length));
+  return { weights, slots: [zeros(), zeros()], state: [] };
+}
+
+Deno.test("training graph with copies: each copy takes exactly the step it would take alone", async () => {
+  await initBackend("tensorflow");
+  // Two seeds of the Keras CNN (dropout included), each with its own dropout seed.
+  const models = [1, 2].map((seed) => buildModel(getModelSpec("keras-mnist-convnet"), { seed }));
+  const weightsOf = (i: number) =>
+    models[i].trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+  const random = new Random(5);
+  const images = Float32Array.from({ length: 32 * 784 }, () => random.next());
+  const labels = Int32Array.from({ length: 32 }, (_, i) => i % 10);
+  const inputs = (dropoutSeeds: number[]) => ({
+    learningRate: 1e-3,
+    oneMinusBeta1Power: 0.1,
+    oneMinusBeta2Power: 0.001,
+    dropoutSeeds,
+  });
+  const layers = graphLayers(models[0]);
+  const together = new TrainingGraph(layers, { ...OPTIONS, copies: 2 });
+  assert.equal(together.dropoutCount, 2);
+  together.load(fresh([...weightsOf(0), ...weightsOf(1)]));
+  const joint = await together.step(images, labels, 32, inputs([11, 22]));
+  const after = together.read().weights;
+  together.dispose();
+  const count = weightsOf(0).length;
+  for (const [copy, seed] of [[0, 11], [1, 22]]) {
+    const alone = new TrainingGraph(layers, OPTIONS);
+    alone.load(fresh(weightsOf(copy)));
+    const single = await alone.step(images, labels, 32, inputs([seed]));
+    if (copy === 0) {
+      assert.ok(Math.abs(single.loss - joint.loss) < 1e-6, "the step reports copy 0's loss");
+      assert.equal(single.correct, joint.correct);
+    }
+    alone.read().weights.forEach((w, i) => {
+      const other = after[copy * count + i];
+      let worst = 0;
+      for (let j = 0; j < w.length; j++) worst = Math.max(worst, Math.abs(w[j] - other[j]));
+      assert.ok(worst < 1e-6, `copy ${copy}, weight ${i}: differs by ${worst}`);
+    });
+    alone.dispose();
+  }
+  models.forEach((m) => m.dispose());
+});
