@@ -22,6 +22,7 @@ export {
   type Precision,
   type StepInputs,
   TrainingGraph,
+  trainingThreads,
 } from "./tensorflow/graph/training_graph.ts";
 export { InferenceGraph } from "./tensorflow/graph/inference_graph.ts";
 export { graphLayers, modelGraphMissing } from "./tensorflow/graph/model_layers.ts";

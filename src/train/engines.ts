@@ -24,6 +24,7 @@ import {
   slotNames,
   type StepInputs,
   TrainingGraph,
+  trainingThreads,
 } from "../backend/mod.ts";
 import { UsageError } from "../util/errors.ts";
 import type { Batch } from "./batches.ts";
@@ -223,15 +224,17 @@ class GraphEngine implements StepEngine {
     stepOptions: StepOptions,
     readonly precision: Precision,
   ) {
-    const threads = graphThreads()!;
+    const layers = graphLayers(model);
+    const { shards, ...threads } = trainingThreads(graphThreads()!.intraOp, layers);
     this.#optimizer = graphOptimizer(optimizer)!;
-    this.#graph = new TrainingGraph(graphLayers(model), {
+    this.#graph = new TrainingGraph(layers, {
       classCount: stepOptions.classCount,
       labelSmoothing: stepOptions.labelSmoothing,
       probabilityClip: PROB_EPSILON,
       optimizer: this.#optimizer,
-      threads: { intraOp: threads.intraOp, interOp: 1 },
+      threads,
       precision,
+      shards,
     });
   }
 

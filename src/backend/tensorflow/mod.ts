@@ -9,6 +9,9 @@
  * - `TF_NUM_INTEROP_THREADS`: ops run concurrently (default: one per CPU).
  * - `TF_ENABLE_ONEDNN_OPTS`: oneDNN kernels, on by default on x86; `0` roughly halved training
  *   speed of the Keras CNN here.
+ * - `TF_OVERRIDE_GLOBAL_THREADPOOL`: set to 1 here (unless set), so that every session, the
+ *   compiled graphs' included, gets the intra-op pool its own options ask for rather than the
+ *   first session's (a training step split in two shards runs each shard with one thread).
  * - `TF_CPP_MIN_LOG_LEVEL`: set to 2 here. libtensorflow 2.21 still prints two absl lines
  *   ("All log messages before absl::InitializeLog()…", "oneDNN custom operations are on…") on
  *   stderr as it loads, which no variable silences; {@link withQuietStartup} drops just those.
@@ -55,6 +58,7 @@ export interface TensorflowBackend {
 
 const INTRA_ENV = "TF_NUM_INTRAOP_THREADS";
 const INTER_ENV = "TF_NUM_INTEROP_THREADS";
+const POOL_ENV = "TF_OVERRIDE_GLOBAL_THREADPOOL";
 
 let loaded: TensorflowBackend | undefined;
 
@@ -152,6 +156,9 @@ export async function loadTensorflowBackend(
     Deno.env.set(name, String(value));
   }
   if (Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "2");
+  // Each session gets the intra-op pool its options ask for, instead of every session sharing
+  // the pool the first one made: a training step split in two shards runs each with one thread.
+  if (Deno.env.get(POOL_ENV) === undefined) Deno.env.set(POOL_ENV, "1");
   installNodeUtilShim();
   let tfNode: typeof import("@tensorflow/tfjs-node");
   try {

@@ -53,6 +53,14 @@ export interface TrainingGraphOptions {
    * correct count are copy 0's.
    */
   copies?: number;
+  /**
+   * Parts each batch is split into, whose forward and backward passes are independent ops
+   * that the executor's inter-op threads run side by side (give each one intra-op thread);
+   * their gradients add up to the whole batch's, so the step is the same up to float
+   * rounding, with dropout masks from other random streams. Not for models with batch
+   * normalisation (its statistics are the whole batch's). 1 by default.
+   */
+  shards?: number;
 }
 
 /** Arithmetic of the compiled step. */
@@ -71,6 +79,44 @@ export interface GraphState {
   slots: Float32Array[][];
   /** Batch norm moving statistics, in layer order. */
   state: Float32Array[];
+}
+
+/**
+ * How a training step spends `threads` cores: split into two shards, one per inter-op thread,
+ * each running its ops with `threads / 2` intra-op threads, where the model allows it (no
+ * batch normalisation) and there are at least two threads; else one shard with every thread.
+ * On the project's 2 cores two shards with one thread each trained 1.11–1.34× faster than one
+ * step with two intra-op threads across the zoo (bench/layouts_bench.ts, bench/README.md):
+ * oneDNN's small convolutions and matrix products gain little from a second thread, while two
+ * independent halves keep both cores busy. `DIGITKIT_GRAPH_SHARDS=1` turns it off.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert";
+ * import { trainingThreads } from "./training_graph.ts";
+ * const plain = { className: "Dense", config: {}, weights: [], outputShape: [-1, 10], state: [] };
+ * deepStrictEqual(trainingThreads(2, [plain]), { intraOp: 1, interOp: 2, shards: 2 });
+ * deepStrictEqual(trainingThreads(1, [plain]), { intraOp: 1, interOp: 1, shards: 1 });
+ * const norm = { ...plain, state: [{ name: "moving_mean", shape: [10] }] };
+ * deepStrictEqual(trainingThreads(2, [norm]), { intraOp: 2, interOp: 1, shards: 1 });
+ * ```
+ */
+export function trainingThreads(
+  threads: number,
+  layers: GraphLayer[],
+): { intraOp: number; interOp: number; shards: number } {
+  const allowed = Number(Deno.env.get("DIGITKIT_GRAPH_SHARDS") ?? 2);
+  const shards = threads >= 2 && allowed >= 2 && layers.every((l) => l.state.length === 0) ? 2 : 1;
+  return shards === 1
+    ? { intraOp: threads, interOp: 1, shards }
+    : { intraOp: Math.floor(threads / shards), interOp: shards, shards };
+}
+
+/** The outputs and update op of one way to run a step. */
+interface StepPath {
+  loss: Output;
+  correct: Output;
+  update: Deno.PointerObject;
 }
 
 /** Per-step inputs besides the batch. */
@@ -128,9 +174,10 @@ export class TrainingGraph {
   readonly #inputs: { x: Output; labels: Output };
   readonly #scalars: Partial<Record<StepScalarName, Output>> = {};
   readonly #dropoutSeeds: Output[] = [];
-  readonly #loss: Output;
-  readonly #correct: Output;
-  readonly #update: Deno.PointerObject;
+  /** The step over the whole batch, and over its shards when there are several. */
+  readonly #whole: StepPath;
+  readonly #split: StepPath | undefined;
+  readonly #shards: number;
 
   constructor(layers: GraphLayer[], readonly options: TrainingGraphOptions) {
     for (const layer of layers) {
@@ -149,63 +196,118 @@ export class TrainingGraph {
     for (const name of stepScalars(options.optimizer)) {
       this.#scalars[name] = g.placeholder(name, "float32", []);
     }
-    const context: TrainingContext = {
-      graph: g,
-      training: true,
-      trainable: (layer: GraphLayer, index: number) => {
-        const w = layer.weights[index];
-        this.#weights.push(this.#variable(w.name, w.shape));
-        slots.forEach((slot, k) =>
-          this.#slots[k].push(this.#variable(`${w.name}/${slot}`, w.shape))
-        );
-        scratch.forEach((name, k) =>
-          this.#scratch[k].push(this.#variable(`${w.name}/${name}`, w.shape))
-        );
-        return this.#weights.at(-1)!.read;
-      },
-      dropoutSeed: () => {
-        this.#dropoutSeeds.push(g.placeholder("dropout_seed", "int64", [2]));
-        return this.#dropoutSeeds.at(-1)!;
-      },
-      state: (name: string, shape: number[], update: (current: Output) => Output) => {
-        const variable = this.#variable(name, shape);
-        this.#state.push(variable);
-        this.#stateUpdates.push(this.#assign(variable.handle, update(variable.read)));
-      },
-    };
-    const losses: Output[] = [];
-    const corrects: Output[] = [];
-    for (let copy = 0; copy < (options.copies ?? 1); copy++) {
-      let h = this.#inputs.x;
-      for (const layer of pointwiseAfterPooling(layers)) h = layerOps(context, layer, h);
-      const { loss, correct } = this.#lossAndCorrect(h);
-      losses.push(loss);
-      corrects.push(correct);
+    const copies = options.copies ?? 1;
+    const shards = options.shards ?? 1;
+    if (shards > 1 && layers.some((layer) => layer.state.length > 0)) {
+      throw new Error(
+        "the training graph cannot split the batch of a model with batch normalisation " +
+          "(its statistics are the whole batch's)",
+      );
     }
-    this.#loss = losses[0];
-    this.#correct = corrects[0];
-    const total = losses.length === 1
-      ? losses[0]
-      : g.op("AddN", [losses], { N: { int: losses.length }, T: F32 })[0];
-    const grads = g.gradients(total, this.#weights.map((w) => w.read));
-    const forward = [...losses, ...corrects].map((output) => output.op);
+    const rewritten = pointwiseAfterPooling(layers);
+    // Each copy's weights and dropout seeds, shared by its shards and by both step paths.
+    const reads = Array.from({ length: copies }, () => new Map<GraphLayer, Output[]>());
+    const seeds: Output[][] = Array.from({ length: copies }, () => []);
     const update = makeUpdater(
       g,
       options.optimizer,
       this.#scalars as Record<StepScalarName, Output>,
     );
-    const updates = grads.flatMap((gradient, i) =>
-      update({
-        weight: this.#weights[i],
-        slots: this.#slots.map((list) => list[i]),
-        scratch: this.#scratch.map((list) => list[i]),
-        gradient,
-      }, forward)
-    );
-    this.#update = g.operation("NoOp", [], {}, {
-      name: "train_step",
-      control: [...updates, ...this.#stateUpdates],
-    });
+    /** The forward, backward and update ops of a step over the batch in `parts`. */
+    const stepPath = (parts: { x: Output; labels: Output }[]): StepPath => {
+      const losses: Output[] = [];
+      const corrects: Output[] = [];
+      for (let copy = 0; copy < copies; copy++) {
+        const sums: Output[] = [];
+        const hits: Output[] = [];
+        parts.forEach((part, shard) => {
+          let dropoutIndex = 0;
+          const context: TrainingContext = {
+            graph: g,
+            training: true,
+            trainable: (layer: GraphLayer, index: number) => {
+              const known = reads[copy].get(layer)?.[index];
+              if (known) return known;
+              const w = layer.weights[index];
+              this.#weights.push(this.#variable(w.name, w.shape));
+              slots.forEach((slot, k) =>
+                this.#slots[k].push(this.#variable(`${w.name}/${slot}`, w.shape))
+              );
+              scratch.forEach((name, k) =>
+                this.#scratch[k].push(this.#variable(`${w.name}/${name}`, w.shape))
+              );
+              const read = this.#weights.at(-1)!.read;
+              reads[copy].set(
+                layer,
+                Object.assign(reads[copy].get(layer) ?? [], { [index]: read }),
+              );
+              return read;
+            },
+            dropoutSeed: () => {
+              const i = dropoutIndex++;
+              if (!seeds[copy][i]) {
+                seeds[copy][i] = g.placeholder("dropout_seed", "int64", [2]);
+                this.#dropoutSeeds.push(seeds[copy][i]);
+              }
+              if (shard === 0) return seeds[copy][i];
+              // Another shard of the same step: the same seed, another stream.
+              const offset = g.op("Cast", [g.constant([0, shard], [2], "int32")], {
+                SrcT: { type: DataType.int32 },
+                DstT: { type: DataType.int64 },
+              })[0];
+              return g.op("AddV2", [seeds[copy][i], offset], { T: { type: DataType.int64 } })[0];
+            },
+            state: (name: string, shape: number[], update: (current: Output) => Output) => {
+              const variable = this.#variable(name, shape);
+              this.#state.push(variable);
+              this.#stateUpdates.push(this.#assign(variable.handle, update(variable.read)));
+            },
+          };
+          let h = part.x;
+          for (const layer of rewritten) h = layerOps(context, layer, h);
+          const reduce = parts.length === 1 ? "mean" : "sum";
+          const { loss, correct } = this.#lossAndCorrect(h, part.labels, reduce);
+          sums.push(loss);
+          hits.push(correct);
+        });
+        if (parts.length === 1) {
+          losses.push(sums[0]);
+          corrects.push(hits[0]);
+        } else {
+          // The mean over the whole batch: the shards' summed losses over the batch size.
+          const count = g.op("Cast", [
+            g.op("Size", [this.#inputs.labels], {
+              T: { type: DataType.int32 },
+              out_type: { type: DataType.int32 },
+            })[0],
+          ], { SrcT: { type: DataType.int32 }, DstT: F32 })[0];
+          losses.push(g.op("RealDiv", [this.#addN(sums), count], { T: F32 }, { name: "loss" })[0]);
+          corrects.push(this.#addN(hits));
+        }
+      }
+      const grads = g.gradients(this.#addN(losses), this.#weights.map((w) => w.read));
+      const forward = [...losses, ...corrects].map((output) => output.op);
+      const updates = grads.flatMap((gradient, i) =>
+        update({
+          weight: this.#weights[i],
+          slots: this.#slots.map((list) => list[i]),
+          scratch: this.#scratch.map((list) => list[i]),
+          gradient,
+        }, forward)
+      );
+      return {
+        loss: losses[0],
+        correct: corrects[0],
+        update: g.operation("NoOp", [], {}, {
+          name: "train_step",
+          control: [...updates, ...this.#stateUpdates],
+        }),
+      };
+    };
+    // A batch smaller than the shard count runs whole (oneDNN mis-shapes empty parts).
+    this.#whole = stepPath([this.#inputs]);
+    this.#split = shards > 1 ? stepPath(this.#splitBatch(shards)) : undefined;
+    this.#shards = shards;
     this.#session = new Session(g, {
       ...options.threads,
       bfloat16: options.precision === "bfloat16",
@@ -266,11 +368,21 @@ export class TrainingGraph {
     count: number,
     inputs: StepInputs,
   ): Promise<GraphStepResult> {
+    const path = this.#path(count);
     return this.#session.runAsync(this.#feeds(images, labels, count, inputs), [
-      this.#loss,
-      this.#correct,
-    ], [this.#update])
+      path.loss,
+      path.correct,
+    ], [path.update])
       .then(([loss, correct]) => ({ loss: loss[0], correct: correct[0] }));
+  }
+
+  /** Shards of a step over `count` images: the batch runs whole when it has fewer images. */
+  shardsFor(count: number): number {
+    return count >= this.#shards ? this.#shards : 1;
+  }
+
+  #path(count: number): StepPath {
+    return this.shardsFor(count) > 1 ? this.#split! : this.#whole;
   }
 
   /**
@@ -284,7 +396,7 @@ export class TrainingGraph {
     inputs: StepInputs,
   ): Promise<OpTiming[]> {
     return this.#session.traceAsync(this.#feeds(images, labels, count, inputs), [], [
-      this.#update,
+      this.#path(count).update,
     ]).then((run) => run.ops);
   }
 
@@ -344,13 +456,55 @@ export class TrainingGraph {
     });
   }
 
-  #lossAndCorrect(probs: Output): { loss: Output; correct: Output } {
+  /** The sum of several outputs (the output itself when there is one). */
+  #addN(outputs: Output[]): Output {
+    if (outputs.length === 1) return outputs[0];
+    return this.#graph.op("AddN", [outputs], { N: { int: outputs.length }, T: F32 })[0];
+  }
+
+  /**
+   * The batch's images and labels in `shards` consecutive parts (sizes ⌊(s+1)·n/k⌋ − ⌊s·n/k⌋),
+   * for forward and backward passes that run side by side, one thread each.
+   */
+  #splitBatch(shards: number): { x: Output; labels: Output }[] {
+    const g = this.#graph;
+    const int32 = { type: DataType.int32 };
+    const n = g.op("Size", [this.#inputs.labels], { T: int32, out_type: int32 })[0];
+    const bound = (s: number) =>
+      g.op("FloorDiv", [
+        g.op("Mul", [n, g.constant([s], [], "int32")], { T: int32 })[0],
+        g.constant([shards], [], "int32"),
+      ], { T: int32 })[0];
+    const bounds = Array.from({ length: shards + 1 }, (_, s) => bound(s));
+    const sizes = g.op("Pack", [
+      bounds.slice(1).map((b, s) => g.op("Sub", [b, bounds[s]], { T: int32 })[0]),
+    ], { T: int32, N: { int: shards }, axis: { int: 0 } })[0];
+    const axis = g.constant([0], [], "int32");
+    const split = (value: Output, T: Attr) =>
+      g.op("SplitV", [value, sizes, axis], { T, Tlen: int32, num_split: { int: shards } }, {
+        outputs: shards,
+      });
+    const xs = split(this.#inputs.x, F32);
+    const labels = split(this.#inputs.labels, int32);
+    return xs.map((x, s) => ({ x, labels: labels[s] }));
+  }
+
+  /**
+   * Cross-entropy of `probs` against `labels` (its mean over the images, or for one shard of a
+   * batch the sum, which the caller divides by the batch size) and the number of correct
+   * predictions.
+   */
+  #lossAndCorrect(
+    probs: Output,
+    labels: Output,
+    reduce: "mean" | "sum",
+  ): { loss: Output; correct: Output } {
     const g = this.#graph;
     const T = { T: F32 };
     const k = this.options.classCount;
     const smoothing = this.options.labelSmoothing ?? 0;
     let target = g.op("OneHot", [
-      this.#inputs.labels,
+      labels,
       g.constant([k], [], "int32"),
       g.constant([1], []),
       g.constant([0], []),
@@ -370,7 +524,10 @@ export class TrainingGraph {
       g.op("Mul", [target, logProbs], T)[0],
       g.constant([-1], [], "int32"),
     ], { ...T, Tidx: { type: DataType.int32 }, keep_dims: { bool: false } })[0];
-    const mean = g.op("Mean", [perImage, g.constant([0], [1], "int32")], {
+    const mean = g.op(reduce === "mean" ? "Mean" : "Sum", [
+      perImage,
+      g.constant([0], [1], "int32"),
+    ], {
       ...T,
       Tidx: { type: DataType.int32 },
       keep_dims: { bool: false },
@@ -382,7 +539,7 @@ export class TrainingGraph {
       output_type: { type: DataType.int32 },
     })[0];
     const hits = g.op("Cast", [
-      g.op("Equal", [predicted, this.#inputs.labels], { T: { type: DataType.int32 } })[0],
+      g.op("Equal", [predicted, labels], { T: { type: DataType.int32 } })[0],
     ], { SrcT: { type: DataType.bool }, DstT: F32 })[0];
     const correct = g.op("Sum", [hits, g.constant([0], [1], "int32")], {
       ...T,

@@ -58,3 +58,64 @@ Deno.test("training graph with copies: each copy takes exactly the step it would
   }
   models.forEach((m) => m.dispose());
 });
+
+Deno.test("training graph with shards: a split batch takes the whole batch's step; one smaller than the shards runs whole", async () => {
+  await initBackend("tensorflow");
+  // mdsist-cnn has no dropout, so the split step is the same computation up to float rounding.
+  const model = buildModel(getModelSpec("mdsist-cnn"), { seed: 3 });
+  const weights = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+  const layers = graphLayers(model);
+  const random = new Random(9);
+  for (const count of [33, 1]) {
+    const images = Float32Array.from({ length: count * 784 }, () => random.next());
+    const labels = Int32Array.from({ length: count }, (_, i) => (i * 7) % 10);
+    const inputs = {
+      learningRate: 1e-3,
+      oneMinusBeta1Power: 0.1,
+      oneMinusBeta2Power: 0.001,
+      dropoutSeeds: [],
+    };
+    const run = async (shards: number) => {
+      const graph = new TrainingGraph(layers, {
+        ...OPTIONS,
+        shards,
+        threads: { intraOp: 1, interOp: shards },
+      });
+      graph.load(fresh(weights.map((w) => w.slice())));
+      assert.equal(graph.shardsFor(count), count >= shards ? shards : 1);
+      const result = await graph.step(images, labels, count, inputs);
+      // Adam's first moment after one step is (1 − β₁)·gradient: the gradients to compare.
+      const after = graph.read().slots[0];
+      graph.dispose();
+      return { result, after };
+    };
+    const whole = await run(1);
+    const split = await run(2);
+    assert.ok(Number.isFinite(split.result.loss), `count ${count}: finite loss`);
+    assert.ok(
+      Math.abs(whole.result.loss - split.result.loss) < 1e-5,
+      `count ${count}: loss ${whole.result.loss} vs ${split.result.loss}`,
+    );
+    assert.equal(whole.result.correct, split.result.correct);
+    whole.after.forEach((m, i) => {
+      let worst = 0, scale = 0;
+      for (let j = 0; j < m.length; j++) {
+        worst = Math.max(worst, Math.abs(m[j] - split.after[i][j]));
+        scale = Math.max(scale, Math.abs(m[j]));
+      }
+      assert.ok(scale > 0, `count ${count}, weight ${i}: a gradient`);
+      assert.ok(worst <= 1e-5 * scale, `count ${count}, weight ${i}: ${worst} of ${scale}`);
+    });
+  }
+  model.dispose();
+});
+
+Deno.test("training graph: shards refuse a model with batch normalisation", async () => {
+  await initBackend("tensorflow");
+  const model = buildModel(getModelSpec("strong-cnn"));
+  assert.throws(
+    () => new TrainingGraph(graphLayers(model), { ...OPTIONS, shards: 2 }),
+    /cannot split the batch of a model with batch normalisation/,
+  );
+  model.dispose();
+});

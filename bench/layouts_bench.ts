@@ -1,20 +1,22 @@
 /**
- * Study throughput of small models on this machine's cores: seeds trained per second, for three
- * ways to spend two cores on several seeds of one architecture (issue 21's study-throughput
- * question):
+ * Ways to spend this machine's cores on training small models, in seed-images per second
+ * (images/s × seeds trained at once), each figure in a fresh process on seeded random batches
+ * of 128 (Adam), compiled graph engine:
  *
- * - `1x2`: one seed at a time, one compiled step with 2 intra-op threads (the study default);
- * - `2x1`: two processes at once, each one seed with 1 thread (`kit study run --parallel 2
+ * - `1x2`: one step with 2 intra-op threads (the engine before batch shards);
+ * - `2x1`: two processes at once, one seed each with 1 thread (`kit study run --parallel 2
  *   --threads 1`);
- * - `copies`: two seeds in one compiled step sharing each input batch (`TrainingGraph`'s
- *   `copies: 2`, each copy with its own weights, Adam slots and dropout), 2 intra-op and 2
- *   inter-op threads, so independent ops of the two copies can run side by side.
- *
- * Each figure runs in a fresh process on seeded random batches of 128 (Adam); the result is
- * seed-images per second (images/s × seeds trained at once).
+ * - `copies 2, …`: two seeds in one compiled step sharing each input batch (`TrainingGraph`'s
+ *   `copies: 2`: own weights, Adam slots and dropout each), intra-op + inter-op threads;
+ * - `shards 2, 1+2 threads`: one seed, each batch split in two halves whose passes run side by
+ *   side with one thread each (`TrainingGraph`'s `shards: 2`, the engine's default on 2 cores);
+ *   `pool 2` loads libtensorflow with a 2-thread intra-op pool first, which every session
+ *   shares unless `TF_OVERRIDE_GLOBAL_THREADPOOL=1` (set by the kit's loader);
+ * - `shards 4, 1+2 threads`: four quarters on two threads.
  *
  * ```sh
- * deno run -A bench/seed_copies_bench.ts [models=lenet-5,adaptive-pool-cnn,mdsist-cnn,keras-mnist-convnet] [rounds=3]
+ * deno run -A bench/layouts_bench.ts [models=lenet-5,adaptive-pool-cnn,mdsist-cnn,keras-mnist-convnet] [rounds=3]
+ * DIGITKIT_LAYOUTS="shards 2, 1+2 threads;2x1" deno run -A bench/layouts_bench.ts mlp 1   # some only
  * ```
  *
  * @module
@@ -25,11 +27,14 @@ import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { Random } from "../src/util/random.ts";
 
 const BATCH = 128;
-const RESULT = "seed-copies-result ";
+const RESULT = "layouts-result ";
 
 interface Setting {
   model: string;
   copies: number;
+  shards?: number;
+  /** Threads libtensorflow's process-wide intra-op pool gets (default `intraOp`). */
+  poolThreads?: number;
   intraOp: number;
   interOp: number;
   steps: number;
@@ -37,7 +42,7 @@ interface Setting {
 
 /** One figure in this process: seed-images per second of `steps` timed steps. */
 async function measure(setting: Setting): Promise<number> {
-  await initBackend("tensorflow", { threads: setting.intraOp });
+  await initBackend("tensorflow", { threads: setting.poolThreads ?? setting.intraOp });
   const model = buildModel(getModelSpec(setting.model), { seed: 1 });
   const graph = new TrainingGraph(graphLayers(model), {
     classCount: 10,
@@ -45,6 +50,7 @@ async function measure(setting: Setting): Promise<number> {
     optimizer: { kind: "adam", beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     threads: { intraOp: setting.intraOp, interOp: setting.interOp },
     copies: setting.copies,
+    shards: setting.shards,
   });
   const one = model.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
   const weights = Array.from({ length: setting.copies }, () => one).flat();
@@ -115,10 +121,27 @@ if (import.meta.main) {
       model,
       steps,
     ) => [{ model, copies: 2, intraOp: 1, interOp: 2, steps }],
+    "shards 2, 1+2 threads": (model, steps) => [
+      { model, copies: 1, shards: 2, intraOp: 1, interOp: 2, steps },
+    ],
+    "shards 2, 1+2 threads, pool 2": (model, steps) => [
+      { model, copies: 1, shards: 2, intraOp: 1, interOp: 2, poolThreads: 2, steps },
+    ],
+    "shards 4, 1+2 threads": (model, steps) => [
+      { model, copies: 1, shards: 4, intraOp: 1, interOp: 2, steps },
+    ],
   };
+  const only = Deno.env.get("DIGITKIT_LAYOUTS")?.split(";");
+  for (const name of Object.keys(layouts)) {
+    if (only && name !== "1x2" && !only.includes(name)) delete layouts[name];
+  }
   console.log(`seed-images/s, batch ${BATCH}, Adam, medians of ${rounds} rounds (A B C D …)`);
   for (const model of models) {
-    const steps = /keras|mdsist/.test(model) ? 120 : 300;
+    const steps = /kaggle|beyond/.test(model)
+      ? 20
+      : /keras|mdsist|adaptive/.test(model)
+      ? 120
+      : 300;
     const rates: Record<string, number[]> = {};
     for (let round = 0; round < rounds; round++) {
       for (const [name, settings] of Object.entries(layouts)) {
