@@ -22,8 +22,8 @@ export {
   type Precision,
   type StepInputs,
   TrainingGraph,
-  trainingThreads,
 } from "./tensorflow/graph/training_graph.ts";
+export { shardedThreads, trainingThreads } from "./tensorflow/graph/shards.ts";
 export { InferenceGraph } from "./tensorflow/graph/inference_graph.ts";
 export { graphLayers, modelGraphMissing } from "./tensorflow/graph/model_layers.ts";
 export { slotNames } from "./tensorflow/graph/updates.ts";

@@ -8,7 +8,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Classifier } from "./classifier.ts";
-import { graphLayers, graphThreads, InferenceGraph, modelGraphMissing } from "../backend/mod.ts";
+import {
+  graphLayers,
+  graphThreads,
+  InferenceGraph,
+  modelGraphMissing,
+  shardedThreads,
+} from "../backend/mod.ts";
 
 /**
  * Images per forward pass: big enough to amortise dispatch (1000 ran ~10% faster than 500 on
@@ -58,10 +64,7 @@ export function modelClassifier(
   const batchRunner = (): (images: Float32Array, count: number) => Promise<Float32Array> => {
     if (chosen === "eager") return (images, count) => eagerForward(model, images, count);
     if (!graph) {
-      graph = new InferenceGraph(graphLayers(model), {
-        intraOp: graphThreads()!.intraOp,
-        interOp: 1,
-      });
+      graph = new InferenceGraph(graphLayers(model), shardedThreads(graphThreads()!.intraOp));
       graphs.register(classifier, graph);
     }
     const values = {

@@ -15,6 +15,7 @@ import { Graph, type HostTensor } from "./graph.ts";
 import { Session } from "./session.ts";
 import { type GraphLayer, type InferenceContext, layerOps, unsupportedLayer } from "./layers.ts";
 import { foldBatchNorm, pointwiseAfterPooling } from "./layer_rewrites.ts";
+import { splitRows } from "./shards.ts";
 
 /** The weights fed with a batch, layer by layer as in `GraphLayer.weights` and `.state`. */
 export interface InferenceWeights {
@@ -49,11 +50,21 @@ export class InferenceGraph {
   readonly #graph = new Graph();
   readonly #session: Session;
   readonly #x: Output;
-  readonly #output: Output;
+  /** The output over the whole batch, and over its shards when there are several. */
+  readonly #whole: Output;
+  readonly #split: Output | undefined;
+  readonly #shards: number;
   readonly #weights: { input: Output; shape: number[] }[] = [];
   readonly #state: { input: Output; shape: number[] }[] = [];
 
-  constructor(layers: GraphLayer[], threads: { intraOp: number; interOp: number }) {
+  /**
+   * `threads.shards` (default 1) splits each batch into that many parts run side by side, one
+   * per inter-op thread (see `shardedThreads`); a batch with fewer images runs whole.
+   */
+  constructor(
+    layers: GraphLayer[],
+    threads: { intraOp: number; interOp: number; shards?: number },
+  ) {
     for (const layer of layers) {
       const reason = unsupportedLayer(layer);
       if (reason) throw new Error(`the inference graph does not support ${reason}`);
@@ -64,19 +75,45 @@ export class InferenceGraph {
       list.push({ input: g.placeholder(name, "float32", shape), shape });
       return list.at(-1)!.input;
     };
-    // Layers ask for each weight once, in order, so the inputs follow the model's order.
+    // Layers ask for each weight once, in order, so the inputs follow the model's order; every
+    // shard reads the same inputs.
+    const fed = new Map<string, Output>();
+    const once = (key: string, make: () => Output) =>
+      fed.get(key) ?? fed.set(key, make()).get(key)!;
+    const names = new Map<GraphLayer, number>();
+    const keyOf = (layer: GraphLayer, kind: string, index: number) =>
+      `${names.get(layer) ?? names.set(layer, names.size).get(layer)}/${kind}/${index}`;
     const context: InferenceContext = {
       graph: g,
       training: false,
-      trainable: (layer, index) => input(this.#weights, "weight", layer.weights[index].shape),
-      stateValue: (layer, index) => input(this.#state, "state", layer.state[index].shape),
+      trainable: (layer, index) =>
+        once(
+          keyOf(layer, "weight", index),
+          () => input(this.#weights, "weight", layer.weights[index].shape),
+        ),
+      stateValue: (layer, index) =>
+        once(
+          keyOf(layer, "state", index),
+          () => input(this.#state, "state", layer.state[index].shape),
+        ),
     };
-    let h = this.#x;
     // The bias stays in the convolution, where oneDNN adds it in the same pass.
     const ordered = pointwiseAfterPooling(foldBatchNorm(layers), { moveBias: false });
-    for (const layer of ordered) h = layerOps(context, layer, h);
-    this.#output = g.op("Identity", [h], { T: { type: DataType.float } }, { name: "output" })[0];
-    this.#session = new Session(g, threads);
+    const forward = (x: Output) => {
+      let h = x;
+      for (const layer of ordered) h = layerOps(context, layer, h);
+      return h;
+    };
+    const F32 = { type: DataType.float };
+    this.#shards = threads.shards ?? 1;
+    this.#whole = g.op("Identity", [forward(this.#x)], { T: F32 }, { name: "output" })[0];
+    this.#split = this.#shards > 1
+      ? g.op("ConcatV2", [
+        splitRows(g, [[this.#x, "float32"]], this.#shards).map(([x]) => forward(x)),
+        g.constant([0], [], "int32"),
+      ], { T: F32, N: { int: this.#shards }, Tidx: { type: DataType.int32 } })[0]
+      : undefined;
+    this.#session = new Session(g, { intraOp: threads.intraOp, interOp: threads.interOp });
   }
 
   /**
@@ -103,7 +140,8 @@ export class InferenceGraph {
     };
     add(this.#weights, values.weights, "weight");
     add(this.#state, values.state, "state");
-    return this.#session.runAsync(feeds, [this.#output]).then(([probs]) => probs);
+    const output = count >= this.#shards && this.#split ? this.#split : this.#whole;
+    return this.#session.runAsync(feeds, [output]).then(([probs]) => probs);
   }
 
   /** Frees the session and the graph (after runs still in flight). */

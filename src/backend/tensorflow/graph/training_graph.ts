@@ -18,6 +18,7 @@ import { type Attr, Graph, type HostTensor } from "./graph.ts";
 import { Session } from "./session.ts";
 import { type GraphLayer, layerOps, type TrainingContext, unsupportedLayer } from "./layers.ts";
 import { pointwiseAfterPooling } from "./layer_rewrites.ts";
+import { splitRows } from "./shards.ts";
 import {
   type GraphOptimizer,
   makeUpdater,
@@ -79,37 +80,6 @@ export interface GraphState {
   slots: Float32Array[][];
   /** Batch norm moving statistics, in layer order. */
   state: Float32Array[];
-}
-
-/**
- * How a training step spends `threads` cores: split into two shards, one per inter-op thread,
- * each running its ops with `threads / 2` intra-op threads, where the model allows it (no
- * batch normalisation) and there are at least two threads; else one shard with every thread.
- * On the project's 2 cores two shards with one thread each trained 1.11–1.34× faster than one
- * step with two intra-op threads across the zoo (bench/layouts_bench.ts, bench/README.md):
- * oneDNN's small convolutions and matrix products gain little from a second thread, while two
- * independent halves keep both cores busy. `DIGITKIT_GRAPH_SHARDS=1` turns it off.
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert";
- * import { trainingThreads } from "./training_graph.ts";
- * const plain = { className: "Dense", config: {}, weights: [], outputShape: [-1, 10], state: [] };
- * deepStrictEqual(trainingThreads(2, [plain]), { intraOp: 1, interOp: 2, shards: 2 });
- * deepStrictEqual(trainingThreads(1, [plain]), { intraOp: 1, interOp: 1, shards: 1 });
- * const norm = { ...plain, state: [{ name: "moving_mean", shape: [10] }] };
- * deepStrictEqual(trainingThreads(2, [norm]), { intraOp: 2, interOp: 1, shards: 1 });
- * ```
- */
-export function trainingThreads(
-  threads: number,
-  layers: GraphLayer[],
-): { intraOp: number; interOp: number; shards: number } {
-  const allowed = Number(Deno.env.get("DIGITKIT_GRAPH_SHARDS") ?? 2);
-  const shards = threads >= 2 && allowed >= 2 && layers.every((l) => l.state.length === 0) ? 2 : 1;
-  return shards === 1
-    ? { intraOp: threads, interOp: 1, shards }
-    : { intraOp: Math.floor(threads / shards), interOp: shards, shards };
 }
 
 /** The outputs and update op of one way to run a step. */
@@ -306,7 +276,16 @@ export class TrainingGraph {
     };
     // A batch smaller than the shard count runs whole (oneDNN mis-shapes empty parts).
     this.#whole = stepPath([this.#inputs]);
-    this.#split = shards > 1 ? stepPath(this.#splitBatch(shards)) : undefined;
+    this.#split = shards > 1
+      ? stepPath(
+        splitRows(g, [[this.#inputs.x, "float32"], [this.#inputs.labels, "int32"]], shards).map((
+          [x, labels],
+        ) => ({
+          x,
+          labels,
+        })),
+      )
+      : undefined;
     this.#shards = shards;
     this.#session = new Session(g, {
       ...options.threads,
@@ -460,33 +439,6 @@ export class TrainingGraph {
   #addN(outputs: Output[]): Output {
     if (outputs.length === 1) return outputs[0];
     return this.#graph.op("AddN", [outputs], { N: { int: outputs.length }, T: F32 })[0];
-  }
-
-  /**
-   * The batch's images and labels in `shards` consecutive parts (sizes ⌊(s+1)·n/k⌋ − ⌊s·n/k⌋),
-   * for forward and backward passes that run side by side, one thread each.
-   */
-  #splitBatch(shards: number): { x: Output; labels: Output }[] {
-    const g = this.#graph;
-    const int32 = { type: DataType.int32 };
-    const n = g.op("Size", [this.#inputs.labels], { T: int32, out_type: int32 })[0];
-    const bound = (s: number) =>
-      g.op("FloorDiv", [
-        g.op("Mul", [n, g.constant([s], [], "int32")], { T: int32 })[0],
-        g.constant([shards], [], "int32"),
-      ], { T: int32 })[0];
-    const bounds = Array.from({ length: shards + 1 }, (_, s) => bound(s));
-    const sizes = g.op("Pack", [
-      bounds.slice(1).map((b, s) => g.op("Sub", [b, bounds[s]], { T: int32 })[0]),
-    ], { T: int32, N: { int: shards }, axis: { int: 0 } })[0];
-    const axis = g.constant([0], [], "int32");
-    const split = (value: Output, T: Attr) =>
-      g.op("SplitV", [value, sizes, axis], { T, Tlen: int32, num_split: { int: shards } }, {
-        outputs: shards,
-      });
-    const xs = split(this.#inputs.x, F32);
-    const labels = split(this.#inputs.labels, int32);
-    return xs.map((x, s) => ({ x, labels: labels[s] }));
   }
 
   /**
