@@ -2,9 +2,10 @@
  * `kit study` end to end with tiny cells (2 models × 2 seeds, 300 training images, 4 epochs,
  * quick suite on 100 items, one backend thread per cell; the mlp on the mdsist card's split,
  * which holds some MNIST test items): the study runs through the CLI and writes its report,
- * every cell scored on the test items no cell saw; a study killed mid-cell (SIGKILL of the study and of its cell process) and
- * continued equals the uninterrupted study bit for bit; a cell that fails for a reason is left
- * failed until --retry-failed.
+ * every cell scored on the test items no cell saw; a study killed mid-cell (SIGKILL of the study
+ * and of its cell process) and continued one cell at a time equals the uninterrupted study run two
+ * cells at a time, bit for bit; a cell whose study process is killed stops by itself; a cell that
+ * fails for a reason is left failed until --retry-failed.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -102,7 +103,20 @@ Deno.test("kit study run: tiny study end to end, then killed mid-cell and contin
     // Kill the study (and its cell process) once the first cell has checkpointed epoch 1.
     const killed = join(tmp, "killed");
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLI, "study", "run", file, "--out", killed, "--threads", "1"],
+      args: [
+        "run",
+        "-A",
+        CLI,
+        "study",
+        "run",
+        file,
+        "--out",
+        killed,
+        "--threads",
+        "1",
+        "--parallel",
+        "1",
+      ],
       cwd: ROOT,
       stdout: "null",
       stderr: "null",
@@ -155,6 +169,45 @@ Deno.test("kit study run: tiny study end to end, then killed mid-cell and contin
         `${path} differs after kill and continue`,
       );
     }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("kit study run: a cell whose study process is killed stops by itself, resumable", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "study-orphan-" });
+  try {
+    const epochs = 40;
+    const file = await studyFile(
+      tmp,
+      `name: long\nmodels: [{ model: mlp, recipe: baseline-adam }]\nseeds: 1\n` +
+        `train: { limit: 3000, epochs: ${epochs} }\nevaluation: { suite: quick, limit: 100 }\n`,
+    );
+    const out = join(tmp, "out");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "study", "run", file, "--out", out, "--threads", "1"],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const cell = join(out, "cells", "mlp--baseline-adam--seed1");
+    const deadline = Date.now() + 120_000;
+    while (!(await exists(join(cell, "run", "latest.json")))) {
+      assert.ok(Date.now() < deadline, "the cell never checkpointed");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const lock = JSON.parse(await Deno.readTextFile(join(cell, "running.json")));
+    child.kill("SIGKILL"); // the study only, as the OOM killer or `kill -9` would
+    await child.status;
+    const stopped = Date.now();
+    while (processAlive(lock.pid)) {
+      assert.ok(Date.now() - stopped < 10_000, `cell process ${lock.pid} outlived its study`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const status = JSON.parse((await runKit(["study", "status", out, "--json"])).stdout);
+    assert.equal(status.cells[0].state, "pending", JSON.stringify(status.cells[0]));
+    assert.ok(status.cells[0].epochsDone < epochs, "stopped mid-training");
+    assert.match(await Deno.readTextFile(join(cell, "cell.log")), /study process went away/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }

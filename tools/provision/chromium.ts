@@ -25,20 +25,25 @@ const COMPONENT = "chromium";
 const INSTALL_HINT = "install Chromium (Debian: `apt-get install chromium fonts-dejavu-core`) " +
   "or set CHROME_PATH to a Chrome/Chromium executable";
 
+/** Where Debian's `chromium` package puts the browser, for a `PATH` that lacks /usr/bin. */
+export const DEBIAN_BROWSER = "/usr/bin/chromium";
+
 /**
- * `$CHROME_PATH` when set, else the first of {@link BROWSER_NAMES} found on `path`; null when
- * there is none.
+ * `$CHROME_PATH` when set, else the first of {@link BROWSER_NAMES} found on `path`, else the
+ * first of `fallbacks` that exists; null when there is none.
  *
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert";
  * import { findBrowser } from "./chromium.ts";
- * deepStrictEqual(findBrowser("/nonexistent", undefined), null);
+ * deepStrictEqual(findBrowser("/nonexistent", undefined, []), null);
+ * deepStrictEqual(findBrowser("", "/opt/chrome/chrome"), "/opt/chrome/chrome");
  * ```
  */
 export function findBrowser(
   path: string = Deno.env.get("PATH") ?? "",
   chromePath: string | undefined = Deno.env.get("CHROME_PATH"),
+  fallbacks: readonly string[] = [DEBIAN_BROWSER],
 ): string | null {
   if (chromePath) return chromePath;
   for (const dir of path.split(delimiter).filter(Boolean)) {
@@ -47,7 +52,7 @@ export function findBrowser(
       if (existsSync(candidate)) return candidate;
     }
   }
-  return null;
+  return fallbacks.find((candidate) => existsSync(candidate)) ?? null;
 }
 
 async function succeeds(cmd: string, args: string[], quiet = false): Promise<boolean> {

@@ -62,7 +62,7 @@ export interface RunCellResult {
  * every checksum matches; resumes training from the newest checkpoint when one exists;
  * otherwise trains from scratch. A cell whose outputs no longer match their checksums starts
  * over. On an error the cell's `failure.json` records the one-line reason and the error is
- * rethrown; the training checkpoints are kept.
+ * rethrown; the training checkpoints are kept. A broken output pipe is rethrown unrecorded.
  *
  * @example
  * ```ts
@@ -107,6 +107,9 @@ export async function runCell(
     try {
       return await trainAndEvaluate(plan, cell, folder, options);
     } catch (error) {
+      // The process reading this cell's output went away (a killed study): an interruption,
+      // not the cell's failure, so it stays pending and resumes from its checkpoint.
+      if (error instanceof Deno.errors.BrokenPipe) throw error;
       const reason = isUserError(error)
         ? error.message
         : `${(error as Error)?.name ?? "Error"}: ${(error as Error)?.message ?? String(error)}`;

@@ -1,7 +1,8 @@
 /**
  * The local executor: runs cells as child processes on this machine (`cell_main.ts`), up to
  * `parallel` at once with `threadsPerCell` backend threads each. Each cell's output goes to its
- * `cell.log`; a cell's failure is recorded in its folder and reported, not thrown.
+ * `cell.log`; a cell's failure is recorded in its folder and reported, not thrown. A cell stops
+ * when the study process goes away (its stdin closes), leaving its checkpoint to resume from.
  *
  * Default: one cell per core, each with one backend thread ({@link defaultParallelCells}), at
  * most one cell per 2 GiB of memory. On the project's 2 cores the study benchmark
@@ -84,10 +85,13 @@ async function runChild(
     append: true,
   });
   try {
+    // The child's stdin stays open, unwritten, while this process lives: when the study process
+    // dies (even by SIGKILL) the cell reads end-of-file and stops, resumable, instead of
+    // training on as an orphan that holds its lock against the next `kit study run`.
     const child = new Deno.Command(Deno.execPath(), {
       args,
       cwd: root,
-      stdin: "null",
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -107,6 +111,7 @@ async function runChild(
       pump(child.stdout, false),
       pump(child.stderr, true),
     ]);
+    await child.stdin.close().catch(() => {});
     if (status.success) return { ok: true };
     try {
       const failure = JSON.parse(
