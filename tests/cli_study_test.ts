@@ -51,6 +51,16 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `kit study run FILE --out OUT --threads 1 ...extra` in the background, to be killed. */
+function spawnStudy(file: string, out: string, ...extra: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "study", "run", file, "--out", out, "--threads", "1", ...extra],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
 async function studyFile(dir: string, text = STUDY): Promise<string> {
   const file = join(dir, "tiny.yaml");
   await Deno.writeTextFile(file, text);
@@ -102,25 +112,7 @@ Deno.test("kit study run: tiny study end to end, then killed mid-cell and contin
 
     // Kill the study (and its cell process) once the first cell has checkpointed epoch 1.
     const killed = join(tmp, "killed");
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        CLI,
-        "study",
-        "run",
-        file,
-        "--out",
-        killed,
-        "--threads",
-        "1",
-        "--parallel",
-        "1",
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnStudy(file, killed, "--parallel", "1");
     const cell0 = join(killed, "cells", CELLS[0]);
     const deadline = Date.now() + 120_000;
     const waitFor = async (path: string) => {
@@ -184,12 +176,7 @@ Deno.test("kit study run: a cell whose study process is killed stops by itself, 
         `train: { limit: 3000, epochs: ${epochs} }\nevaluation: { suite: quick, limit: 100 }\n`,
     );
     const out = join(tmp, "out");
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLI, "study", "run", file, "--out", out, "--threads", "1"],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnStudy(file, out);
     const cell = join(out, "cells", "mlp--baseline-adam--seed1");
     const deadline = Date.now() + 120_000;
     while (!(await exists(join(cell, "run", "latest.json")))) {
