@@ -22,40 +22,47 @@ if (import.meta.main) {
     allowPositionals: true,
   });
   const [dir, index] = positionals;
-  stopWhenStdinCloses(dir, Number(index));
+  const studyGone = () => stopForGoneStudy(dir, Number(index));
+  stdinClosed().then(studyGone);
   try {
     const { outcome, cell } = await runCell(dir, Number(index), {
       threads: values.threads ? Number(values.threads) : undefined,
       backend: values.backend,
       callbacks: [terminalProgress()],
     });
-    console.error(`cell ${cell.id}: ${outcome}`);
+    try {
+      console.error(`cell ${cell.id}: ${outcome}`);
+    } catch { /* the executor went away after the cell was complete */ }
     Deno.exit(0); // the stdin watch would keep the process alive
   } catch (error) {
+    // A progress line written to a dead executor's pipe: the study went away mid-cell.
+    if (error instanceof Deno.errors.BrokenPipe) await studyGone();
     if (Deno.env.get("DIGITKIT_DEBUG") === "1") console.error(error);
     console.error(`cell ${index}: ${(error as Error)?.message ?? String(error)}`);
     Deno.exit(1);
   }
 }
 
+/** Resolves when stdin reaches its end: the executor holds it open, unwritten, while it lives. */
+async function stdinClosed(): Promise<void> {
+  try {
+    for await (const _ of Deno.stdin.readable) { /* the executor never writes */ }
+  } catch { /* a stdin that cannot be read counts as closed */ }
+}
+
 /**
- * Reads stdin to its end, then notes in the cell's log (whose reader, the executor, is gone)
- * why the cell stopped and exits with code 3.
+ * Notes in the cell's log (whose reader, the executor, is gone) why the cell stopped, and exits
+ * with code 3; the cell's checkpoint and dead lock leave it pending.
  */
-function stopWhenStdinCloses(dir: string, index: number): void {
-  (async () => {
-    try {
-      for await (const _ of Deno.stdin.readable) { /* the executor never writes */ }
-    } catch { /* a stdin that cannot be read counts as closed */ }
-    try {
-      const id = (await readPlan(dir)).cells[index].id;
-      await Deno.writeTextFile(
-        join(cellDir(dir, id), STUDY_FILES.log),
-        `cell ${id}: the study process went away; stopped (it resumes from its last checkpoint)\n`,
-        { append: true },
-      );
-    } finally {
-      Deno.exit(3);
-    }
-  })();
+async function stopForGoneStudy(dir: string, index: number): Promise<never> {
+  try {
+    const id = (await readPlan(dir)).cells[index].id;
+    await Deno.writeTextFile(
+      join(cellDir(dir, id), STUDY_FILES.log),
+      `cell ${id}: the study process went away; stopped (it resumes from its last checkpoint)\n`,
+      { append: true },
+    );
+  } finally {
+    Deno.exit(3);
+  }
 }
