@@ -15,7 +15,7 @@ import { Graph, type HostTensor } from "./graph.ts";
 import { Session } from "./session.ts";
 import { type GraphLayer, type InferenceContext, layerOps, unsupportedLayer } from "./layers.ts";
 import { foldBatchNorm, pointwiseAfterPooling } from "./layer_rewrites.ts";
-import { splitRows } from "./shards.ts";
+import { perLayerInputs, splitRows } from "./shards.ts";
 
 /** The weights fed with a batch, layer by layer as in `GraphLayer.weights` and `.state`. */
 export interface InferenceWeights {
@@ -77,25 +77,14 @@ export class InferenceGraph {
     };
     // Layers ask for each weight once, in order, so the inputs follow the model's order; every
     // shard reads the same inputs.
-    const fed = new Map<string, Output>();
-    const once = (key: string, make: () => Output) =>
-      fed.get(key) ?? fed.set(key, make()).get(key)!;
-    const names = new Map<GraphLayer, number>();
-    const keyOf = (layer: GraphLayer, kind: string, index: number) =>
-      `${names.get(layer) ?? names.set(layer, names.size).get(layer)}/${kind}/${index}`;
+    const weight = perLayerInputs(), state = perLayerInputs();
     const context: InferenceContext = {
       graph: g,
       training: false,
       trainable: (layer, index) =>
-        once(
-          keyOf(layer, "weight", index),
-          () => input(this.#weights, "weight", layer.weights[index].shape),
-        ),
+        weight(layer, index, () => input(this.#weights, "weight", layer.weights[index].shape)),
       stateValue: (layer, index) =>
-        once(
-          keyOf(layer, "state", index),
-          () => input(this.#state, "state", layer.state[index].shape),
-        ),
+        state(layer, index, () => input(this.#state, "state", layer.state[index].shape)),
     };
     // The bias stays in the convolution, where oneDNN adds it in the same pass.
     const ordered = pointwiseAfterPooling(foldBatchNorm(layers), { moveBias: false });

@@ -62,6 +62,32 @@ export function trainingThreads(threads: number, layers: GraphLayer[]): ShardedT
 }
 
 /**
+ * A cache of one graph input per layer and index: the returned function gives the output that
+ * `make` built at the first call for that layer and index, so that every shard of a batch (and
+ * every way to run a step) reads the same weights.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { perLayerInputs } from "./shards.ts";
+ * const layer = { className: "Dense", config: {}, weights: [], outputShape: [-1, 10], state: [] };
+ * const input = perLayerInputs();
+ * let made = 0;
+ * const make = () => ({ op: { made: ++made } } as never);
+ * strictEqual(input(layer, 0, make), input(layer, 0, make));
+ * input(layer, 1, make);
+ * strictEqual(made, 2);
+ * ```
+ */
+export function perLayerInputs(): (layer: GraphLayer, index: number, make: () => Output) => Output {
+  const made = new Map<GraphLayer, Output[]>();
+  return (layer, index, make) => {
+    const list = made.get(layer) ?? made.set(layer, []).get(layer)!;
+    return list[index] ??= make();
+  };
+}
+
+/**
  * Splits each of `inputs` (same first dimension n) into `shards` consecutive parts of sizes
  * ⌊(s+1)·n/k⌋ − ⌊s·n/k⌋; returns the parts shard by shard (`[shard][input]`). Parts may be
  * empty when n < shards, which oneDNN's kernels do not all handle: run such batches whole.

@@ -18,7 +18,7 @@ import { type Attr, Graph, type HostTensor } from "./graph.ts";
 import { Session } from "./session.ts";
 import { type GraphLayer, layerOps, type TrainingContext, unsupportedLayer } from "./layers.ts";
 import { pointwiseAfterPooling } from "./layer_rewrites.ts";
-import { splitRows } from "./shards.ts";
+import { perLayerInputs, splitRows } from "./shards.ts";
 import {
   type GraphOptimizer,
   makeUpdater,
@@ -176,7 +176,7 @@ export class TrainingGraph {
     }
     const rewritten = pointwiseAfterPooling(layers);
     // Each copy's weights and dropout seeds, shared by its shards and by both step paths.
-    const reads = Array.from({ length: copies }, () => new Map<GraphLayer, Output[]>());
+    const reads = Array.from({ length: copies }, () => perLayerInputs());
     const seeds: Output[][] = Array.from({ length: copies }, () => []);
     const update = makeUpdater(
       g,
@@ -185,6 +185,13 @@ export class TrainingGraph {
     );
     /** The forward, backward and update ops of a step over the batch in `parts`. */
     const stepPath = (parts: { x: Output; labels: Output }[]): StepPath => {
+      // Split: each copy's loss is its shards' summed losses over the whole batch's size.
+      const count = parts.length === 1 ? undefined : g.op("Cast", [
+        g.op("Size", [this.#inputs.labels], {
+          T: { type: DataType.int32 },
+          out_type: { type: DataType.int32 },
+        })[0],
+      ], { SrcT: { type: DataType.int32 }, DstT: F32 })[0];
       const losses: Output[] = [];
       const corrects: Output[] = [];
       for (let copy = 0; copy < copies; copy++) {
@@ -195,24 +202,18 @@ export class TrainingGraph {
           const context: TrainingContext = {
             graph: g,
             training: true,
-            trainable: (layer: GraphLayer, index: number) => {
-              const known = reads[copy].get(layer)?.[index];
-              if (known) return known;
-              const w = layer.weights[index];
-              this.#weights.push(this.#variable(w.name, w.shape));
-              slots.forEach((slot, k) =>
-                this.#slots[k].push(this.#variable(`${w.name}/${slot}`, w.shape))
-              );
-              scratch.forEach((name, k) =>
-                this.#scratch[k].push(this.#variable(`${w.name}/${name}`, w.shape))
-              );
-              const read = this.#weights.at(-1)!.read;
-              reads[copy].set(
-                layer,
-                Object.assign(reads[copy].get(layer) ?? [], { [index]: read }),
-              );
-              return read;
-            },
+            trainable: (layer: GraphLayer, index: number) =>
+              reads[copy](layer, index, () => {
+                const w = layer.weights[index];
+                this.#weights.push(this.#variable(w.name, w.shape));
+                slots.forEach((slot, k) =>
+                  this.#slots[k].push(this.#variable(`${w.name}/${slot}`, w.shape))
+                );
+                scratch.forEach((name, k) =>
+                  this.#scratch[k].push(this.#variable(`${w.name}/${name}`, w.shape))
+                );
+                return this.#weights.at(-1)!.read;
+              }),
             dropoutSeed: () => {
               const i = dropoutIndex++;
               if (!seeds[copy][i]) {
@@ -240,20 +241,12 @@ export class TrainingGraph {
           sums.push(loss);
           hits.push(correct);
         });
-        if (parts.length === 1) {
-          losses.push(sums[0]);
-          corrects.push(hits[0]);
-        } else {
-          // The mean over the whole batch: the shards' summed losses over the batch size.
-          const count = g.op("Cast", [
-            g.op("Size", [this.#inputs.labels], {
-              T: { type: DataType.int32 },
-              out_type: { type: DataType.int32 },
-            })[0],
-          ], { SrcT: { type: DataType.int32 }, DstT: F32 })[0];
-          losses.push(g.op("RealDiv", [this.#addN(sums), count], { T: F32 }, { name: "loss" })[0]);
-          corrects.push(this.#addN(hits));
-        }
+        losses.push(
+          count === undefined
+            ? sums[0]
+            : g.op("RealDiv", [this.#addN(sums), count], { T: F32 }, { name: "loss" })[0],
+        );
+        corrects.push(this.#addN(hits));
       }
       const grads = g.gradients(this.#addN(losses), this.#weights.map((w) => w.read));
       const forward = [...losses, ...corrects].map((output) => output.op);
