@@ -25,6 +25,7 @@ import { initBackend } from "../src/backend/mod.ts";
 import { graphLayers, TrainingGraph } from "../src/backend/graph.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { Random } from "../src/util/random.ts";
+import { median } from "./fastest_peer.ts";
 
 const BATCH = 128;
 const RESULT = "layouts-result ";
@@ -92,12 +93,6 @@ async function child(settings: Setting[]): Promise<number> {
     total += Number(line.slice(RESULT.length));
   }
   return total;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 if (import.meta.main && Deno.args[0] === "--child") {

@@ -24,6 +24,7 @@ import { setupWasmBackend, wasmBackendInfo } from "../src/backend/wasm/mod.ts";
 import { formatKernelCpuTable, profileKernelCpu } from "../src/backend/wasm/kernel_profile.ts";
 import { buildModel, getModelSpec } from "../src/models/mod.ts";
 import { randomTrainingBatch } from "../src/backend/throughput.ts";
+import { median } from "./fastest_peer.ts";
 
 const BATCH = 128;
 const REPLACED = ["Conv2DBackpropInput", "MaxPoolGrad", "Sum"];
@@ -94,12 +95,6 @@ if (!import.meta.main) {
       console.log(RESULT_PREFIX + JSON.stringify({ label, imagesPerSecond, imagesPerCpuSecond }));
     }
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 // `deno run … --kernels`: per-kernel CPU time of training steps, digitkit vs 4.22 kernels.
