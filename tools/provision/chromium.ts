@@ -55,21 +55,23 @@ export function findBrowser(
   return fallbacks.find((candidate) => existsSync(candidate)) ?? null;
 }
 
-async function succeeds(cmd: string, args: string[], quiet = false): Promise<boolean> {
-  try {
-    const output = quiet ? "null" : "inherit";
-    return (await new Deno.Command(cmd, { args, stdout: output, stderr: output }).output())
-      .success;
-  } catch {
-    return false;
-  }
-}
-
-/** Debian packages of {@link APT_PACKAGES} not installed yet (all of them without dpkg). */
+/**
+ * Debian packages of {@link APT_PACKAGES} not installed (all of them without dpkg). A package
+ * removed but not purged is still listed by `dpkg-query -W`, so its status decides.
+ */
 async function missingPackages(): Promise<string[]> {
   const missing: string[] = [];
   for (const name of APT_PACKAGES) {
-    if (!(await succeeds("dpkg-query", ["-W", name], true))) missing.push(name);
+    let status = "";
+    try {
+      const out = await new Deno.Command("dpkg-query", {
+        args: ["-W", "-f=${Status}", name],
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      status = new TextDecoder().decode(out.stdout);
+    } catch { /* no dpkg */ }
+    if (status !== "install ok installed") missing.push(name);
   }
   return missing;
 }
@@ -83,6 +85,7 @@ export async function provisionChromium(): Promise<{ ok: boolean; message: strin
   const found = findBrowser();
   if (found && state?.ok && state.fingerprint === found) return { ok: true, message: found };
   const canApt = Deno.uid() === 0 && existsSync("/usr/bin/apt-get");
+  let aptFailed = false;
   if (canApt && !Deno.env.get("CHROME_PATH")) {
     const missing = await missingPackages();
     if (missing.length > 0 && (!found || missing.includes("fonts-dejavu-core"))) {
@@ -92,15 +95,21 @@ export async function provisionChromium(): Promise<{ ok: boolean; message: strin
       const apt = async (args: string[]) =>
         (await new Deno.Command("apt-get", { args, env, stdout: "null", stderr: "inherit" })
           .output()).success;
-      const installed = await apt(["update", "-qq"]) &&
-        await apt(["install", "-y", "-qq", "--no-install-recommends", ...wanted]);
-      if (!installed) console.error(`[setup] apt-get install ${wanted.join(" ")} failed`);
+      aptFailed = !(await apt(["update", "-qq"]) &&
+        await apt(["install", "-y", "-qq", "--no-install-recommends", ...wanted]));
+      if (aptFailed) console.error(`[setup] apt-get install ${wanted.join(" ")} failed`);
     }
   }
   const browser = findBrowser();
   if (!browser || !existsSync(browser)) {
-    const message = browser ? `CHROME_PATH=${browser} does not exist` : `no Chrome/Chromium ` +
-      `on PATH (${canApt ? "apt-get install failed" : "not root with apt"}): ${INSTALL_HINT}`;
+    const why = !canApt
+      ? "not root with apt"
+      : aptFailed
+      ? "apt-get install failed"
+      : "none after apt-get install";
+    const message = browser
+      ? `CHROME_PATH=${browser} does not exist`
+      : `no Chrome/Chromium on PATH (${why}): ${INSTALL_HINT}`;
     writeState(COMPONENT, { ok: false, fingerprint: "", message });
     return { ok: false, message };
   }
